@@ -1,0 +1,148 @@
+package io.eksscheduler.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.engine.playbook.ActionRegistry;
+import io.eksscheduler.engine.playbook.ParamBinding;
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.playbook.PlaybookLoader;
+import io.eksscheduler.engine.playbook.Problem;
+import io.eksscheduler.engine.playbook.SchemaCheck;
+import io.eksscheduler.engine.playbook.YamlLimits;
+import io.eksscheduler.engine.playbook.YamlReader;
+import io.eksscheduler.engine.playbook.YamlTree;
+import io.eksscheduler.engine.run.Clients;
+import io.eksscheduler.engine.run.RunExecutor;
+import io.eksscheduler.engine.spi.Sleeper;
+import io.eksscheduler.engine.state.DirectoryRunStore;
+import io.eksscheduler.engine.state.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wiring of the command line: the action registry, schemas, loader, clock and clients, built
+ * once per invocation and handed to the commands. Nothing else in the product reads the
+ * environment.
+ */
+final class App {
+  static final String STATE_DIR_ENV = "EKS_SCHEDULER_STATE_DIR";
+
+  final PrintWriter out;
+  final PrintWriter err;
+  final Map<String, String> env;
+  final ActionRegistry actions;
+  final SchemaCheck schemas = new SchemaCheck();
+  final PlaybookLoader loader;
+  final Clock clock = Clock.systemUTC();
+  final SecureRandom random = new SecureRandom();
+  final Clients clients = new Clients();
+  boolean interactive;
+
+  App(PrintWriter out, PrintWriter err, Map<String, String> env, ActionRegistry actions) {
+    this.out = out;
+    this.err = err;
+    this.env = env;
+    this.actions = actions;
+    this.loader = new PlaybookLoader(actions, schemas, YamlLimits.DEFAULT);
+  }
+
+  /** The playbook at {@code path}; its problems, all of them, as a user error otherwise. */
+  Playbook load(Path path) {
+    PlaybookLoader.Result result = loader.load(path, path.toString());
+    if (!result.ok()) {
+      throw problems(result.problems());
+    }
+    return result.playbook().orElseThrow();
+  }
+
+  /** The playbook in {@code text}, named {@code file}. */
+  Playbook load(String text, String file) {
+    PlaybookLoader.Result result = loader.load(text, file);
+    if (!result.ok()) {
+      throw problems(result.problems());
+    }
+    return result.playbook().orElseThrow();
+  }
+
+  static UserError problems(List<Problem> problems) {
+    List<String> lines = new ArrayList<>();
+    problems.forEach(p -> lines.add(p.toString()));
+    lines.add(problems.size() + (problems.size() == 1 ? " problem" : " problems"));
+    return new UserError(lines, ExitCodes.INVALID);
+  }
+
+  /** The params of a run from {@code -p} pairs and an optional params file. */
+  Map<String, Object> params(Playbook playbook, Map<String, String> pairs, Path paramsFile) {
+    Map<String, JsonNode> fromFile = new LinkedHashMap<>();
+    if (paramsFile != null) {
+      List<Problem> problems = new ArrayList<>();
+      String text;
+      try {
+        text = Files.readString(paramsFile);
+      } catch (IOException e) {
+        throw new UserError("cannot read params file " + paramsFile + ": " + e.getMessage());
+      }
+      YamlTree tree =
+          new YamlReader(YamlLimits.DEFAULT)
+              .read(paramsFile.toString(), text, problems)
+              .orElseThrow(() -> problems(problems));
+      if (!tree.root().isObject()) {
+        throw new UserError(paramsFile + ":1:1: a params file is a mapping of NAME: VALUE");
+      }
+      if (!problems.isEmpty()) {
+        throw problems(problems);
+      }
+      tree.root().fields().forEachRemaining(e -> fromFile.put(e.getKey(), e.getValue()));
+    }
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> values = ParamBinding.bind(playbook, pairs, fromFile, problems);
+    if (!problems.isEmpty()) {
+      throw new UserError(problems, ExitCodes.INVALID);
+    }
+    return values;
+  }
+
+  /**
+   * The run store under {@code --state-dir}, {@code $EKS_SCHEDULER_STATE_DIR} or ./.eks-scheduler.
+   */
+  DirectoryRunStore store(Path stateDir) {
+    Path root =
+        stateDir != null
+            ? stateDir
+            : env.containsKey(STATE_DIR_ENV)
+                ? Paths.get(env.get(STATE_DIR_ENV))
+                : Paths.get(".eks-scheduler");
+    return new DirectoryRunStore(root);
+  }
+
+  RunExecutor.Settings settings() {
+    return new RunExecutor.Settings(clock, Sleeper.system(), random, Duration.ofSeconds(30), env);
+  }
+
+  RunExecutor executor() {
+    return new RunExecutor(actions, schemas, clients, settings());
+  }
+
+  static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  static ObjectMapper json() {
+    return Json.mapper();
+  }
+}

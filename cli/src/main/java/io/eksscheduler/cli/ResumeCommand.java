@@ -1,0 +1,103 @@
+package io.eksscheduler.cli;
+
+import io.eksscheduler.cli.output.Output;
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.run.Runs;
+import io.eksscheduler.engine.state.DirectoryRunStore;
+import io.eksscheduler.engine.state.LockHeldException;
+import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.StepState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Resumes an interrupted, killed or failed run. */
+@Command(
+    name = "resume",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Resume a run that was interrupted, killed or failed. No succeeded step runs again; the"
+          + " interrupted step runs again and continues from its ledger; what the run evaluated"
+          + " (params, when, expressions) is reused, never re-evaluated.",
+      "The run uses the copy of the playbook it started with. If the playbook file changed since,"
+          + " that is reported, and the changed file is used only with --allow-changed."
+    },
+    footer = {"%nExamples:", "  eks-scheduler resume 20261124T173000Z-3f9a1c"})
+final class ResumeCommand extends AppCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run to resume.")
+  String runId;
+
+  @Mixin StateOptions state;
+
+  @Option(
+      names = "--allow-changed",
+      description =
+          "Run the playbook file as it is now, even though it changed since the run"
+              + " started (steps are matched by id).")
+  boolean allowChanged;
+
+  @Override
+  public Integer call() throws IOException {
+    DirectoryRunStore store = app.store(state.stateDir);
+    RunState saved = RunLookup.find(store, runId);
+    if (!saved.status().resumable()) {
+      throw new UserError("run " + runId + " " + saved.status().label() + "; nothing to resume");
+    }
+    RunLauncher launcher = new RunLauncher(app);
+    try (Output output = launcher.output(state.output)) {
+      Playbook playbook = playbook(store, saved, output);
+      RunState current = saved;
+      for (var step : playbook.allSteps()) {
+        if (!current.steps().containsKey(step.id())) {
+          current = current.withStep(step.id(), StepState.pending());
+        }
+      }
+      AtomicBoolean interrupt = Signals.install(() -> output.notice("stopping: saving state"));
+      Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
+      RunState end;
+      try {
+        end = runs.resume(playbook, current, output, interrupt, RunLauncher.lockReport(output));
+      } catch (LockHeldException e) {
+        throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
+      } finally {
+        store.close();
+      }
+      output.summary(playbook, end);
+      return RunLauncher.exitCode(end);
+    }
+  }
+
+  private Playbook playbook(DirectoryRunStore store, RunState saved, Output output)
+      throws IOException {
+    String copy = store.playbookText(saved.runId());
+    Path original = Paths.get(saved.playbookFile());
+    if (Files.isRegularFile(original)) {
+      String now = Files.readString(original);
+      String digest = Runs.digest(now);
+      if (!digest.equals(saved.playbookDigest())) {
+        if (allowChanged) {
+          output.notice(
+              "playbook "
+                  + original
+                  + " changed since the run started; using it as it"
+                  + " is now (--allow-changed)");
+          return app.load(now, original.toString());
+        }
+        output.notice(
+            "playbook "
+                + original
+                + " changed since the run started; resuming with the"
+                + " copy kept in the run (use --allow-changed to run the file as it is now)");
+      }
+    }
+    return app.load(copy, saved.playbookFile());
+  }
+}

@@ -1,0 +1,171 @@
+package io.eksscheduler.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eksscheduler.cli.output.Output;
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.run.Runs;
+import io.eksscheduler.engine.state.DirectoryRunStore;
+import io.eksscheduler.engine.state.LockHeldException;
+import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.RunStatus;
+import io.eksscheduler.engine.state.StepState;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** Lists, shows and abandons runs. */
+@Command(
+    name = "runs",
+    mixinStandardHelpOptions = true,
+    description = "List, show and abandon runs kept in the state directory.",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Abandon.class})
+final class RunsCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** "running" for a live process, "interrupted (process gone)" for a killed one. */
+  static String status(RunState s) {
+    if (s.status() == RunStatus.RUNNING
+        && ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)
+        && s.host().equals(App.host())) {
+      return "running (pid " + s.pid() + ")";
+    }
+    return s.status() == RunStatus.RUNNING ? "killed (resumable)" : s.status().label();
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List runs, oldest first.",
+      footer = {"%nExamples:", "  eks-scheduler runs list --state-dir /var/lib/eks-scheduler"})
+  static final class ListRuns extends AppCommand implements Callable<Integer> {
+    @Mixin StateOptions state;
+
+    @Override
+    public Integer call() throws IOException {
+      DirectoryRunStore store = app.store(state.stateDir);
+      List<String> ids = store.runIds();
+      if (state.output == RunOptions.OutputFormat.json) {
+        for (String id : ids) {
+          RunState s = store.load(id).orElseThrow();
+          ObjectNode line = App.json().createObjectNode();
+          line.put("run", id).put("playbook", s.playbook()).put("status", status(s));
+          line.put("startedAt", s.startedAt().toString())
+              .put("updatedAt", s.updatedAt().toString());
+          app.out.println(line);
+        }
+        return ExitCodes.OK;
+      }
+      if (ids.isEmpty()) {
+        app.out.println("no runs in " + store.runDirectory("x").getParent());
+        return ExitCodes.OK;
+      }
+      app.out.println(
+          String.format("%-28s %-24s %-22s %s", "RUN", "PLAYBOOK", "STATUS", "STARTED"));
+      for (String id : ids) {
+        RunState s = store.load(id).orElseThrow();
+        app.out.println(
+            String.format("%-28s %-24s %-22s %s", id, s.playbook(), status(s), s.startedAt()));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show a run: params, each step's status, attempts, outputs and ledger.",
+      footer = {"%nExamples:", "  eks-scheduler runs show 20261124T173000Z-3f9a1c --output json"})
+  static final class Show extends AppCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    String runId;
+
+    @Mixin StateOptions state;
+
+    @Override
+    public Integer call() throws IOException {
+      DirectoryRunStore store = app.store(state.stateDir);
+      RunState s = RunLookup.find(store, runId);
+      if (state.output == RunOptions.OutputFormat.json) {
+        app.out.println(App.json().writeValueAsString(s));
+        return ExitCodes.OK;
+      }
+      app.out.println("run:       " + s.runId());
+      app.out.println(
+          "playbook:  " + s.playbook() + " (" + s.playbookFile() + ", " + s.playbookDigest() + ")");
+      app.out.println("status:    " + status(s) + (s.round() > 1 ? ", round " + s.round() : ""));
+      app.out.println("started:   " + s.startedAt() + " by pid " + s.pid() + " on " + s.host());
+      app.out.println("updated:   " + s.updatedAt());
+      if (s.lockKey() != null) {
+        app.out.println("lock:      " + s.lockKey());
+      }
+      if (!s.params().isEmpty()) {
+        app.out.println("params:");
+        s.params().forEach((k, v) -> app.out.println("  " + k + ": " + v));
+      }
+      app.out.println("steps:");
+      for (Map.Entry<String, StepState> e : s.steps().entrySet()) {
+        StepState st = e.getValue();
+        app.out.println(
+            String.format(
+                "  %-24s %-10s attempts=%d%s",
+                e.getKey(),
+                st.status().label(),
+                st.attempts(),
+                st.error() == null ? "" : "  " + st.error()));
+        st.outputs().forEach((k, v) -> app.out.println("      output " + k + " = " + v));
+        st.ledger().forEach((k, v) -> app.out.println("      ledger " + k + " = " + v));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "abandon",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Close a run for good. Its finally steps run if its last attempt did not run them (an"
+            + " interrupted or killed run); a failed run already ran them."
+      },
+      footer = {"%nExamples:", "  eks-scheduler runs abandon 20261124T173000Z-3f9a1c"})
+  static final class Abandon extends AppCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN_ID")
+    String runId;
+
+    @Mixin StateOptions state;
+
+    @Override
+    public Integer call() throws IOException {
+      DirectoryRunStore store = app.store(state.stateDir);
+      RunState saved = RunLookup.find(store, runId);
+      if (!saved.status().resumable()) {
+        throw new UserError("run " + runId + " " + saved.status().label() + "; nothing to abandon");
+      }
+      RunLauncher launcher = new RunLauncher(app);
+      try (Output output = launcher.output(state.output)) {
+        Playbook playbook = app.load(store.playbookText(runId), saved.playbookFile());
+        AtomicBoolean interrupt = Signals.install(() -> output.notice("stopping: saving state"));
+        Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
+        RunState end;
+        try {
+          end = runs.abandon(playbook, saved, output, interrupt, RunLauncher.lockReport(output));
+        } catch (LockHeldException e) {
+          throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
+        } finally {
+          store.close();
+        }
+        output.summary(playbook, end);
+        return RunLauncher.exitCode(end);
+      }
+    }
+  }
+}

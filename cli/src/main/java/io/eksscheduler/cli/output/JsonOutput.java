@@ -1,0 +1,105 @@
+package io.eksscheduler.cli.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.playbook.Step;
+import io.eksscheduler.engine.run.DryRun;
+import io.eksscheduler.engine.state.Event;
+import io.eksscheduler.engine.state.Json;
+import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.StepState;
+import io.eksscheduler.engine.state.StepStatus;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+
+/** One JSON object per line: every event, then a summary; for CI and other programs. */
+public final class JsonOutput implements Output {
+  private final PrintWriter out;
+  private final ObjectMapper json = Json.mapper();
+
+  public JsonOutput(PrintWriter out) {
+    this.out = out;
+  }
+
+  @Override
+  public synchronized void event(Event event) {
+    print(json.valueToTree(event));
+  }
+
+  @Override
+  public void summary(Playbook playbook, RunState state) {
+    ObjectNode summary = json.createObjectNode();
+    summary.put("type", "summary");
+    summary.put("run", state.runId());
+    summary.put("playbook", state.playbook());
+    summary.put("status", state.status().label());
+    summary.put("startedAt", state.startedAt().toString());
+    summary.put("updatedAt", state.updatedAt().toString());
+    ArrayNode steps = summary.putArray("steps");
+    ArrayNode accepted = summary.putArray("failuresAccepted");
+    for (Step step : playbook.allSteps()) {
+      StepState st = state.step(step.id());
+      ObjectNode s = steps.addObject();
+      s.put("id", step.id());
+      s.put("action", step.action());
+      s.put("finally", step.inFinally());
+      s.put("status", st.status().label());
+      s.put("attempts", st.attempts());
+      if (st.error() != null) {
+        s.put("error", st.error());
+      }
+      if (!st.outputs().isEmpty()) {
+        s.set("outputs", json.valueToTree(st.outputs()));
+      }
+      if (st.status() == StepStatus.FAILED && step.onFailure() == Step.OnFailure.CONTINUE) {
+        accepted.add(step.id());
+      }
+    }
+    print(summary);
+  }
+
+  @Override
+  public void dryRun(
+      Playbook playbook, Map<String, Object> params, List<DryRun.StepPreview> previews) {
+    for (DryRun.StepPreview p : previews) {
+      ObjectNode line = json.createObjectNode();
+      line.put("type", "plan");
+      line.put("step", p.step().id());
+      line.put("action", p.step().action());
+      line.put("wave", p.wave() + 1);
+      line.put("finally", p.step().inFinally());
+      line.put("skipped", p.skipped());
+      p.plan()
+          .ifPresent(
+              plan -> {
+                line.set("changes", json.valueToTree(plan.changes()));
+                line.set("predictedOutputs", json.valueToTree(plan.predictedOutputs()));
+              });
+      if (p.error() != null) {
+        line.put("error", p.error());
+      }
+      print(line);
+    }
+  }
+
+  @Override
+  public void notice(String message) {
+    ObjectNode line = json.createObjectNode();
+    line.put("type", "notice");
+    line.put("message", message);
+    print(line);
+  }
+
+  private synchronized void print(Object node) {
+    out.println(node.toString());
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    out.flush();
+  }
+}

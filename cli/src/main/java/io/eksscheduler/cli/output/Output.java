@@ -1,0 +1,24 @@
+package io.eksscheduler.cli.output;
+
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.run.DryRun;
+import io.eksscheduler.engine.run.EventSink;
+import io.eksscheduler.engine.state.RunState;
+import java.util.List;
+import java.util.Map;
+
+/** Shows a run to its user: as text for a person, or as JSON lines for a machine. */
+public interface Output extends EventSink, AutoCloseable {
+
+  /** The run's final summary: each step's status, failures accepted, how to resume. */
+  void summary(Playbook playbook, RunState state);
+
+  /** A dry-run's preview of every step. */
+  void dryRun(Playbook playbook, Map<String, Object> params, List<DryRun.StepPreview> previews);
+
+  /** A line of information (lock taken over, playbook changed, ...). */
+  void notice(String message);
+
+  @Override
+  void close();
+}

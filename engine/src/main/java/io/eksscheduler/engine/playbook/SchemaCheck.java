@@ -1,0 +1,223 @@
+package io.eksscheduler.engine.playbook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Checks JSON values against the project's JSON Schemas (draft-07) and places each violation at the
+ * offending node, in words a user understands.
+ *
+ * <p>Schemas load from the classpath under {@code schemas/}, so relative {@code $ref}s between them
+ * resolve exactly as they do for an editor reading the files from disk.
+ */
+public final class SchemaCheck {
+  private final JsonSchemaFactory factory =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+  private final SchemaValidatorsConfig config =
+      SchemaValidatorsConfig.builder()
+          .pathType(PathType.JSON_POINTER)
+          .locale(Locale.ENGLISH)
+          .build();
+  private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+
+  /**
+   * The schema at classpath resource {@code resource}, e.g. {@code schemas/playbook.schema.json}.
+   */
+  public JsonSchema schema(String resource) {
+    return schemas.computeIfAbsent(
+        resource, r -> factory.getSchema(SchemaLocation.of("classpath:" + r), config));
+  }
+
+  /**
+   * Validates {@code value} against {@code resource}; problems are placed through {@code tree},
+   * with {@code basePointer} the pointer of {@code value} inside the tree's document.
+   */
+  public List<Problem> check(
+      String resource, JsonNode value, String file, YamlTree tree, String basePointer) {
+    return check(resource, value, file, tree, basePointer, pointer -> false);
+  }
+
+  /** As {@link #check(String, JsonNode, String, YamlTree, String)}, skipping some locations. */
+  public List<Problem> check(
+      String resource,
+      JsonNode value,
+      String file,
+      YamlTree tree,
+      String basePointer,
+      Predicate<String> skip) {
+    Set<ValidationMessage> messages = new java.util.HashSet<>(schema(resource).validate(value));
+    messages.removeIf(m -> skip.test(basePointer + m.getInstanceLocation().toString()));
+    return toProblems(messages, file, tree, basePointer);
+  }
+
+  /** Validates {@code value} against {@code resource}; returns the messages without positions. */
+  public List<String> check(String resource, JsonNode value) {
+    return schema(resource).validate(value).stream()
+        .map(m -> describePath(m.getInstanceLocation().toString()) + describe(m))
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  private List<Problem> toProblems(
+      Set<ValidationMessage> messages, String file, YamlTree tree, String basePointer) {
+    Map<String, Problem> unique = new LinkedHashMap<>();
+    for (ValidationMessage m : messages) {
+      String pointer = basePointer + m.getInstanceLocation().toString();
+      if ("enum".equals(m.getType()) && pointer.matches(".*/(steps|finally)/[0-9]+/action")) {
+        // Unknown actions are reported by the reference check, with a suggestion.
+        continue;
+      }
+      Position at;
+      String message;
+      if ("additionalProperties".equals(m.getType()) && m.getProperty() != null) {
+        String child = pointer + "/" + YamlTree.segment(m.getProperty());
+        at = tree.keyAt(child);
+        message = describePath(pointer) + describe(m);
+      } else if ("required".equals(m.getType())) {
+        at = tree.keyAt(pointer);
+        message = describePath(pointer) + describe(m);
+      } else {
+        at = tree.valueAt(pointer);
+        message = describePath(pointer) + describe(m);
+      }
+      Problem p = Problem.at(file, at, message);
+      unique.putIfAbsent(p.toString(), p);
+    }
+    return new ArrayList<>(unique.values());
+  }
+
+  /** "steps[2].with: " for a pointer, "" for the root. */
+  static String describePath(String pointer) {
+    if (pointer.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String part : pointer.substring(1).split("/", -1)) {
+      String name = part.replace("~1", "/").replace("~0", "~");
+      if (name.matches("[0-9]+")) {
+        out.append('[').append(name).append(']');
+      } else {
+        if (out.length() > 0) {
+          out.append('.');
+        }
+        out.append(name);
+      }
+    }
+    return out + ": ";
+  }
+
+  private static String describe(ValidationMessage m) {
+    Object[] args = m.getArguments() == null ? new Object[0] : m.getArguments();
+    JsonNode schemaNode = m.getSchemaNode();
+    switch (m.getType()) {
+      case "additionalProperties":
+        return "unknown key '" + m.getProperty() + "'";
+      case "required":
+        return "missing required key '" + m.getProperty() + "'";
+      case "type":
+        return "expected " + expectedType(m) + ", got " + found(m.getInstanceNode());
+      case "pattern":
+        return patternMessage(m);
+      case "enum":
+        return "must be one of "
+            + (schemaNode == null ? Arrays.toString(args) : join(schemaNode))
+            + ", got "
+            + m.getInstanceNode();
+      case "const":
+        return "must be "
+            + (schemaNode == null ? "" : schemaNode.toString())
+            + ", got "
+            + m.getInstanceNode();
+      default:
+        return m.getError() == null ? m.getMessage() : m.getError();
+    }
+  }
+
+  private static String expectedType(ValidationMessage m) {
+    JsonNode type = m.getSchemaNode();
+    if (type != null && type.isArray()) {
+      List<String> names = new ArrayList<>();
+      type.forEach(t -> names.add(t.asText()));
+      if (names.remove("string") && isExpressionSchema(m)) {
+        return String.join(" or ", names) + " (or an expression ${{ }})";
+      }
+      return String.join(" or ", names);
+    }
+    return type == null ? "another type" : type.asText();
+  }
+
+  private static boolean isExpressionSchema(ValidationMessage m) {
+    return m.getSchemaLocation() != null
+        && m.getSchemaLocation().toString().contains("OrExpression");
+  }
+
+  private static String patternMessage(ValidationMessage m) {
+    String location = m.getSchemaLocation() == null ? "" : m.getSchemaLocation().toString();
+    String value = m.getInstanceNode() == null ? "" : m.getInstanceNode().asText();
+    if (location.contains("/definitions/duration")) {
+      return Durations.badDuration(value);
+    }
+    if (location.contains("/definitions/durationOrExpression")) {
+      return Durations.badDuration(value) + ", or an expression ${{ }}";
+    }
+    if (location.contains("OrExpression") || location.contains("/definitions/expression")) {
+      return "'" + value + "' is not an expression ${{ ... }} and not of the expected type";
+    }
+    if (location.contains("/definitions/stepId") || location.endsWith("/id/pattern")) {
+      return "'" + value + "' is not a valid step id: use lower-case letters, digits and '-'";
+    }
+    if (location.contains("/metadata/properties/name")) {
+      return "'"
+          + value
+          + "' is not a DNS-1123 label: use lower-case letters, digits and '-', at most 63";
+    }
+    if (location.contains("propertyNames")) {
+      return "'" + value + "' is not a valid param name: use letters, digits and '_'";
+    }
+    return m.getError() == null ? m.getMessage() : m.getError();
+  }
+
+  private static String join(JsonNode values) {
+    List<String> out = new ArrayList<>();
+    values.forEach(v -> out.add(v.isTextual() ? v.asText() : v.toString()));
+    return String.join(", ", out);
+  }
+
+  private static String found(JsonNode node) {
+    if (node == null) {
+      return "nothing";
+    }
+    if (node.isTextual()) {
+      return "string '" + node.asText() + "'";
+    }
+    if (node.isIntegralNumber()) {
+      return "integer " + node;
+    }
+    if (node.isNumber()) {
+      return "number " + node;
+    }
+    if (node.isBoolean()) {
+      return "boolean " + node;
+    }
+    if (node.isNull()) {
+      return "null";
+    }
+    return node.isArray() ? "a list" : "a mapping";
+  }
+}

@@ -1,0 +1,129 @@
+package io.eksscheduler.engine.run;
+
+import io.eksscheduler.engine.expr.EvaluationException;
+import io.eksscheduler.engine.playbook.ActionRegistry;
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.playbook.SchemaCheck;
+import io.eksscheduler.engine.playbook.Step;
+import io.eksscheduler.engine.spi.Action;
+import io.eksscheduler.engine.spi.Plan;
+import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.RunStatus;
+import io.eksscheduler.engine.state.StepState;
+import io.eksscheduler.engine.state.StepStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Previews a run: evaluates params, {@code when} and expressions, and asks each step's action for
+ * its read-only plan, in the order the run would take. Writes no state and changes nothing.
+ */
+public final class DryRun {
+  private final ActionRegistry actions;
+  private final SchemaCheck schemas;
+  private final Clients clients;
+  private final RunExecutor.Settings settings;
+
+  public DryRun(
+      ActionRegistry actions, SchemaCheck schemas, Clients clients, RunExecutor.Settings settings) {
+    this.actions = actions;
+    this.schemas = schemas;
+    this.clients = clients;
+    this.settings = settings;
+  }
+
+  /**
+   * One step's preview.
+   *
+   * @param step the step
+   * @param wave its wave (0 first); finally steps count on after the last wave
+   * @param skipped true when {@code when} is false
+   * @param plan the action's plan, if it could be made
+   * @param error why no plan could be made, or null
+   */
+  public record StepPreview(
+      Step step, int wave, boolean skipped, Optional<Plan> plan, String error) {}
+
+  /** The preview of every step, steps first (in wave order), then finally. */
+  public List<StepPreview> preview(Playbook playbook, Map<String, Object> params, String runId) {
+    Map<String, StepState> steps = new LinkedHashMap<>();
+    playbook.allSteps().forEach(s -> steps.put(s.id(), StepState.pending()));
+    RunState state =
+        new RunState(
+            RunState.VERSION,
+            runId,
+            playbook.name(),
+            playbook.file(),
+            "",
+            params,
+            null,
+            RunStatus.RUNNING,
+            RunState.MAIN,
+            null,
+            1,
+            settings.clock().instant(),
+            settings.clock().instant(),
+            ProcessHandle.current().pid(),
+            "",
+            0,
+            steps);
+    RunRecorder recorder =
+        new RunRecorder(Optional.empty(), EventSink.none(), settings.clock(), state);
+    List<StepPreview> out = new ArrayList<>();
+    int wave = 0;
+    for (List<Step> phase : List.of(playbook.steps(), playbook.finallySteps())) {
+      Map<String, Integer> waveOf = new LinkedHashMap<>();
+      int maxWave = wave;
+      for (Step step : RunExecutor.waveOrder(phase)) {
+        int w = wave;
+        for (String need : step.needs()) {
+          w = Math.max(w, waveOf.getOrDefault(need, wave) + 1);
+        }
+        waveOf.put(step.id(), w);
+        maxWave = Math.max(maxWave, w);
+        out.add(preview(step, w, recorder));
+      }
+      wave = maxWave + 1;
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private StepPreview preview(Step step, int wave, RunRecorder recorder) {
+    Rendering rendering = new Rendering(recorder.state(), settings.env(), true);
+    try {
+      boolean when = rendering.when(step.when()).value().asBoolean();
+      if (!when) {
+        recorder.updateStep(step.id(), s -> s.moveTo(StepStatus.SKIPPED), skip(recorder, step));
+        return new StepPreview(step, wave, true, Optional.empty(), null);
+      }
+      Action<Object> action = (Action<Object>) actions.find(step.action()).orElseThrow();
+      Object params = Binding.bind(action, rendering.render(step.with()).value(), schemas);
+      StepContext ctx =
+          new StepContext(recorder, step.id(), true, settings.clock(), settings.sleeper(), clients);
+      Plan plan = action.plan(params, ctx);
+      recorder.updateStep(
+          step.id(),
+          s ->
+              s.moveTo(StepStatus.RUNNING)
+                  .withOutputs(plan.predictedOutputs())
+                  .moveTo(StepStatus.SUCCEEDED),
+          skip(recorder, step));
+      return new StepPreview(step, wave, false, Optional.of(plan), null);
+    } catch (EvaluationException | Binding.StepFailure e) {
+      return new StepPreview(step, wave, false, Optional.empty(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new StepPreview(step, wave, false, Optional.empty(), "interrupted");
+    } catch (Exception e) {
+      return new StepPreview(step, wave, false, Optional.empty(), StepRunner.describe(e));
+    }
+  }
+
+  private static io.eksscheduler.engine.state.Event skip(RunRecorder recorder, Step step) {
+    return recorder.event("planned", step.id(), null, null, null);
+  }
+}

@@ -1,0 +1,236 @@
+package io.eksscheduler.engine.run;
+
+import io.eksscheduler.engine.expr.EvaluationException;
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.playbook.Step;
+import io.eksscheduler.engine.state.LockHeldException;
+import io.eksscheduler.engine.state.LockHolder;
+import io.eksscheduler.engine.state.RunLock;
+import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.RunStatus;
+import io.eksscheduler.engine.state.RunStore;
+import io.eksscheduler.engine.state.StepState;
+import io.eksscheduler.engine.state.StepStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Starts, resumes and abandons runs: takes the lock, creates or loads state, runs, releases. */
+public final class Runs {
+  private final RunExecutor executor;
+  private final RunStore store;
+  private final RunExecutor.Settings settings;
+  private final String host;
+
+  public Runs(RunExecutor executor, RunStore store, RunExecutor.Settings settings, String host) {
+    this.executor = executor;
+    this.store = store;
+    this.settings = settings;
+    this.host = host;
+  }
+
+  /** Reports a lock taken over from a dead holder, before the run goes on. */
+  public interface LockReport {
+    void tookOver(String key, LockHolder deadHolder);
+  }
+
+  /** Starts a new run of {@code playbook} and runs it to its end or an interrupt. */
+  public RunState start(
+      Playbook playbook,
+      String playbookText,
+      Map<String, Object> params,
+      String runId,
+      EventSink sink,
+      AtomicBoolean interrupt,
+      LockReport report)
+      throws IOException, LockHeldException, EvaluationException {
+    Map<String, StepState> steps = new LinkedHashMap<>();
+    playbook.allSteps().forEach(s -> steps.put(s.id(), StepState.pending()));
+    RunState initial =
+        new RunState(
+            RunState.VERSION,
+            runId,
+            playbook.name(),
+            playbook.file(),
+            digest(playbookText),
+            params,
+            null,
+            RunStatus.RUNNING,
+            RunState.MAIN,
+            null,
+            1,
+            settings.clock().instant(),
+            settings.clock().instant(),
+            ProcessHandle.current().pid(),
+            host,
+            0,
+            steps);
+    String lockKey = null;
+    if (playbook.lock().isPresent()) {
+      lockKey = new Rendering(initial, settings.env(), false).text(playbook.lock().get());
+    }
+    RunState withLock =
+        new RunState(
+            initial.version(),
+            runId,
+            initial.playbook(),
+            initial.playbookFile(),
+            initial.playbookDigest(),
+            params,
+            lockKey,
+            initial.status(),
+            initial.phase(),
+            null,
+            1,
+            initial.startedAt(),
+            initial.updatedAt(),
+            initial.pid(),
+            host,
+            0,
+            steps);
+    try (RunLock lock = lock(lockKey, runId, report)) {
+      store.create(withLock, playbookText);
+      RunRecorder recorder = new RunRecorder(Optional.of(store), sink, settings.clock(), withLock);
+      recorder.update(
+          s -> s, recorder.event("run-started", null, null, "running", playbook.name()));
+      return executor.execute(playbook, recorder, interrupt);
+    }
+  }
+
+  /**
+   * Resumes a run: no succeeded step runs again; interrupted, failed and cancelled steps run again
+   * (from their ledgers); a run that ended failed runs its finally again when it ends.
+   */
+  public RunState resume(
+      Playbook playbook, RunState saved, EventSink sink, AtomicBoolean interrupt, LockReport report)
+      throws IOException, LockHeldException {
+    try (RunLock lock = lock(saved.lockKey(), saved.runId(), report)) {
+      RunState prepared = prepareResume(saved, playbook);
+      RunRecorder recorder = new RunRecorder(Optional.of(store), sink, settings.clock(), saved);
+      recorder.update(
+          s -> prepared.withProcess(ProcessHandle.current().pid(), host),
+          recorder.event("run-resumed", null, null, "running", "round " + prepared.round()));
+      return executor.execute(playbook, recorder, interrupt);
+    }
+  }
+
+  /** Closes a run for good, running its finally if its last attempt did not. */
+  public RunState abandon(
+      Playbook playbook, RunState saved, EventSink sink, AtomicBoolean interrupt, LockReport report)
+      throws IOException, LockHeldException {
+    try (RunLock lock = lock(saved.lockKey(), saved.runId(), report)) {
+      RunRecorder recorder = new RunRecorder(Optional.of(store), sink, settings.clock(), saved);
+      if (saved.status() == RunStatus.FAILED) {
+        return recorder.update(
+            s -> s.withStatus(RunStatus.ABANDONED),
+            recorder.event("run-finished", null, null, "abandoned", "finally already ran"));
+      }
+      RunState prepared = resetInterrupted(saved, playbook, true);
+      recorder.update(
+          s -> prepared.withProcess(ProcessHandle.current().pid(), host),
+          recorder.event("run-abandoning", null, null, "running", "running finally"));
+      return executor.runFinally(playbook, recorder, interrupt, RunStatus.ABANDONED);
+    }
+  }
+
+  static RunState prepareResume(RunState saved, Playbook playbook) {
+    if (saved.status() == RunStatus.FAILED) {
+      // A new round: what failed or never started runs again, and finally runs again at the end.
+      RunState next = saved.withRound(saved.round() + 1).withPhase(RunState.MAIN, null);
+      for (Step step : playbook.allSteps()) {
+        StepState st = next.step(step.id());
+        boolean again =
+            step.inFinally()
+                || st.status() == StepStatus.CANCELLED
+                || (st.status() == StepStatus.FAILED && step.onFailure() == Step.OnFailure.ABORT);
+        if (again && st.status() != StepStatus.PENDING) {
+          next = next.withStep(step.id(), fresh(st));
+        }
+      }
+      return next.withStatus(RunStatus.RUNNING);
+    }
+    return resetInterrupted(saved, playbook, false).withStatus(RunStatus.RUNNING);
+  }
+
+  /** Steps of the current phase that were cut short become pending, keeping their ledgers. */
+  private static RunState resetInterrupted(RunState saved, Playbook playbook, boolean finallyOnly) {
+    RunState next = saved;
+    boolean inFinally = RunState.FINALLY.equals(saved.phase()) || finallyOnly;
+    for (Step step : playbook.allSteps()) {
+      if (step.inFinally() != inFinally) {
+        continue;
+      }
+      StepState st = next.step(step.id());
+      boolean again =
+          st.status() == StepStatus.RUNNING
+              || st.status() == StepStatus.CANCELLED
+              || (st.status() == StepStatus.FAILED && step.onFailure() == Step.OnFailure.ABORT);
+      if (again) {
+        next = next.withStep(step.id(), fresh(st));
+      }
+    }
+    return next;
+  }
+
+  /** The step ready to run again: rendered values and ledger kept, attempts counted afresh. */
+  private static StepState fresh(StepState st) {
+    return st.moveTo(StepStatus.PENDING).withAttempts(0).withError(null).withTimes(null, null);
+  }
+
+  /** Takes the run's own lock (no two processes run one run), then its playbook's lock key. */
+  private RunLock lock(String key, String runId, LockReport report)
+      throws IOException, LockHeldException {
+    RunLock own = take("run/" + runId, runId, report);
+    if (key == null) {
+      return own;
+    }
+    RunLock shared;
+    try {
+      shared = take(key, runId, report);
+    } catch (IOException | LockHeldException | RuntimeException e) {
+      own.close();
+      throw e;
+    }
+    return new RunLock() {
+      @Override
+      public Optional<LockHolder> tookOverFrom() {
+        return shared.tookOverFrom();
+      }
+
+      @Override
+      public void close() {
+        shared.close();
+        own.close();
+      }
+    };
+  }
+
+  private RunLock take(String key, String runId, LockReport report)
+      throws IOException, LockHeldException {
+    RunLock lock =
+        store.lock(
+            key,
+            new LockHolder(runId, ProcessHandle.current().pid(), host, settings.clock().instant()));
+    lock.tookOverFrom().ifPresent(dead -> report.tookOver(key, dead));
+    return lock;
+  }
+
+  /** The SHA-256 of a playbook's text, as stored in its run. */
+  public static String digest(String text) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      StringBuilder out = new StringBuilder("sha256:");
+      for (byte b : d) {
+        out.append(String.format("%02x", b));
+      }
+      return out.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
