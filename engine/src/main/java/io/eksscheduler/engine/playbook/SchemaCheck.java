@@ -176,8 +176,17 @@ public final class SchemaCheck {
     if (location.contains("/definitions/durationOrExpression")) {
       return Durations.badDuration(value) + ", or an expression ${{ }}";
     }
+    if (location.contains("/definitions/integerOrExpression")) {
+      return "expected an integer or an expression ${{ }}, got '" + value + "'";
+    }
+    if (location.contains("/definitions/booleanOrExpression")) {
+      return "expected true, false or an expression ${{ }}, got '" + value + "'";
+    }
+    if (location.contains("/definitions/stringListOrExpression")) {
+      return "expected a list of strings or an expression ${{ }}, got '" + value + "'";
+    }
     if (location.contains("OrExpression") || location.contains("/definitions/expression")) {
-      return "'" + value + "' is not an expression ${{ ... }} and not of the expected type";
+      return "expected an expression ${{ }}, got '" + value + "'";
     }
     if (location.contains("/definitions/stepId") || location.endsWith("/id/pattern")) {
       return "'" + value + "' is not a valid step id: use lower-case letters, digits and '-'";

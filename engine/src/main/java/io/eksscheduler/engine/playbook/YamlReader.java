@@ -142,6 +142,20 @@ public final class YamlReader {
       return problem + " (too many aliases: a YAML bomb is refused)";
     }
     String text = context.isEmpty() ? problem : context + ": " + problem;
+    Optional<Mark> contextMark = e.getContextMark();
+    Optional<Mark> problemMark = e.getProblemMark();
+    if (contextMark.isPresent()
+        && problemMark.isPresent()
+        && contextMark.get().getLine() != problemMark.get().getLine()) {
+      Position opened = position(contextMark);
+      text =
+          firstLine(text)
+              + " (started at line "
+              + opened.line()
+              + ", column "
+              + opened.column()
+              + ")";
+    }
     return firstLine(text);
   }
 

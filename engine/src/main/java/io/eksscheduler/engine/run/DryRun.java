@@ -103,7 +103,14 @@ public final class DryRun {
       Action<Object> action = (Action<Object>) actions.find(step.action()).orElseThrow();
       Object params = Binding.bind(action, rendering.render(step.with()).value(), schemas);
       StepContext ctx =
-          new StepContext(recorder, step.id(), true, settings.clock(), settings.sleeper(), clients);
+          new StepContext(
+              recorder,
+              step.id(),
+              true,
+              settings.clock(),
+              settings.sleeper(),
+              clients,
+              Secrets.NONE);
       Plan plan = action.plan(params, ctx);
       recorder.updateStep(
           step.id(),

@@ -14,8 +14,10 @@ import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.StepState;
 import io.eksscheduler.engine.state.StepStatus;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Evaluates the expressions of a step against a run: params, steps, run.id and env. */
 public final class Rendering {
@@ -36,22 +38,28 @@ public final class Rendering {
     this.predicted = predicted;
   }
 
-  /** The rendered value and whether it read the environment (then it is never stored). */
-  public record Rendered(JsonNode value, boolean readsEnv) {}
+  /**
+   * The rendered value, whether it read the environment (then it is never stored), and the values
+   * it read from there (masked in whatever the step writes).
+   */
+  public record Rendered(JsonNode value, boolean readsEnv, Set<String> envValues) {}
 
   /** Renders every expression inside {@code node}, keeping the type of whole expressions. */
   public Rendered render(JsonNode node) throws EvaluationException {
+    Set<String> read = new LinkedHashSet<>();
     boolean[] readsEnv = {false};
-    JsonNode value = render(node, readsEnv);
-    return new Rendered(value, readsEnv[0]);
+    JsonNode value = render(node, readsEnv, read);
+    return new Rendered(value, readsEnv[0], read);
   }
 
-  private JsonNode render(JsonNode node, boolean[] readsEnv) throws EvaluationException {
+  private JsonNode render(JsonNode node, boolean[] readsEnv, Set<String> read)
+      throws EvaluationException {
     if (node.isTextual() && Template.containsExpression(node.asText())) {
       Template t = parse(node.asText());
       for (Reference r : t.references()) {
         if (r.path().get(0).equals("env")) {
           readsEnv[0] = true;
+          read.add(env.getOrDefault(r.path().get(1), ""));
         }
       }
       return JSON.valueToTree(t.render(resolver()));
@@ -59,7 +67,7 @@ public final class Rendering {
     if (node.isArray()) {
       ArrayNode out = JSON.createArrayNode();
       for (JsonNode item : node) {
-        out.add(render(item, readsEnv));
+        out.add(render(item, readsEnv, read));
       }
       return out;
     }
@@ -68,7 +76,7 @@ public final class Rendering {
       Iterator<Map.Entry<String, JsonNode>> it = node.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
-        out.set(e.getKey(), render(e.getValue(), readsEnv));
+        out.set(e.getKey(), render(e.getValue(), readsEnv, read));
       }
       return out;
     }
@@ -78,7 +86,7 @@ public final class Rendering {
   /** Evaluates a step's {@code when}: a boolean, or an expression giving one. */
   public Rendered when(JsonNode when) throws EvaluationException {
     if (when.isBoolean()) {
-      return new Rendered(when, false);
+      return new Rendered(when, false, Set.of());
     }
     Rendered r = render(when);
     if (!r.value().isBoolean()) {

@@ -23,6 +23,7 @@ final class StepContext implements ActionContext {
   private final Sleeper sleeper;
   private final Clients clients;
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final Secrets secrets;
 
   StepContext(
       RunRecorder recorder,
@@ -30,7 +31,9 @@ final class StepContext implements ActionContext {
       boolean dryRun,
       Clock clock,
       Sleeper sleeper,
-      Clients clients) {
+      Clients clients,
+      Secrets secrets) {
+    this.secrets = secrets;
     this.recorder = recorder;
     this.stepId = stepId;
     this.dryRun = dryRun;
@@ -123,12 +126,12 @@ final class StepContext implements ActionContext {
 
   @Override
   public void progress(String whatItWaitsFor) {
-    recorder.sink().progress(stepId, whatItWaitsFor);
+    recorder.sink().progress(stepId, secrets.mask(whatItWaitsFor));
   }
 
   @Override
   public void log(String message) {
-    recorder.log(stepId, message);
+    recorder.log(stepId, secrets.mask(message));
   }
 
   @Override

@@ -9,10 +9,12 @@ import io.eksscheduler.engine.playbook.Step;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Outputs;
+import io.eksscheduler.engine.state.Json;
 import io.eksscheduler.engine.state.StepState;
 import io.eksscheduler.engine.state.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +49,8 @@ final class StepRunner {
     this.attempts = attempts;
   }
 
+  private Secrets secrets = Secrets.NONE;
+
   /** Runs {@code step}; returns when it reached a final status. Interrupts mean "cancel". */
   void run(Step step) {
     String id = step.id();
@@ -75,6 +79,7 @@ final class StepRunner {
         Rendering.Rendered r = rendering.render(step.with());
         with = r.value();
         storeWith = !r.readsEnv(); // values read from env are never written to state
+        secrets = new Secrets(r.envValues());
       }
       Boolean whenValue = when;
       JsonNode stored2 = storeWith ? with : null;
@@ -119,11 +124,11 @@ final class StepRunner {
       Attempt result = attempt(action, params, id, timeout);
       if (result.outputs != null) {
         CrashPoints.reach("effect-done:" + id);
-        Outputs outputs = result.outputs;
+        Map<String, Object> outputs = secrets.maskAll(plain(result.outputs.values()));
         recorder.updateStep(
             id,
             s ->
-                s.withOutputs(outputs.values())
+                s.withOutputs(outputs)
                     .moveTo(StepStatus.SUCCEEDED)
                     .withTimes(s.startedAt(), settings.clock().instant()),
             recorder.event("step-succeeded", id, n, "succeeded", null));
@@ -142,7 +147,7 @@ final class StepRunner {
               && step.retry().allowsAnotherAfter(n)
               && settings.clock().instant().plus(delay).isBefore(deadlineAt);
       if (!another) {
-        String why = result.error;
+        String why = secrets.mask(result.error);
         if (result.retryable && step.retry().allowsAnotherAfter(n)) {
           why += " (no time left for another attempt before the step's deadline)";
         }
@@ -156,7 +161,7 @@ final class StepRunner {
               + " of "
               + step.retry().attempts()
               + " failed: "
-              + result.error
+              + secrets.mask(result.error)
               + "; retrying in "
               + Durations.format(delay));
       try {
@@ -191,7 +196,8 @@ final class StepRunner {
 
   private Attempt attempt(Action<Object> action, Object params, String id, Duration timeout) {
     StepContext ctx =
-        new StepContext(recorder, id, false, settings.clock(), settings.sleeper(), clients);
+        new StepContext(
+            recorder, id, false, settings.clock(), settings.sleeper(), clients, secrets);
     Attempt result = new Attempt();
     CountDownLatch ended = new CountDownLatch(1);
     Future<Outputs> future =
@@ -248,6 +254,12 @@ final class StepRunner {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private static Map<String, Object> plain(Map<String, Object> values) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    values.forEach((k, v) -> out.put(k, Json.plain(v)));
+    return out;
   }
 
   static String describe(Throwable t) {
