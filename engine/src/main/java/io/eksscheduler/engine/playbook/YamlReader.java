@@ -57,6 +57,13 @@ public final class YamlReader {
                   + ")"));
       return Optional.empty();
     }
+    Optional<Position> tooDeep = flowNestingBeyondLimit(text);
+    if (tooDeep.isPresent()) {
+      problems.add(
+          Problem.at(
+              file, tooDeep.get(), "document nests deeper than " + limits.maxDepth() + " levels"));
+      return Optional.empty();
+    }
     Optional<Node> node = compose(file, text, problems);
     if (node.isEmpty()) {
       if (problems.isEmpty()) {
@@ -133,6 +140,50 @@ public final class YamlReader {
       return Optional.empty();
     }
     return result.get();
+  }
+
+  /**
+   * Finds flow brackets nested beyond the limit in one linear pass, so "[[[[...]]]]" bombs are
+   * refused before the recursive parser sees them. Quoted text and comments are skipped.
+   */
+  private Optional<Position> flowNestingBeyondLimit(String text) {
+    int depth = 0;
+    int line = 1;
+    int column = 0;
+    char quote = 0;
+    boolean comment = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      column++;
+      if (c == '\n') {
+        line++;
+        column = 0;
+        comment = false;
+        continue;
+      }
+      if (comment) {
+        continue;
+      }
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        }
+        continue;
+      }
+      if (c == '"' || c == '\'') {
+        boolean starts = i == 0 || " \t[{,:".indexOf(text.charAt(i - 1)) >= 0;
+        quote = starts ? c : 0;
+      } else if (c == '#' && (i == 0 || Character.isWhitespace(text.charAt(i - 1)))) {
+        comment = true;
+      } else if (c == '[' || c == '{') {
+        if (++depth > limits.maxDepth()) {
+          return Optional.of(new Position(line, column));
+        }
+      } else if ((c == ']' || c == '}') && depth > 0) {
+        depth--;
+      }
+    }
+    return Optional.empty();
   }
 
   private static String describe(MarkedYamlEngineException e) {
