@@ -1,6 +1,7 @@
 package io.eksscheduler.cli;
 
 import io.eksscheduler.engine.playbook.ActionRegistry;
+import io.eksscheduler.engine.playbook.Suggestions;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -53,7 +54,22 @@ public final class Main {
         (e, args) -> {
           CommandLine c = e.getCommandLine();
           c.getErr().println("error: " + e.getMessage());
-          CommandLine.UnmatchedArgumentException.printSuggestions(e, c.getErr());
+          if (e instanceof CommandLine.UnmatchedArgumentException u
+              && !u.getUnmatched().isEmpty()
+              && !c.getSubcommands().isEmpty()) {
+            Suggestions.closest(u.getUnmatched().get(0), c.getSubcommands().keySet())
+                .ifPresent(
+                    s ->
+                        c.getErr()
+                            .println(
+                                "did you mean: "
+                                    + c.getCommandSpec().qualifiedName(" ")
+                                    + " "
+                                    + s
+                                    + "?"));
+          } else {
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, c.getErr());
+          }
           c.getErr().println("see: " + c.getCommandSpec().qualifiedName() + " --help");
           return ExitCodes.INVALID;
         });

@@ -4,11 +4,11 @@ import java.util.Collection;
 import java.util.Optional;
 
 /** Finds the name a user probably meant ("did you mean ...?"). */
-final class Suggestions {
+public final class Suggestions {
   private Suggestions() {}
 
   /** The candidate within a small edit distance of {@code name}, the closest first. */
-  static Optional<String> closest(String name, Collection<String> candidates) {
+  public static Optional<String> closest(String name, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
