@@ -58,14 +58,26 @@ public final class DirectoryRunStore implements RunStore {
   public synchronized void create(RunState state, String playbookText) throws IOException {
     Path dir = runDirectory(state.runId());
     Files.createDirectories(dir.getParent());
-    try {
-      Files.createDirectory(dir);
-    } catch (FileAlreadyExistsException e) {
+    if (Files.exists(dir)) {
       throw new FileAlreadyExistsException(
           dir.toString(), null, "a run with id " + state.runId() + " already exists");
     }
-    files.replace(dir.resolve(PLAYBOOK), playbookText.getBytes(StandardCharsets.UTF_8));
-    files.replace(dir.resolve(STATE), json.writeValueAsBytes(state));
+    // Built aside and renamed into place, so a crash never leaves a run without its state.
+    Path staging = Files.createTempDirectory(dir.getParent(), "." + state.runId() + ".");
+    files.replace(staging.resolve(PLAYBOOK), playbookText.getBytes(StandardCharsets.UTF_8));
+    files.replace(staging.resolve(STATE), json.writeValueAsBytes(state));
+    try {
+      Files.move(staging, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      Files.deleteIfExists(staging.resolve(PLAYBOOK));
+      Files.deleteIfExists(staging.resolve(STATE));
+      Files.deleteIfExists(staging);
+      if (Files.exists(dir)) {
+        throw new FileAlreadyExistsException(
+            dir.toString(), null, "a run with id " + state.runId() + " already exists");
+      }
+      throw e;
+    }
     files.syncDirectory(dir.getParent());
     lastSeq.put(state.runId(), 0L);
   }
@@ -150,7 +162,9 @@ public final class DirectoryRunStore implements RunStore {
       return List.of();
     }
     List<String> ids = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(runs, Files::isDirectory)) {
+    try (DirectoryStream<Path> dirs =
+        Files.newDirectoryStream(
+            runs, d -> Files.isDirectory(d) && !d.getFileName().toString().startsWith("."))) {
       for (Path d : dirs) {
         if (Files.isRegularFile(d.resolve(STATE))) {
           ids.add(d.getFileName().toString());
