@@ -44,6 +44,8 @@ final class ResumeCommand extends AppCommand implements Callable<Integer> {
               + " started (steps are matched by id).")
   boolean allowChanged;
 
+  private String changedText;
+
   @Override
   public Integer call() throws IOException {
     DirectoryRunStore store = app.store(state.stateDir);
@@ -55,6 +57,17 @@ final class ResumeCommand extends AppCommand implements Callable<Integer> {
     try (Output output = launcher.output(state.output)) {
       Playbook playbook = playbook(store, saved, output);
       RunState current = saved;
+      if (changedText != null) {
+        // The user chose the file as it is now: keep it as the run's copy, and let every step
+        // that has not succeeded render its parameters from it afresh.
+        store.replacePlaybook(saved.runId(), changedText);
+        current = current.withPlaybook(saved.playbookFile(), Runs.digest(changedText));
+        for (var e : saved.steps().entrySet()) {
+          if (e.getValue().status() != io.eksscheduler.engine.state.StepStatus.SUCCEEDED) {
+            current = current.withStep(e.getKey(), e.getValue().withRendered(null, null));
+          }
+        }
+      }
       for (var step : playbook.allSteps()) {
         if (!current.steps().containsKey(step.id())) {
           current = current.withStep(step.id(), StepState.pending());
@@ -89,7 +102,9 @@ final class ResumeCommand extends AppCommand implements Callable<Integer> {
                   + original
                   + " changed since the run started; using it as it"
                   + " is now (--allow-changed)");
-          return app.load(now, original.toString());
+          Playbook changed = app.load(now, original.toString());
+          changedText = now;
+          return changed;
         }
         output.notice(
             "playbook "

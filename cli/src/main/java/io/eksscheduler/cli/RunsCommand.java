@@ -32,14 +32,32 @@ final class RunsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** "running" for a live process, "interrupted (process gone)" for a killed one. */
+  /** "running" for a live process, "killed (resumable)" for a dead one on this machine. */
   static String status(RunState s) {
-    if (s.status() == RunStatus.RUNNING
-        && ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)
-        && s.host().equals(App.host())) {
-      return "running (pid " + s.pid() + ")";
+    if (s.status() != RunStatus.RUNNING) {
+      return s.status().label();
     }
-    return s.status() == RunStatus.RUNNING ? "killed (resumable)" : s.status().label();
+    if (!s.host().equals(App.host())) {
+      return "running or killed (pid " + s.pid() + " on " + s.host() + ")";
+    }
+    return ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)
+        ? "running (pid " + s.pid() + ")"
+        : "killed (resumable)";
+  }
+
+  /** The runs that can be read, oldest first; the unreadable ones, named with why. */
+  static List<RunState> readable(DirectoryRunStore store, List<String> problems)
+      throws IOException {
+    List<RunState> runs = new java.util.ArrayList<>();
+    for (String id : store.runIds()) {
+      try {
+        store.load(id).ifPresent(runs::add);
+      } catch (IOException | RuntimeException e) {
+        problems.add("run " + id + " cannot be read: " + e.getMessage());
+      }
+    }
+    runs.sort(java.util.Comparator.comparing(RunState::startedAt).thenComparing(RunState::runId));
+    return runs;
   }
 
   @Command(
@@ -53,28 +71,29 @@ final class RunsCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       DirectoryRunStore store = app.store(state.stateDir);
-      List<String> ids = store.runIds();
+      List<String> problems = new java.util.ArrayList<>();
+      List<RunState> runs = readable(store, problems);
+      problems.forEach(app.err::println);
       if (state.output == RunOptions.OutputFormat.json) {
-        for (String id : ids) {
-          RunState s = store.load(id).orElseThrow();
+        for (RunState s : runs) {
           ObjectNode line = App.json().createObjectNode();
-          line.put("run", id).put("playbook", s.playbook()).put("status", status(s));
+          line.put("run", s.runId()).put("playbook", s.playbook()).put("status", status(s));
           line.put("startedAt", s.startedAt().toString())
               .put("updatedAt", s.updatedAt().toString());
           app.out.println(line);
         }
         return ExitCodes.OK;
       }
-      if (ids.isEmpty()) {
+      if (runs.isEmpty()) {
         app.out.println("no runs in " + store.runDirectory("x").getParent());
         return ExitCodes.OK;
       }
       app.out.println(
           String.format("%-28s %-24s %-22s %s", "RUN", "PLAYBOOK", "STATUS", "STARTED"));
-      for (String id : ids) {
-        RunState s = store.load(id).orElseThrow();
+      for (RunState s : runs) {
         app.out.println(
-            String.format("%-28s %-24s %-22s %s", id, s.playbook(), status(s), s.startedAt()));
+            String.format(
+                "%-28s %-24s %-22s %s", s.runId(), s.playbook(), status(s), s.startedAt()));
       }
       return ExitCodes.OK;
     }

@@ -217,4 +217,40 @@ class RunCommandTest {
     List<String> lines = out.lines().toList();
     return new ObjectMapper().readTree(lines.get(lines.size() - 1));
   }
+
+  @Test
+  void allowChangedRunsTheFileAsItIsNowAndKeepsIt() throws Exception {
+    Path pb =
+        playbook(
+            "steps:\n"
+                + touch("one")
+                + "  - {id: two, action: exec, needs: [one], with:"
+                + " {command: ['false']}}\n");
+    assertEquals(1, cli.run("run", pb.toString(), "-p", "who=me", "--run-id", "r1").code());
+    Files.writeString(pb, Files.readString(pb).replace("command: ['false']", "command: ['true']"));
+    Cli.Result copy = cli.run("resume", "r1");
+    assertEquals(1, copy.code(), copy.toString());
+    assertTrue(
+        copy.out().contains("changed since the run started; resuming with the copy"), copy.out());
+    Cli.Result changed = cli.run("resume", "r1", "--allow-changed");
+    assertEquals(0, changed.code(), changed.toString());
+    assertEquals(Files.readString(pb), Files.readString(state.resolve("runs/r1/playbook.yaml")));
+    assertEquals(List.of("one"), Files.readAllLines(marker), "one did not run again");
+  }
+
+  @Test
+  void numberParamsTakePlainDecimalsOnly() throws Exception {
+    Path pb = playbook("steps:\n" + touch("one")).getParent().resolve("num.yaml");
+    Files.writeString(
+        pb,
+        "apiVersion: eks-scheduler/v1\nkind: Playbook\nmetadata: {name: num}\n"
+            + "params: {x: {type: number}}\nsteps:\n  - {id: s, action: sleep, with: {duration:"
+            + " 0s}}\n");
+    assertEquals(0, cli.run("run", pb.toString(), "-p", "x=1.5e3").code());
+    for (String bad : List.of("NaN", "Infinity", "0x1p3", "1,5")) {
+      Cli.Result r = cli.run("run", pb.toString(), "-p", "x=" + bad);
+      assertEquals(2, r.code(), bad);
+      assertEquals("param x: '" + bad + "' is not a number\n", r.err());
+    }
+  }
 }

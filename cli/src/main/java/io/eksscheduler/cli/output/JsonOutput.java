@@ -26,7 +26,9 @@ public final class JsonOutput implements Output {
 
   @Override
   public synchronized void event(Event event) {
-    print(json.valueToTree(event));
+    ObjectNode line = json.valueToTree(event);
+    line.remove("change"); // the state delta is for resume; `runs show` prints the state
+    print(line);
   }
 
   @Override

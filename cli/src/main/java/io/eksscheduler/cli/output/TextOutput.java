@@ -108,9 +108,7 @@ public final class TextOutput implements Output {
       case "step-log":
         return step + msg;
       case "steps-finished":
-        return e.status() == null
-            ? "running finally steps"
-            : "steps " + e.status() + "; running finally steps";
+        return (e.status() == null ? "" : "steps " + e.status() + "; ") + msg;
       case "run-interrupted":
         return "run interrupted; " + msg;
       case "run-finished":

@@ -39,9 +39,13 @@ public final class ParamValues {
           return Optional.of(Long.parseLong(text.trim()));
         case NUMBER:
           String t = text.trim();
-          return t.matches("-?[0-9]+")
-              ? Optional.of(Long.parseLong(t))
-              : Optional.of(Double.parseDouble(t));
+          if (t.matches("-?[0-9]+")) {
+            return Optional.of(Long.parseLong(t));
+          }
+          // Plain decimals only: no NaN, Infinity or hexadecimal floats.
+          return t.matches("-?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?")
+              ? Optional.of(Double.parseDouble(t))
+              : Optional.empty();
         case BOOLEAN:
           String b = text.trim().toLowerCase(java.util.Locale.ROOT);
           if (b.equals("true") || b.equals("false")) {

@@ -29,6 +29,7 @@ final class PlaybookChecks {
   private final Playbook playbook;
   private final List<Problem> problems;
   private final Map<String, Step> steps = new LinkedHashMap<>();
+  private final Map<String, ValueType> wholeExpressionTypes = new HashMap<>();
   private StepGraph mainGraph;
   private StepGraph finallyGraph;
 
@@ -57,6 +58,7 @@ final class PlaybookChecks {
     finallyGraph = graph(playbook.finallySteps());
     for (Step step : playbook.allSteps()) {
       expressions(step);
+      typedExpressions(step);
     }
     playbook.lock().ifPresent(lock -> template(lock, "/lock", Scope.LOCK, null));
   }
@@ -169,6 +171,79 @@ final class PlaybookChecks {
     }
   }
 
+  /**
+   * Checks each whole expression's static type against what the action's schema takes there, by
+   * validating a copy of {@code with} in which each such expression is replaced by a sample value
+   * of its type: `duration: ${{ params.replicas }}` is an error at load, not at run time.
+   */
+  private void typedExpressions(Step step) {
+    Optional<Action<?>> action = actions.find(step.action());
+    String base = step.pointer() + "/with";
+    if (action.isEmpty() || !step.with().isObject()) {
+      return;
+    }
+    Map<String, ValueType> typed = new HashMap<>();
+    JsonNode sample = substitute(step.with(), base, typed);
+    if (typed.isEmpty()) {
+      return;
+    }
+    for (String message :
+        schemas.typeErrors(action.get().withSchema(), sample, base, typed.keySet())) {
+      int split = message.indexOf('\t');
+      String pointer = message.substring(0, split);
+      problems.add(
+          Problem.at(
+              file,
+              tree.valueAt(pointer),
+              "the expression gives "
+                  + ValueType.article(typed.get(pointer))
+                  + ", but "
+                  + message.substring(split + 1)));
+    }
+  }
+
+  private JsonNode substitute(JsonNode node, String pointer, Map<String, ValueType> typed) {
+    ValueType type = wholeExpressionTypes.get(pointer);
+    if (node.isTextual() && type != null && type != ValueType.ANY && type != ValueType.STRING) {
+      typed.put(pointer, type);
+      com.fasterxml.jackson.databind.node.JsonNodeFactory f =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+      switch (type) {
+        case INTEGER:
+          return f.numberNode(1L);
+        case NUMBER:
+          return f.numberNode(1.5);
+        case BOOLEAN:
+          return f.booleanNode(true);
+        case ARRAY:
+          return f.arrayNode();
+        default:
+          return f.objectNode();
+      }
+    }
+    if (node.isObject()) {
+      com.fasterxml.jackson.databind.node.ObjectNode copy =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  copy.set(
+                      e.getKey(),
+                      substitute(
+                          e.getValue(), pointer + "/" + YamlTree.segment(e.getKey()), typed)));
+      return copy;
+    }
+    if (node.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode copy =
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+      for (int i = 0; i < node.size(); i++) {
+        copy.add(substitute(node.get(i), pointer + "/" + i, typed));
+      }
+      return copy;
+    }
+    return node;
+  }
+
   private void walk(JsonNode node, String pointer, Step step) {
     if (node.isTextual()) {
       template(node.asText(), pointer, Scope.STEP, step);
@@ -212,6 +287,9 @@ final class PlaybookChecks {
     for (ExpressionProblem p : typeProblems) {
       problems.add(Problem.at(file, tree.charAt(pointer, p.offset()), p.message()));
     }
+    if (typeProblems.isEmpty() && template.isWholeExpression()) {
+      wholeExpressionTypes.put(pointer, type);
+    }
     return typeProblems.isEmpty() ? type : null;
   }
 
@@ -237,6 +315,11 @@ final class PlaybookChecks {
             ? null
             : "unknown reference '" + ref.text() + "' (run has only run.id)";
       case "env":
+        if (scope == Scope.LOCK) {
+          return "the lock key is stored with the run and names a lock file; it cannot read '"
+              + ref.text()
+              + "' (values from env are never stored)";
+        }
         return path.size() == 2 ? null : "'" + ref.text() + "': write env.NAME";
       case "steps":
         if (scope == Scope.LOCK) {

@@ -74,6 +74,29 @@ public final class SchemaCheck {
         .collect(Collectors.toList());
   }
 
+  /**
+   * The type errors that {@code value} (the document at {@code basePointer}) has at {@code
+   * pointers}, each as "POINTER\tthis takes TYPE".
+   */
+  public List<String> typeErrors(
+      String resource, JsonNode value, String basePointer, java.util.Collection<String> pointers) {
+    List<String> out = new ArrayList<>();
+    for (ValidationMessage m : schema(resource).validate(value)) {
+      String pointer = basePointer + m.getInstanceLocation().toString();
+      if ("type".equals(m.getType()) && pointers.contains(pointer)) {
+        out.add(
+            pointer
+                + "\t"
+                + describePath(pointer.substring(basePointer.length()))
+                    .replaceFirst("^(.*): $", "'$1'")
+                + " takes "
+                + expectedType(m));
+      }
+    }
+    java.util.Collections.sort(out);
+    return out;
+  }
+
   private List<Problem> toProblems(
       Set<ValidationMessage> messages, String file, YamlTree tree, String basePointer) {
     Map<String, Problem> unique = new LinkedHashMap<>();

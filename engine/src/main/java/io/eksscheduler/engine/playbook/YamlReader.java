@@ -115,7 +115,11 @@ public final class YamlReader {
             Position at = position(e.getProblemMark().or(e::getContextMark));
             failure.set(Problem.at(file, at, "YAML syntax: " + describe(e)));
           } catch (YamlEngineException e) {
-            failure.set(Problem.at(file, Position.START, "YAML: " + firstLine(e.getMessage())));
+            String message = firstLine(e.getMessage());
+            if (message.contains("aliases")) {
+              message += " (the limit is " + limits.maxAliases() + ": a YAML bomb is refused)";
+            }
+            failure.set(Problem.at(file, Position.START, "YAML: " + message));
           } catch (StackOverflowError e) {
             failure.set(
                 Problem.at(

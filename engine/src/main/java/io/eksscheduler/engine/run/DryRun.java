@@ -111,7 +111,11 @@ public final class DryRun {
               settings.sleeper(),
               clients,
               Secrets.NONE);
-      Plan plan = action.plan(params, ctx);
+      Secrets secrets = new Secrets(rendering.envValuesReferenced(step.with(), step.when()));
+      Plan raw = action.plan(params, ctx);
+      List<String> changes = new ArrayList<>();
+      raw.changes().forEach(c -> changes.add(secrets.mask(c)));
+      Plan plan = new Plan(changes, secrets.maskAll(raw.predictedOutputs()));
       recorder.updateStep(
           step.id(),
           s ->
@@ -121,7 +125,8 @@ public final class DryRun {
           skip(recorder, step));
       return new StepPreview(step, wave, false, Optional.of(plan), null);
     } catch (EvaluationException | Binding.StepFailure e) {
-      return new StepPreview(step, wave, false, Optional.empty(), e.getMessage());
+      Secrets secrets = new Secrets(rendering.envValuesReferenced(step.with(), step.when()));
+      return new StepPreview(step, wave, false, Optional.empty(), secrets.mask(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new StepPreview(step, wave, false, Optional.empty(), "interrupted");

@@ -38,28 +38,22 @@ public final class Rendering {
     this.predicted = predicted;
   }
 
-  /**
-   * The rendered value, whether it read the environment (then it is never stored), and the values
-   * it read from there (masked in whatever the step writes).
-   */
-  public record Rendered(JsonNode value, boolean readsEnv, Set<String> envValues) {}
+  /** The rendered value, and whether it read the environment (then it is never stored). */
+  public record Rendered(JsonNode value, boolean readsEnv) {}
 
   /** Renders every expression inside {@code node}, keeping the type of whole expressions. */
   public Rendered render(JsonNode node) throws EvaluationException {
-    Set<String> read = new LinkedHashSet<>();
     boolean[] readsEnv = {false};
-    JsonNode value = render(node, readsEnv, read);
-    return new Rendered(value, readsEnv[0], read);
+    JsonNode value = render(node, readsEnv);
+    return new Rendered(value, readsEnv[0]);
   }
 
-  private JsonNode render(JsonNode node, boolean[] readsEnv, Set<String> read)
-      throws EvaluationException {
+  private JsonNode render(JsonNode node, boolean[] readsEnv) throws EvaluationException {
     if (node.isTextual() && Template.containsExpression(node.asText())) {
       Template t = parse(node.asText());
       for (Reference r : t.references()) {
         if (r.path().get(0).equals("env")) {
           readsEnv[0] = true;
-          read.add(env.getOrDefault(r.path().get(1), ""));
         }
       }
       return JSON.valueToTree(t.render(resolver()));
@@ -67,7 +61,7 @@ public final class Rendering {
     if (node.isArray()) {
       ArrayNode out = JSON.createArrayNode();
       for (JsonNode item : node) {
-        out.add(render(item, readsEnv, read));
+        out.add(render(item, readsEnv));
       }
       return out;
     }
@@ -76,17 +70,44 @@ public final class Rendering {
       Iterator<Map.Entry<String, JsonNode>> it = node.fields();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
-        out.set(e.getKey(), render(e.getValue(), readsEnv, read));
+        out.set(e.getKey(), render(e.getValue(), readsEnv));
       }
       return out;
     }
     return node;
   }
 
+  /**
+   * The values of every {@code env.NAME} that templates inside {@code nodes} reference, evaluated
+   * or not: what must be masked in anything the step writes.
+   */
+  public Set<String> envValuesReferenced(JsonNode... nodes) {
+    Set<String> values = new LinkedHashSet<>();
+    for (JsonNode node : nodes) {
+      collectEnv(node, values);
+    }
+    return values;
+  }
+
+  private void collectEnv(JsonNode node, Set<String> values) {
+    if (node.isTextual() && Template.containsExpression(node.asText())) {
+      try {
+        for (Reference r : Template.parse(node.asText()).references()) {
+          if (r.path().get(0).equals("env") && r.path().size() == 2) {
+            values.add(env.getOrDefault(r.path().get(1), ""));
+          }
+        }
+      } catch (ExpressionSyntaxException e) {
+        // checked at load; nothing to collect from a template that does not parse
+      }
+    }
+    node.elements().forEachRemaining(child -> collectEnv(child, values));
+  }
+
   /** Evaluates a step's {@code when}: a boolean, or an expression giving one. */
   public Rendered when(JsonNode when) throws EvaluationException {
     if (when.isBoolean()) {
-      return new Rendered(when, false, Set.of());
+      return new Rendered(when, false);
     }
     Rendered r = render(when);
     if (!r.value().isBoolean()) {

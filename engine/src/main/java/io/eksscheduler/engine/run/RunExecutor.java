@@ -80,7 +80,7 @@ public final class RunExecutor {
       String result = main == PhaseResult.SUCCEEDED ? "succeeded" : "failed";
       recorder.update(
           s -> s.withPhase(RunState.FINALLY, result),
-          recorder.event("steps-finished", null, null, result, null));
+          recorder.event("steps-finished", null, null, result, finallyNote(playbook)));
     }
     return runFinally(playbook, recorder, interrupt, null);
   }
@@ -94,7 +94,7 @@ public final class RunExecutor {
     if (!RunState.FINALLY.equals(recorder.state().phase())) {
       recorder.update(
           s -> s.withPhase(RunState.FINALLY, forcedEnd == null ? null : forcedEnd.label()),
-          recorder.event("steps-finished", null, null, null, null));
+          recorder.event("steps-finished", null, null, null, finallyNote(playbook)));
     }
     PhaseResult fin =
         runPhase(playbook.finallySteps(), playbook.concurrency(), recorder, interrupt);
@@ -111,6 +111,11 @@ public final class RunExecutor {
     }
     return recorder.update(
         s -> s.withStatus(end), recorder.event("run-finished", null, null, end.label(), null));
+  }
+
+  private static String finallyNote(Playbook playbook) {
+    int n = playbook.finallySteps().size();
+    return n == 0 ? "no finally steps" : "running " + n + " finally step" + (n == 1 ? "" : "s");
   }
 
   private RunState interrupted(RunRecorder recorder) {

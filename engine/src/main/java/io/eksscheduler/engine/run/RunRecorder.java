@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.engine.state.Event;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStore;
+import io.eksscheduler.engine.state.StateLog;
 import io.eksscheduler.engine.state.StepState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +15,10 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Applies every change to a run's state in one place: appends the event, saves the state, then
- * shows the event. All changes are serialized, so steps running at once never lose each other's
- * updates. Without a store (dry-run) it keeps the state in memory only.
+ * Applies every change to a run's state in one place: appends the event with what it changed
+ * (durably), writes a new snapshot when one is due, then shows the event. All changes are
+ * serialized, so steps running at once never lose each other's updates. Without a store (dry-run)
+ * it keeps the state in memory only.
  */
 public final class RunRecorder {
   private final Optional<RunStore> store;
@@ -41,14 +43,18 @@ public final class RunRecorder {
     return sink;
   }
 
-  /** Records {@code event} durably, then applies {@code change} and saves the state durably. */
+  /** Applies {@code change} and records it with {@code event}, durably, before returning. */
   public synchronized RunState update(UnaryOperator<RunState> change, Event event) {
-    Event recorded = append(event);
-    state = change.apply(state).touched(clock.instant(), recorded.seq());
+    RunState next = change.apply(state);
+    Event recorded = append(event.withChange(StateLog.delta(state, next)), true);
+    state = next.touched(recorded.time(), recorded.seq());
+    boolean runLevel = event.step() == null;
     store.ifPresent(
         s -> {
           try {
-            s.save(state);
+            if (runLevel || s.snapshotDue(state.runId())) {
+              s.save(state);
+            }
           } catch (IOException e) {
             throw new UncheckedIOException("saving the state of run " + state.runId(), e);
           }
@@ -64,7 +70,8 @@ public final class RunRecorder {
 
   /** Records a line of a step's log. */
   public synchronized void log(String stepId, String message) {
-    sink.event(append(event("step-log", stepId, null, null, message)));
+    // A log line lost to a crash costs nothing: it is written without waiting for the disk.
+    sink.event(append(event("step-log", stepId, null, null, message), false));
   }
 
   /**
@@ -83,8 +90,9 @@ public final class RunRecorder {
             null,
             null,
             key,
-            value);
-    Event recorded = append(e);
+            value,
+            null);
+    Event recorded = append(e, true);
     StepState step = state.step(stepId);
     Map<String, JsonNode> ledger = new LinkedHashMap<>(step.ledger());
     if (value == null) {
@@ -99,15 +107,15 @@ public final class RunRecorder {
   /** An event of this run, not yet numbered. */
   public Event event(String type, String step, Integer attempt, String status, String message) {
     return new Event(
-        0, clock.instant(), state.runId(), type, step, attempt, status, message, null, null);
+        0, clock.instant(), state.runId(), type, step, attempt, status, message, null, null, null);
   }
 
-  private Event append(Event event) {
+  private Event append(Event event, boolean durable) {
     if (store.isEmpty()) {
       return event;
     }
     try {
-      return store.get().append(event);
+      return store.get().append(event, durable);
     } catch (IOException e) {
       throw new UncheckedIOException("appending to the events of run " + state.runId(), e);
     }

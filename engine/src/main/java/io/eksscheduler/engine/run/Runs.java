@@ -130,12 +130,27 @@ public final class Runs {
             s -> s.withStatus(RunStatus.ABANDONED),
             recorder.event("run-finished", null, null, "abandoned", "finally already ran"));
       }
-      RunState prepared = resetInterrupted(saved, playbook, true);
+      RunState prepared = cancelUnfinishedSteps(resetInterrupted(saved, playbook, true), playbook);
       recorder.update(
           s -> prepared.withProcess(ProcessHandle.current().pid(), host),
           recorder.event("run-abandoning", null, null, "running", "running finally"));
       return executor.runFinally(playbook, recorder, interrupt, RunStatus.ABANDONED);
     }
+  }
+
+  /** Steps that never finished are cancelled: an abandoned run will not run them. */
+  private static RunState cancelUnfinishedSteps(RunState state, Playbook playbook) {
+    RunState next = state;
+    for (Step step : playbook.steps()) {
+      StepState st = next.step(step.id());
+      if (!st.status().done()) {
+        StepState pending = st.status() == StepStatus.RUNNING ? st.moveTo(StepStatus.PENDING) : st;
+        next =
+            next.withStep(
+                step.id(), pending.moveTo(StepStatus.CANCELLED).withError("the run was abandoned"));
+      }
+    }
+    return next;
   }
 
   static RunState prepareResume(RunState saved, Playbook playbook) {
@@ -148,7 +163,10 @@ public final class Runs {
             step.inFinally()
                 || st.status() == StepStatus.CANCELLED
                 || (st.status() == StepStatus.FAILED && step.onFailure() == Step.OnFailure.ABORT);
-        if (again && st.status() != StepStatus.PENDING) {
+        if (step.inFinally()) {
+          // A new round's finally reports the new outcome: it renders and records afresh.
+          next = next.withStep(step.id(), StepState.pending());
+        } else if (again && st.status() != StepStatus.PENDING) {
           next = next.withStep(step.id(), fresh(st));
         }
       }
@@ -185,7 +203,10 @@ public final class Runs {
   /** Takes the run's own lock (no two processes run one run), then its playbook's lock key. */
   private RunLock lock(String key, String runId, LockReport report)
       throws IOException, LockHeldException {
-    RunLock own = take("run/" + runId, runId, report);
+    RunLock own =
+        store.lockRun(
+            runId,
+            new LockHolder(runId, ProcessHandle.current().pid(), host, settings.clock().instant()));
     if (key == null) {
       return own;
     }

@@ -49,8 +49,6 @@ final class StepRunner {
     this.attempts = attempts;
   }
 
-  private Secrets secrets = Secrets.NONE;
-
   /** Runs {@code step}; returns when it reached a final status. Interrupts mean "cancel". */
   void run(Step step) {
     String id = step.id();
@@ -58,6 +56,8 @@ final class StepRunner {
     Rendering rendering = new Rendering(recorder.state(), settings.env(), false);
     Boolean when = stored.when();
     JsonNode with = stored.with();
+    // Per step (steps run in parallel): values read from env are masked in what the step writes.
+    Secrets secrets = new Secrets(rendering.envValuesReferenced(step.with(), step.when()));
     try {
       if (when == null) {
         Rendering.Rendered w = rendering.when(step.when());
@@ -79,7 +79,6 @@ final class StepRunner {
         Rendering.Rendered r = rendering.render(step.with());
         with = r.value();
         storeWith = !r.readsEnv(); // values read from env are never written to state
-        secrets = new Secrets(r.envValues());
       }
       Boolean whenValue = when;
       JsonNode stored2 = storeWith ? with : null;
@@ -89,25 +88,26 @@ final class StepRunner {
           s ->
               s.withRendered(whenValue, stored2)
                   .moveTo(StepStatus.RUNNING)
+                  .withAttempts(1)
                   .withError(null)
                   .withTimes(s.startedAt() == null ? now : s.startedAt(), null),
-          recorder.event("step-started", id, null, "running", step.action()));
+          recorder.event("step-started", id, 1, "running", step.action()));
     } catch (EvaluationException e) {
-      fail(id, "cannot evaluate: " + e.getMessage(), 0);
+      fail(id, "cannot evaluate: " + secrets.mask(e.getMessage()), 0);
       return;
     }
-    attempts(step, with);
+    attempts(step, with, secrets);
   }
 
   @SuppressWarnings("unchecked")
-  private void attempts(Step step, JsonNode with) {
+  private void attempts(Step step, JsonNode with, Secrets secrets) {
     String id = step.id();
     Action<Object> action = (Action<Object>) actions.find(step.action()).orElseThrow();
     Object params;
     try {
       params = Binding.bind(action, with, schemas);
     } catch (Binding.StepFailure e) {
-      fail(id, e.getMessage(), 0);
+      fail(id, secrets.mask(e.getMessage()), 0);
       return;
     }
     Instant deadlineAt =
@@ -116,12 +116,14 @@ final class StepRunner {
     while (true) {
       attempt++;
       int n = attempt;
-      recorder.updateStep(
-          id, s -> s.withAttempts(n), recorder.event("attempt-started", id, n, "running", null));
+      if (n > 1) { // the first attempt was recorded with the step's start
+        recorder.updateStep(
+            id, s -> s.withAttempts(n), recorder.event("attempt-started", id, n, "running", null));
+      }
       CrashPoints.reach("step-start:" + id);
       Duration left = Duration.between(settings.clock().instant(), deadlineAt);
       Duration timeout = step.timeout().compareTo(left) < 0 ? step.timeout() : left;
-      Attempt result = attempt(action, params, id, timeout);
+      Attempt result = attempt(action, params, id, timeout, secrets);
       if (result.outputs != null) {
         CrashPoints.reach("effect-done:" + id);
         Map<String, Object> outputs = secrets.maskAll(plain(result.outputs.values()));
@@ -194,7 +196,8 @@ final class StepRunner {
     String error;
   }
 
-  private Attempt attempt(Action<Object> action, Object params, String id, Duration timeout) {
+  private Attempt attempt(
+      Action<Object> action, Object params, String id, Duration timeout, Secrets secrets) {
     StepContext ctx =
         new StepContext(
             recorder, id, false, settings.clock(), settings.sleeper(), clients, secrets);

@@ -1,6 +1,5 @@
 package io.eksscheduler.engine.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -16,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +37,8 @@ public final class DirectoryRunStore implements RunStore {
   private final DurableFiles files = new DurableFiles();
   private final Map<String, FileChannel> eventLogs = new HashMap<>();
   private final Map<String, Long> lastSeq = new HashMap<>();
+  private final Map<String, Long> snapshotBytes = new HashMap<>();
+  private final Map<String, Long> sinceSnapshot = new HashMap<>();
 
   public DirectoryRunStore(Path root) {
     this.root = root;
@@ -65,7 +65,8 @@ public final class DirectoryRunStore implements RunStore {
     // Built aside and renamed into place, so a crash never leaves a run without its state.
     Path staging = Files.createTempDirectory(dir.getParent(), "." + state.runId() + ".");
     files.replace(staging.resolve(PLAYBOOK), playbookText.getBytes(StandardCharsets.UTF_8));
-    files.replace(staging.resolve(STATE), json.writeValueAsBytes(state));
+    byte[] snapshot = json.writeValueAsBytes(state);
+    files.replace(staging.resolve(STATE), snapshot);
     try {
       Files.move(staging, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -80,21 +81,38 @@ public final class DirectoryRunStore implements RunStore {
     }
     files.syncDirectory(dir.getParent());
     lastSeq.put(state.runId(), 0L);
+    snapshotBytes.put(state.runId(), (long) snapshot.length);
+    sinceSnapshot.put(state.runId(), 0L);
   }
 
   @Override
   public synchronized void save(RunState state) throws IOException {
-    files.replace(runDirectory(state.runId()).resolve(STATE), json.writeValueAsBytes(state));
+    byte[] bytes = json.writeValueAsBytes(state);
+    files.replace(runDirectory(state.runId()).resolve(STATE), bytes);
+    snapshotBytes.put(state.runId(), (long) bytes.length);
+    sinceSnapshot.put(state.runId(), 0L);
   }
 
   @Override
-  public synchronized Event append(Event event) throws IOException {
+  public synchronized Event append(Event event, boolean durable) throws IOException {
     long seq = nextSeq(event.run());
     Event numbered = event.numbered(seq);
     byte[] line = (json.writeValueAsString(numbered) + "\n").getBytes(StandardCharsets.UTF_8);
-    files.append(eventLog(event.run()), line);
+    if (durable) {
+      files.append(eventLog(event.run()), line);
+    } else {
+      files.appendLazily(eventLog(event.run()), line);
+    }
     lastSeq.put(event.run(), seq);
+    sinceSnapshot.merge(event.run(), (long) line.length, Long::sum);
     return numbered;
+  }
+
+  @Override
+  public synchronized boolean snapshotDue(String runId) {
+    // Rewriting the snapshot once the log since it has outgrown it keeps the cost per transition
+    // constant on average, however many steps the run has.
+    return sinceSnapshot.getOrDefault(runId, 0L) > snapshotBytes.getOrDefault(runId, 0L);
   }
 
   private long nextSeq(String runId) throws IOException {
@@ -110,15 +128,42 @@ public final class DirectoryRunStore implements RunStore {
   private FileChannel eventLog(String runId) throws IOException {
     FileChannel ch = eventLogs.get(runId);
     if (ch == null) {
+      Path log = runDirectory(runId).resolve(EVENTS);
+      dropTornTail(log);
       ch =
           FileChannel.open(
-              runDirectory(runId).resolve(EVENTS),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              StandardOpenOption.APPEND);
+              log, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
       eventLogs.put(runId, ch);
     }
     return ch;
+  }
+
+  /**
+   * Cuts a last line left incomplete by a crash mid-append, so the next event starts on a line of
+   * its own instead of being glued to the fragment.
+   */
+  private void dropTornTail(Path log) throws IOException {
+    if (!Files.isRegularFile(log)) {
+      return;
+    }
+    try (FileChannel ch =
+        FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      long keep = size;
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      while (keep > 0) {
+        one.clear();
+        ch.read(one, keep - 1);
+        if (one.get(0) == '\n') {
+          break;
+        }
+        keep--;
+      }
+      if (keep < size) {
+        ch.truncate(keep);
+        ch.force(true);
+      }
+    }
   }
 
   @Override
@@ -130,21 +175,8 @@ public final class DirectoryRunStore implements RunStore {
     RunState saved = json.readValue(state.toFile(), RunState.class);
     RunState folded = saved;
     for (Event e : events(runId)) {
-      if (e.seq() <= saved.lastEventSeq() || e.step() == null) {
-        continue;
-      }
-      if ("ledger-put".equals(e.type()) || "ledger-remove".equals(e.type())) {
-        StepState step = folded.steps().get(e.step());
-        if (step == null) {
-          continue;
-        }
-        Map<String, JsonNode> ledger = new LinkedHashMap<>(step.ledger());
-        if ("ledger-put".equals(e.type())) {
-          ledger.put(e.key(), e.value());
-        } else {
-          ledger.remove(e.key());
-        }
-        folded = folded.withStep(e.step(), step.withLedger(ledger));
+      if (e.seq() > saved.lastEventSeq()) {
+        folded = StateLog.apply(folded, e);
       }
     }
     return Optional.of(folded);
@@ -153,6 +185,12 @@ public final class DirectoryRunStore implements RunStore {
   @Override
   public String playbookText(String runId) throws IOException {
     return Files.readString(runDirectory(runId).resolve(PLAYBOOK), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public synchronized void replacePlaybook(String runId, String playbookText) throws IOException {
+    files.replace(
+        runDirectory(runId).resolve(PLAYBOOK), playbookText.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -202,7 +240,16 @@ public final class DirectoryRunStore implements RunStore {
 
   @Override
   public RunLock lock(String key, LockHolder holder) throws IOException, LockHeldException {
-    Path dir = root.resolve("locks");
+    return take(root.resolve("locks").resolve("keys"), key, "lock '" + key + "'", holder);
+  }
+
+  @Override
+  public RunLock lockRun(String runId, LockHolder holder) throws IOException, LockHeldException {
+    return take(root.resolve("locks").resolve("runs"), runId, "run " + runId, holder);
+  }
+
+  private RunLock take(Path dir, String key, String what, LockHolder holder)
+      throws IOException, LockHeldException {
     Files.createDirectories(dir);
     Path file = dir.resolve(fileName(key));
     FileChannel ch =
@@ -212,22 +259,26 @@ public final class DirectoryRunStore implements RunStore {
     try {
       lock = ch.tryLock();
     } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      LockHolder current = readHolder(file);
+      lock = null; // held by this very process (only in tests: each run is its own process)
+    } catch (IOException e) {
       ch.close();
-      throw new LockHeldException(key, current);
+      throw e;
+    }
+    // The holder is read through the channel already open: POSIX drops a process's lock when
+    // any descriptor of the file is closed, so opening the file a second time would lose it.
+    LockHolder written = readHolder(ch);
+    if (lock == null) {
+      ch.close();
+      throw new LockHeldException(what, written);
     }
     // The OS frees a lock when its process dies; a holder still written in the file is dead.
-    LockHolder previous = readHolder(file);
     ch.truncate(0);
     files.append(ch.position(0), json.writeValueAsBytes(holder));
     FileLock held = lock;
     return new RunLock() {
       @Override
       public Optional<LockHolder> tookOverFrom() {
-        return Optional.ofNullable(previous);
+        return Optional.ofNullable(written);
       }
 
       @Override
@@ -237,18 +288,25 @@ public final class DirectoryRunStore implements RunStore {
           held.release();
           ch.close();
         } catch (IOException e) {
-          throw new IllegalStateException("releasing lock '" + key + "': " + e.getMessage(), e);
+          throw new IllegalStateException("releasing " + what + ": " + e.getMessage(), e);
         }
       }
     };
   }
 
-  private LockHolder readHolder(Path file) {
+  private LockHolder readHolder(FileChannel ch) {
     try {
-      byte[] bytes = Files.readAllBytes(file);
-      return bytes.length == 0 ? null : json.readValue(bytes, LockHolder.class);
+      long size = ch.size();
+      if (size == 0 || size > 64 * 1024) {
+        return null;
+      }
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining() && ch.read(buffer, buffer.position()) > 0) {
+        // read until full
+      }
+      return json.readValue(buffer.array(), LockHolder.class);
     } catch (IOException e) {
-      return null;
+      return null; // an unreadable holder is reported as unknown, the lock itself still decides
     }
   }
 

@@ -40,6 +40,11 @@ final class DurableFiles {
     fsyncs.incrementAndGet();
   }
 
+  /** Appends {@code bytes} without waiting for the disk (for lines losing which costs nothing). */
+  void appendLazily(FileChannel channel, byte[] bytes) throws IOException {
+    writeFully(channel, bytes);
+  }
+
   /** Makes a directory's entries (a rename, a new file) durable. */
   void syncDirectory(Path dir) throws IOException {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

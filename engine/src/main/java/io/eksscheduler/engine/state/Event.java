@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param message a line for a person, or null
  * @param key a ledger key, or null
  * @param value a ledger value or other detail, or null
+ * @param change what the event changed in the run's state (the run's header and the steps that
+ *     changed), so the state can be rebuilt from the log; null for events that change nothing
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Event(
@@ -30,10 +32,16 @@ public record Event(
     String status,
     String message,
     String key,
-    JsonNode value) {
+    JsonNode value,
+    JsonNode change) {
 
   /** The same event with another sequence number. */
   public Event numbered(long n) {
-    return new Event(n, time, run, type, step, attempt, status, message, key, value);
+    return new Event(n, time, run, type, step, attempt, status, message, key, value, change);
+  }
+
+  /** The same event carrying {@code delta}. */
+  public Event withChange(JsonNode delta) {
+    return new Event(seq, time, run, type, step, attempt, status, message, key, value, delta);
   }
 }

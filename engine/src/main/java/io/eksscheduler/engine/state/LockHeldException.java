@@ -5,8 +5,12 @@ public final class LockHeldException extends Exception {
   private static final long serialVersionUID = 1L;
   private final transient LockHolder holder;
 
-  public LockHeldException(String key, LockHolder holder) {
-    super("lock '" + key + "' is held by " + (holder == null ? "another process" : holder));
+  /**
+   * @param what the lock, as the user knows it: "lock 'cluster/dev'" or "run 2026..."
+   * @param holder who holds it, when known
+   */
+  public LockHeldException(String what, LockHolder holder) {
+    super(what + " is held by " + (holder == null ? "another process" : holder));
     this.holder = holder;
   }
 

@@ -17,7 +17,14 @@ public enum RunStatus {
     return this == RUNNING || this == INTERRUPTED || this == FAILED;
   }
 
+  /** The status named {@code label}, as written in state and events. */
+  @com.fasterxml.jackson.annotation.JsonCreator
+  public static RunStatus of(String label) {
+    return valueOf(label.toUpperCase(java.util.Locale.ROOT));
+  }
+
   /** The lower-case name used in output. */
+  @com.fasterxml.jackson.annotation.JsonValue
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -10,20 +10,34 @@ public interface RunStore {
   /** Creates the run with its playbook text and first state; fails if the id is taken. */
   void create(RunState state, String playbookText) throws IOException;
 
-  /** Replaces the run's state atomically and durably. */
+  /** Replaces the run's state snapshot atomically and durably. */
   void save(RunState state) throws IOException;
 
-  /** Appends an event durably; returns it with its sequence number. */
-  Event append(Event event) throws IOException;
+  /**
+   * Appends an event, durably (fsynced before returning) unless {@code durable} is false; returns
+   * it with its sequence number.
+   */
+  Event append(Event event, boolean durable) throws IOException;
+
+  /** Appends an event durably. */
+  default Event append(Event event) throws IOException {
+    return append(event, true);
+  }
+
+  /** True when the log since the last snapshot has grown enough to write a new one. */
+  boolean snapshotDue(String runId);
 
   /**
-   * The run's state with every ledger change appended since it was last saved folded in, or empty
-   * when there is no such run.
+   * The run's state: its snapshot with every event appended since folded in, or empty when there is
+   * no such run.
    */
   Optional<RunState> load(String runId) throws IOException;
 
-  /** The playbook text the run started with. */
+  /** The playbook text the run started with (or was last resumed with, --allow-changed). */
   String playbookText(String runId) throws IOException;
+
+  /** Replaces the run's copy of its playbook, atomically and durably. */
+  void replacePlaybook(String runId, String playbookText) throws IOException;
 
   /** Every run's id, oldest first. */
   List<String> runIds() throws IOException;
@@ -31,6 +45,9 @@ public interface RunStore {
   /** The run's events, oldest first. */
   List<Event> events(String runId) throws IOException;
 
-  /** Takes the lock {@code key} for {@code holder}, or says who holds it. */
+  /** Takes the playbook lock {@code key} for {@code holder}, or says who holds it. */
   RunLock lock(String key, LockHolder holder) throws IOException, LockHeldException;
+
+  /** Takes run {@code runId}'s own lock (one process per run), or says who holds it. */
+  RunLock lockRun(String runId, LockHolder holder) throws IOException, LockHeldException;
 }

@@ -36,7 +36,14 @@ public enum StepStatus {
     return this == SUCCEEDED || this == FAILED || this == SKIPPED || this == CANCELLED;
   }
 
+  /** The status named {@code label}, as written in state and events. */
+  @com.fasterxml.jackson.annotation.JsonCreator
+  public static StepStatus of(String label) {
+    return valueOf(label.toUpperCase(java.util.Locale.ROOT));
+  }
+
   /** The lower-case name used in output and expressions. */
+  @com.fasterxml.jackson.annotation.JsonValue
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -109,4 +109,39 @@ class PlaybookLoaderTest {
   void anchorsAndMergeKeysKeepWorking() {
     assertEquals(List.of(), problems("anchors.yaml"));
   }
+
+  @Test
+  void anExpressionOfTheWrongTypeForTheActionIsAnErrorAtLoad() {
+    String yaml =
+        Fixtures.header("typed")
+            + "params: {n: {type: integer, default: 1}, flag: {type: boolean, default: true}}\n"
+            + "steps:\n"
+            + "  - id: a\n"
+            + "    action: test.step\n"
+            + "    with: {sleep: '${{ params.n }}', count: '${{ params.flag }}', value: '${{"
+            + " params.n }}'}\n";
+    assertEquals(
+        List.of(
+            "t.yaml:9:19: the expression gives an integer, but 'sleep' takes string",
+            "t.yaml:9:45: the expression gives a boolean, but 'count' takes integer (or an"
+                + " expression ${{ }})"),
+        Fixtures.loader(new TestStep()).load(yaml, "t.yaml").problems().stream()
+            .map(Problem::toString)
+            .toList());
+  }
+
+  @Test
+  void aLockKeyCannotReadEnv() {
+    String yaml =
+        Fixtures.header("lock")
+            + "lock: x/${{ env.USER }}\n"
+            + "steps:\n  - {id: a, action: test.step}\n";
+    assertEquals(
+        List.of(
+            "t.yaml:5:13: the lock key is stored with the run and names a lock file; it cannot"
+                + " read 'env.USER' (values from env are never stored)"),
+        Fixtures.loader(new TestStep()).load(yaml, "t.yaml").problems().stream()
+            .map(Problem::toString)
+            .toList());
+  }
 }

@@ -242,8 +242,9 @@ class RunExecutorTest {
             + "  - {id: ok, action: test.step}\n"
             + "  - {id: flaky, action: test.step, needs: [ok], with: {failTimes: 1}}\n"
             + "finally:\n"
-            + "  - {id: report, action: test.step}\n";
+            + "  - {id: report, action: test.step, with: {value: '${{ steps.flaky.status }}'}}\n";
     RunState failed = run(yaml);
+    assertEquals("failed", failed.step("report").outputs().get("value"));
     assertEquals(RunStatus.FAILED, failed.status());
     DirectoryRunStore store = new DirectoryRunStore(dir);
     RunState end =
@@ -258,6 +259,27 @@ class RunExecutorTest {
     assertEquals(RunStatus.SUCCEEDED, end.status());
     assertEquals(2, end.round());
     assertEquals(List.of("ok#1", "flaky#1", "report#1", "flaky#2", "report#2"), action.calls);
+    assertEquals("succeeded", end.step("report").outputs().get("value"), "finally re-rendered");
+  }
+
+  @Test
+  void envValuesAreMaskedInEveryParallelStep() throws Exception {
+    StringBuilder yaml = new StringBuilder(Fixtures.header("envpar") + "concurrency: 3\nsteps:\n");
+    for (String id : List.of("a", "b", "c")) {
+      yaml.append("  - {id: ")
+          .append(id)
+          .append(", action: test.step, with: {sleep: 100ms, value:")
+          .append(" '")
+          .append(id)
+          .append(" ${{ env.SECRET }}'}}\n");
+    }
+    RunState end = run(yaml.toString());
+    assertEquals(RunStatus.SUCCEEDED, end.status());
+    for (String id : List.of("a", "b", "c")) {
+      assertEquals(id + " ***", end.step(id).outputs().get("value"));
+    }
+    String events = Files.readString(dir.resolve("runs/r1/events.jsonl"));
+    assertFalse(events.contains("hunter2"), events);
   }
 
   @Test
@@ -286,5 +308,45 @@ class RunExecutorTest {
     assertEquals(9L, end.params().get("n"));
     assertEquals(9, end.step("s").with().path("count").asInt());
     assertEquals(Boolean.TRUE, end.step("s").when());
+  }
+
+  @Test
+  void abandoningAnInterruptedRunCancelsWhatIsLeftAndRunsFinallyOnce() throws Exception {
+    String yaml =
+        Fixtures.header("abandon")
+            + "concurrency: 1\n"
+            + "steps:\n"
+            + "  - {id: one, action: test.step, with: {sleep: 30s}}\n"
+            + "  - {id: two, action: test.step, needs: [one]}\n"
+            + "finally:\n"
+            + "  - {id: report, action: test.step}\n";
+    AtomicBoolean interrupt = new AtomicBoolean();
+    Thread trigger =
+        new Thread(
+            () -> {
+              while (!action.order.contains("start:one")) {
+                Thread.onSpinWait();
+              }
+              interrupt.set(true);
+            });
+    trigger.start();
+    RunState stopped = run(yaml, Map.of(), interrupt);
+    trigger.join();
+    assertEquals(RunStatus.INTERRUPTED, stopped.status());
+    DirectoryRunStore store = new DirectoryRunStore(dir);
+    RunState end =
+        runs(store)
+            .abandon(
+                Fixtures.playbook(yaml, action),
+                store.load("r1").orElseThrow(),
+                EventSink.none(),
+                new AtomicBoolean(),
+                (k, h) -> {});
+    store.close();
+    assertEquals(RunStatus.ABANDONED, end.status());
+    assertEquals(StepStatus.CANCELLED, end.step("one").status());
+    assertEquals(StepStatus.CANCELLED, end.step("two").status());
+    assertEquals(StepStatus.SUCCEEDED, end.step("report").status());
+    assertEquals(List.of("one#1", "report#1"), action.calls);
   }
 }

@@ -45,7 +45,17 @@ class DirectoryRunStoreTest {
 
   private static Event ledger(String run, String key, String value) {
     return new Event(
-        0, Instant.EPOCH, run, "ledger-put", "a", null, null, null, key, TextNode.valueOf(value));
+        0,
+        Instant.EPOCH,
+        run,
+        "ledger-put",
+        "a",
+        null,
+        null,
+        null,
+        key,
+        TextNode.valueOf(value),
+        null);
   }
 
   @Test
@@ -90,6 +100,46 @@ class DirectoryRunStoreTest {
     assertEquals(1, reopened.events("r1").size());
     assertEquals(
         "3", reopened.load("r1").orElseThrow().step("a").ledger().get("original").asText());
+    reopened.append(ledger("r1", "next", "4"));
+    reopened.close();
+    RunState after = new DirectoryRunStore(dir).load("r1").orElseThrow();
+    assertEquals("4", after.step("a").ledger().get("next").asText(), "appends after a torn line");
+  }
+
+  @Test
+  void transitionsAppendedAfterTheSnapshotAreReplayed() throws Exception {
+    DirectoryRunStore store = new DirectoryRunStore(dir);
+    RunState before = state("r1");
+    store.create(before, "x");
+    RunState after =
+        before.withStep("a", StepState.pending().moveTo(StepStatus.RUNNING).withAttempts(1));
+    Event e =
+        new Event(
+            0,
+            Instant.EPOCH,
+            "r1",
+            "step-started",
+            "a",
+            1,
+            "running",
+            null,
+            null,
+            null,
+            StateLog.delta(before, after));
+    store.append(e);
+    store.close();
+    RunState loaded = new DirectoryRunStore(dir).load("r1").orElseThrow();
+    assertEquals(StepStatus.RUNNING, loaded.step("a").status());
+    assertEquals(1, loaded.step("a").attempts());
+  }
+
+  @Test
+  void statusesAreWrittenInLowerCase() throws Exception {
+    DirectoryRunStore store = new DirectoryRunStore(dir);
+    store.create(state("r1"), "x");
+    String json = Files.readString(dir.resolve("runs/r1/state.json"));
+    assertTrue(json.contains("\"status\":\"running\""), json);
+    assertTrue(json.contains("\"status\":\"pending\""), json);
   }
 
   @Test
@@ -135,10 +185,10 @@ class DirectoryRunStoreTest {
   @Test
   void aLockLeftByADeadProcessIsTakenOverAndReported() throws Exception {
     DirectoryRunStore store = new DirectoryRunStore(dir);
-    Files.createDirectories(dir.resolve("locks"));
+    Files.createDirectories(dir.resolve("locks/keys"));
     LockHolder dead = new LockHolder("r0", 999999, "host-a", Instant.EPOCH);
     Files.write(
-        dir.resolve("locks").resolve(DirectoryRunStore.fileName("cluster/dev")),
+        dir.resolve("locks/keys").resolve(DirectoryRunStore.fileName("cluster/dev")),
         Json.mapper().writeValueAsBytes(dead));
     try (RunLock lock = store.lock("cluster/dev", new LockHolder("r1", 1, "h", Instant.EPOCH))) {
       assertEquals(Optional.of(dead), lock.tookOverFrom());
