@@ -3,8 +3,12 @@
 # kube-apiserver, kube-controller-manager, kube-scheduler and kubectl (one `go build`),
 # etcd, and KWOK, at pinned versions, into a cache outside the repository.
 # Re-running it is cheap: binaries already built for these versions are reused.
+# KWOK's stage configuration is not taken from here: the sandbox generates it at `up` from a
+# resource in its jar (io/eksscheduler/sandbox/kwok-stages.yaml), scaled by --speed.
 #
 # Environment: EKS_SANDBOX_CACHE (default ~/.cache/eks-scheduler-sandbox).
+# Output: progress on stderr; the bin directory as the last line of stdout.
+# Keep the versions in step with io.eksscheduler.sandbox.controlplane.ControlPlaneBinaries.
 set -euo pipefail
 
 K8S_VERSION=1.36.3
@@ -16,12 +20,19 @@ CACHE=${EKS_SANDBOX_CACHE:-$HOME/.cache/eks-scheduler-sandbox}
 STAMP="k8s-v$K8S_VERSION-etcd-v$ETCD_VERSION-kwok-v$KWOK_VERSION"
 BIN=$CACHE/$STAMP/bin
 WORK=$CACHE/work
+TOOLS="kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok"
 
 say() { printf '[build-control-plane %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
 
-if [ -x "$BIN/kube-apiserver" ] && [ -x "$BIN/kube-controller-manager" ] && [ -x "$BIN/kube-scheduler" ] \
-  && [ -x "$BIN/kubectl" ] && [ -x "$BIN/etcd" ] && [ -x "$BIN/kwok" ] && [ -f "$BIN/../kwok-stages.yaml" ]; then
+all_built() {
+  for t in $TOOLS; do [ -x "$BIN/$t" ] || return 1; done
+}
+
+# Earlier versions of this script copied KWOK's upstream stages next to bin/; nothing reads them.
+rm -rf "$CACHE/$STAMP/kwok-upstream-stages" "$CACHE/$STAMP/kwok-stages.yaml"
+
+if all_built; then
   say "up to date: $BIN"
   echo "$BIN"
   exit 0
@@ -77,17 +88,18 @@ if [ ! -x "$BIN/etcd" ]; then
   say "etcd built after $(( $(date +%s) - START ))s"
 fi
 
-# KWOK, and its stage definitions from the same module (v0.8.0 ships no built-in stages).
-if [ ! -x "$BIN/kwok" ] || [ ! -f "$BIN/../kwok-stages.yaml" ]; then
+# KWOK (v0.8.0 ships no built-in stages; the sandbox writes its own at `up`).
+if [ ! -x "$BIN/kwok" ]; then
   say "KWOK v$KWOK_VERSION: compiling"
   GOBIN="$BIN" go install "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
-  D=$(go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
-  mkdir -p "$BIN/../kwok-upstream-stages"
-  cp -r "$D/kustomize/stage/." "$BIN/../kwok-upstream-stages/"
-  chmod -R u+w "$BIN/../kwok-upstream-stages"
-  touch "$BIN/../kwok-stages.yaml"
   say "KWOK built after $(( $(date +%s) - START ))s"
 fi
+
+for t in $TOOLS; do
+  [ -x "$BIN/$t" ] || die "the build finished without $BIN/$t; see the messages above"
+done
+"$BIN/kube-apiserver" --version | grep -q "v$K8S_VERSION\$" \
+  || die "$BIN/kube-apiserver reports $("$BIN/kube-apiserver" --version), expected v$K8S_VERSION"
 
 say "done in $(( $(date +%s) - START ))s: $BIN"
 echo "$BIN"

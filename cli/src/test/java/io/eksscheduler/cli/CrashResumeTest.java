@@ -3,6 +3,7 @@ package io.eksscheduler.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eksscheduler.cli.testing.Jvm;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
@@ -59,21 +60,10 @@ class CrashResumeTest {
   }
 
   private Process start(String crashAt, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    if (crashAt != null) {
-      command.add("-Deks-scheduler.crash-at=" + crashAt);
-    }
-    command.add(Main.class.getName());
-    command.addAll(List.of(args));
-    command.add("--state-dir");
-    command.add(state.toString());
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("out-" + System.nanoTime() + ".log").toFile())
-        .start();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--state-dir", state.toString()));
+    return Jvm.start(
+        dir.resolve("out-" + System.nanoTime() + ".log"), crashAt, all.toArray(String[]::new));
   }
 
   private int run(String crashAt, String... args) throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eksscheduler.cli.testing.Cli;
+import io.eksscheduler.cli.testing.Jvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -25,20 +26,15 @@ class LockTest {
             + "lock: cluster/${{ params.who }}\n"
             + "steps:\n  - {id: slow, action: sleep, with: {duration: 60s}}\n");
     Process holder =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "run",
-                playbook.toString(),
-                "--run-id",
-                "first",
-                "--state-dir",
-                state.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("holder.log").toFile())
-            .start();
+        Jvm.start(
+            dir.resolve("holder.log"),
+            null,
+            "run",
+            playbook.toString(),
+            "--run-id",
+            "first",
+            "--state-dir",
+            state.toString());
     try {
       Path events = state.resolve("runs/first/events.jsonl");
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

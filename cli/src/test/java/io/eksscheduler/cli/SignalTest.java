@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eksscheduler.cli.testing.Jvm;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
@@ -42,20 +43,15 @@ class SignalTest {
             + effects
             + "}}\n");
     Process p =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "run",
-                playbook.toString(),
-                "--run-id",
-                "r",
-                "--state-dir",
-                state.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("out.log").toFile())
-            .start();
+        Jvm.start(
+            dir.resolve("out.log"),
+            null,
+            "run",
+            playbook.toString(),
+            "--run-id",
+            "r",
+            "--state-dir",
+            state.toString());
     Path events = state.resolve("runs/r/events.jsonl");
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!(Files.exists(events) && Files.readString(events).contains("\"step\":\"slow\""))) {

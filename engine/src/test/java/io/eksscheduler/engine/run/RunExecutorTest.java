@@ -56,6 +56,23 @@ class RunExecutorTest {
     }
   }
 
+  /** Runs {@code yaml}, interrupting the run (as SIGINT would) once step {@code step} started. */
+  private RunState runInterruptedAt(String step, String yaml) throws Exception {
+    AtomicBoolean interrupt = new AtomicBoolean();
+    Thread trigger =
+        new Thread(
+            () -> {
+              while (!action.order.contains("start:" + step)) {
+                Thread.onSpinWait();
+              }
+              interrupt.set(true);
+            });
+    trigger.start();
+    RunState stopped = run(yaml, Map.of(), interrupt);
+    trigger.join();
+    return stopped;
+  }
+
   private RunState run(String yaml) throws Exception {
     return run(yaml, Map.of(), new AtomicBoolean());
   }
@@ -207,18 +224,7 @@ class RunExecutorTest {
             + "  - {id: three, action: test.step, needs: [two]}\n"
             + "finally:\n"
             + "  - {id: report, action: test.step}\n";
-    AtomicBoolean interrupt = new AtomicBoolean();
-    Thread trigger =
-        new Thread(
-            () -> {
-              while (!action.order.contains("start:two")) {
-                Thread.onSpinWait();
-              }
-              interrupt.set(true);
-            });
-    trigger.start();
-    RunState stopped = run(yaml, Map.of(), interrupt);
-    trigger.join();
+    RunState stopped = runInterruptedAt("two", yaml);
     assertEquals(RunStatus.INTERRUPTED, stopped.status());
     assertEquals(StepStatus.SUCCEEDED, stopped.step("one").status());
     assertEquals(StepStatus.CANCELLED, stopped.step("two").status());
@@ -320,18 +326,7 @@ class RunExecutorTest {
             + "  - {id: two, action: test.step, needs: [one]}\n"
             + "finally:\n"
             + "  - {id: report, action: test.step}\n";
-    AtomicBoolean interrupt = new AtomicBoolean();
-    Thread trigger =
-        new Thread(
-            () -> {
-              while (!action.order.contains("start:one")) {
-                Thread.onSpinWait();
-              }
-              interrupt.set(true);
-            });
-    trigger.start();
-    RunState stopped = run(yaml, Map.of(), interrupt);
-    trigger.join();
+    RunState stopped = runInterruptedAt("one", yaml);
     assertEquals(RunStatus.INTERRUPTED, stopped.status());
     DirectoryRunStore store = new DirectoryRunStore(dir);
     RunState end =

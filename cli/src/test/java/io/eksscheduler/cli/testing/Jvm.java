@@ -1,0 +1,32 @@
+package io.eksscheduler.cli.testing;
+
+import io.eksscheduler.cli.Main;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts the command line in a JVM of its own, as a user's shell or CI would. */
+public final class Jvm {
+  private Jvm() {}
+
+  /**
+   * Starts {@code eks-scheduler ARGS} with this test's class path (so test actions are there too),
+   * output to {@code log}; {@code crashAt} names a crash point of the test-only switch, or null.
+   */
+  public static Process start(Path log, String crashAt, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    if (crashAt != null) {
+      command.add("-Deks-scheduler.crash-at=" + crashAt);
+    }
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+}

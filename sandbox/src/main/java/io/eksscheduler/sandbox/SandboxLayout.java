@@ -1,0 +1,74 @@
+package io.eksscheduler.sandbox;
+
+import java.nio.file.Path;
+
+/**
+ * Names every file a sandbox keeps in its one directory: certificates, kubeconfigs, logs, pid files
+ * and the state written by {@code up}.
+ */
+public record SandboxLayout(Path dir) {
+
+  /** The directory used when none is given on the command line. */
+  public static final String DEFAULT_DIR = ".eks-sandbox";
+
+  public SandboxLayout {
+    dir = dir.toAbsolutePath().normalize();
+  }
+
+  public Path pki() {
+    return dir.resolve("pki");
+  }
+
+  public Path pki(String file) {
+    return pki().resolve(file);
+  }
+
+  public Path logs() {
+    return dir.resolve("logs");
+  }
+
+  public Path log(String component) {
+    return logs().resolve(component + ".log");
+  }
+
+  public Path pids() {
+    return dir.resolve("pids");
+  }
+
+  public Path pidFile(String component) {
+    return pids().resolve(component + ".pid");
+  }
+
+  public Path etcdData() {
+    return dir.resolve("etcd-data");
+  }
+
+  public Path config(String file) {
+    return dir.resolve("config").resolve(file);
+  }
+
+  public Path adminKubeconfig() {
+    return dir.resolve("admin.kubeconfig");
+  }
+
+  public Path restrictedKubeconfig() {
+    return dir.resolve("restricted.kubeconfig");
+  }
+
+  public Path componentKubeconfig(String component) {
+    return config(component + ".kubeconfig");
+  }
+
+  public Path auditLog() {
+    return logs().resolve("audit.log");
+  }
+
+  /** The Unix socket of the simulated VPC's CONNECT proxy (the API server's "cluster" egress). */
+  public Path proxySocket() {
+    return dir.resolve("vpc.sock");
+  }
+
+  public Path state() {
+    return dir.resolve("sandbox.json");
+  }
+}

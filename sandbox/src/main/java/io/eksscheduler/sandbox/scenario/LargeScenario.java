@@ -1,0 +1,115 @@
+package io.eksscheduler.sandbox.scenario;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Generates the benchmark's scale scenario: one node group spread over three zones, the EKS
+ * kube-system basics (CoreDNS, kube-proxy and aws-node on every node) and Deployments of 50
+ * replicas until the pod total is reached.
+ */
+public final class LargeScenario {
+
+  public static final int DEFAULT_NODES = 100;
+  public static final int DEFAULT_PODS = 3_000;
+  private static final int REPLICAS_PER_DEPLOYMENT = 50;
+  private static final int DEPLOYMENTS_PER_NAMESPACE = 5;
+
+  private LargeScenario() {}
+
+  /** A scenario of {@code nodes} nodes and {@code pods} pods in total (DaemonSet pods included). */
+  public static Scenario generate(int nodes, int pods) {
+    NodeGroup group =
+        new NodeGroup(
+            "general",
+            nodes,
+            List.of("eu-west-1a", "eu-west-1b", "eu-west-1c"),
+            "m5.2xlarge",
+            "ON_DEMAND",
+            Map.of("cpu", "8", "memory", "32386Mi", "pods", "58"),
+            Map.of("cpu", "7910m", "memory", "31482Mi", "pods", "58"),
+            Map.of(),
+            List.of());
+    List<Map<String, Object>> manifests = new ArrayList<>();
+    manifests.add(Manifests.daemonSet("kube-system", "kube-proxy"));
+    manifests.add(Manifests.daemonSet("kube-system", "aws-node"));
+    manifests.add(Manifests.deployment("kube-system", "coredns", 2));
+    int remaining = Math.max(0, pods - 2 * nodes - 2);
+    int index = 0;
+    while (remaining > 0) {
+      int replicas = Math.min(REPLICAS_PER_DEPLOYMENT, remaining);
+      String namespace = "load-" + (index / DEPLOYMENTS_PER_NAMESPACE);
+      if (index % DEPLOYMENTS_PER_NAMESPACE == 0) {
+        manifests.add(Manifests.namespace(namespace));
+      }
+      manifests.add(Manifests.deployment(namespace, "svc-" + index, replicas));
+      remaining -= replicas;
+      index++;
+    }
+    return new Scenario("large", "eu-west-1", List.of(group), List.of(), manifests);
+  }
+
+  /** Minimal manifests as the maps SnakeYAML would have produced. */
+  static final class Manifests {
+
+    private Manifests() {}
+
+    static Map<String, Object> namespace(String name) {
+      return object("v1", "Namespace", null, name);
+    }
+
+    static Map<String, Object> deployment(String namespace, String name, int replicas) {
+      Map<String, Object> d = object("apps/v1", "Deployment", namespace, name);
+      d.put(
+          "spec",
+          Map.of(
+              "replicas", replicas,
+              "selector", Map.of("matchLabels", Map.of("app", name)),
+              "template", podTemplate(name, false)));
+      return d;
+    }
+
+    static Map<String, Object> daemonSet(String namespace, String name) {
+      Map<String, Object> d = object("apps/v1", "DaemonSet", namespace, name);
+      d.put(
+          "spec",
+          Map.of(
+              "selector", Map.of("matchLabels", Map.of("app", name)),
+              "template", podTemplate(name, true)));
+      return d;
+    }
+
+    private static Map<String, Object> podTemplate(String name, boolean hostNetwork) {
+      Map<String, Object> spec = new LinkedHashMap<>();
+      spec.put("hostNetwork", hostNetwork);
+      spec.put("tolerations", List.of(Map.of("operator", "Exists")));
+      spec.put(
+          "containers",
+          List.of(
+              Map.of(
+                  "name",
+                  "main",
+                  "image",
+                  "public.ecr.aws/eks-sandbox/" + name + ":1.0",
+                  "resources",
+                  Map.of("requests", Map.of("cpu", "10m", "memory", "32Mi")))));
+      return Map.of("metadata", Map.of("labels", Map.of("app", name)), "spec", spec);
+    }
+
+    private static Map<String, Object> object(
+        String apiVersion, String kind, String namespace, String name) {
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("name", name);
+      if (namespace != null) {
+        metadata.put("namespace", namespace);
+      }
+      Map<String, Object> object = new LinkedHashMap<>();
+      object.put("apiVersion", apiVersion);
+      object.put("kind", kind);
+      object.put("metadata", metadata);
+      return object;
+    }
+  }
+}

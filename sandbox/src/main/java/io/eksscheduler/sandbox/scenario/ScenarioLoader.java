@@ -1,0 +1,144 @@
+package io.eksscheduler.sandbox.scenario;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Reads a scenario: a multi-document YAML file whose first document is the {@code Scenario} header
+ * (node groups, webhook Services) and whose other documents are Kubernetes manifests; the whole
+ * file is a {@link Template}. Built-in names: {@code dev} (a resource) and {@code large}
+ * (generated).
+ */
+public final class ScenarioLoader {
+
+  public static final String API_VERSION = "sandbox.eks-scheduler.io/v1alpha1";
+  public static final List<String> BUILT_IN = List.of("dev", "large");
+
+  private ScenarioLoader() {}
+
+  /** Loads a built-in scenario by name, or a scenario file by path. */
+  public static Scenario load(String nameOrFile, ScenarioValues values) {
+    if (nameOrFile.equals("large")) {
+      return LargeScenario.generate(LargeScenario.DEFAULT_NODES, LargeScenario.DEFAULT_PODS);
+    }
+    if (nameOrFile.equals("dev")) {
+      return parse("dev.yaml", builtIn("dev.yaml"), values);
+    }
+    Path file = Path.of(nameOrFile);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "no scenario '" + nameOrFile + "': not a built-in " + BUILT_IN + " and not a file");
+    }
+    try {
+      return parse(file.toString(), Files.readString(file), values);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses scenario {@code text} from {@code source} (for messages). */
+  public static Scenario parse(String source, String text, ScenarioValues values) {
+    String rendered = Template.render(source, text, values.asMap());
+    List<Map<String, Object>> docs = new ArrayList<>();
+    int index = 0;
+    for (Object doc :
+        new Load(LoadSettings.builder().setLabel(source).build()).loadAllFromString(rendered)) {
+      index++;
+      if (doc == null) {
+        continue;
+      }
+      if (!(doc instanceof Map<?, ?> map)) {
+        throw new IllegalArgumentException(source + ": document " + index + " is not a mapping");
+      }
+      docs.add(stringKeys(map));
+    }
+    if (docs.isEmpty() || !"Scenario".equals(docs.get(0).get("kind"))) {
+      throw new IllegalArgumentException(
+          source + ": the first document must be kind: Scenario (apiVersion: " + API_VERSION + ")");
+    }
+    Fields header = new Fields(source, "", docs.get(0));
+    String name = header.map("metadata").string("name");
+    Fields spec = header.map("spec");
+    List<NodeGroup> groups = new ArrayList<>();
+    List<Fields> groupFields = spec.list("nodeGroups");
+    for (Fields g : groupFields) {
+      groups.add(
+          new NodeGroup(
+              g.string("name"),
+              g.integer("count"),
+              g.strings("zones"),
+              g.stringOr("instanceType", "m5.large"),
+              g.stringOr("capacityType", "ON_DEMAND"),
+              g.stringMap("capacity"),
+              g.stringMapOr("allocatable", g.stringMap("capacity")),
+              g.stringMapOr("labels", Map.of()),
+              g.listOr("taints").stream()
+                  .map(
+                      t ->
+                          new NodeGroup.Taint(
+                              t.string("key"), t.stringOr("value", ""), t.string("effect")))
+                  .toList()));
+    }
+    List<String> webhookServices = spec.stringsOr("webhookServices");
+    List<Map<String, Object>> manifests = docs.subList(1, docs.size());
+    List<String> problems = new ArrayList<>(header.problems());
+    for (int i = 0; i < manifests.size(); i++) {
+      Map<String, Object> m = manifests.get(i);
+      Object metadata = m.get("metadata");
+      if (m.get("apiVersion") == null
+          || m.get("kind") == null
+          || !(metadata instanceof Map<?, ?> meta)
+          || meta.get("name") == null) {
+        problems.add("manifest " + (i + 1) + " needs apiVersion, kind and metadata.name");
+      }
+    }
+    for (String service : webhookServices) {
+      if (!service.matches("[a-z0-9-]+/[a-z0-9-]+")) {
+        problems.add("webhookServices: '" + service + "' must be NAMESPACE/NAME");
+      }
+    }
+    for (NodeGroup group : groups) {
+      if (group.count() < 0 || group.count() > 240) {
+        problems.add("nodeGroups." + group.name() + ".count must be between 0 and 240");
+      }
+      if (group.zones().isEmpty()) {
+        problems.add("nodeGroups." + group.name() + ".zones must name at least one zone");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          "invalid scenario " + source + ":\n  " + String.join("\n  ", problems));
+    }
+    return new Scenario(
+        name, spec.stringOr("region", "eu-west-1"), groups, webhookServices, manifests);
+  }
+
+  static String builtIn(String file) {
+    String resource = "/io/eksscheduler/sandbox/scenarios/" + file;
+    try (InputStream in = ScenarioLoader.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + resource + " is missing from the jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> stringKeys(Map<?, ?> map) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    map.forEach((k, v) -> out.put(String.valueOf(k), v));
+    return out;
+  }
+}
