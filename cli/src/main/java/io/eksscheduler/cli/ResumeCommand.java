@@ -6,12 +6,12 @@ import io.eksscheduler.engine.run.Runs;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.LockHeldException;
 import io.eksscheduler.engine.state.RunState;
-import io.eksscheduler.engine.state.StepState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Resume a run that was interrupted, killed or failed. No succeeded step runs again; the"
           + " interrupted step runs again and continues from its ledger; what the run evaluated"
-          + " (params, when, expressions) is reused, never re-evaluated.",
+          + " (params, when, expressions) is reused, except a `with` that reads env (never"
+          + " stored) and the finally steps of a failed run, which report the new outcome.",
       "The run uses the copy of the playbook it started with. If the playbook file changed since,"
           + " that is reported, and the changed file is used only with --allow-changed."
     },
@@ -56,30 +57,23 @@ final class ResumeCommand extends AppCommand implements Callable<Integer> {
     RunLauncher launcher = new RunLauncher(app);
     try (Output output = launcher.output(state.output)) {
       Playbook playbook = playbook(store, saved, output);
-      RunState current = saved;
-      if (changedText != null) {
-        // The user chose the file as it is now: keep it as the run's copy, and let every step
-        // that has not succeeded render its parameters from it afresh.
-        store.replacePlaybook(saved.runId(), changedText);
-        current = current.withPlaybook(saved.playbookFile(), Runs.digest(changedText));
-        for (var e : saved.steps().entrySet()) {
-          if (e.getValue().status() != io.eksscheduler.engine.state.StepStatus.SUCCEEDED) {
-            current = current.withStep(e.getKey(), e.getValue().withRendered(null, null));
-          }
-        }
-      }
-      for (var step : playbook.allSteps()) {
-        if (!current.steps().containsKey(step.id())) {
-          current = current.withStep(step.id(), StepState.pending());
-        }
-      }
       AtomicBoolean interrupt = Signals.install(() -> output.notice("stopping: saving state"));
       Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
       RunState end;
       try {
-        end = runs.resume(playbook, current, output, interrupt, RunLauncher.lockReport(output));
+        end =
+            runs.resume(
+                playbook,
+                saved.runId(),
+                saved.lockKey(),
+                Optional.ofNullable(changedText),
+                output,
+                interrupt,
+                RunLauncher.lockReport(output));
       } catch (LockHeldException e) {
         throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
+      } catch (IllegalStateException e) {
+        throw new UserError(e.getMessage());
       } finally {
         store.close();
       }

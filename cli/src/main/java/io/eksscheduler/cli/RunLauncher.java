@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Runs a loaded playbook for {@code run}, {@code stop} and {@code start}: dry or for real. */
+/** Runs a loaded playbook, dry or for real, and maps its end to an exit code. */
 final class RunLauncher {
   private final App app;
 
@@ -59,7 +59,6 @@ final class RunLauncher {
       Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
       RunState end;
       try {
-        output.notice("run " + runId + ": state in " + store.runDirectory(runId));
         end = runs.start(playbook, text, params, runId, output, interrupt, lockReport(output));
       } catch (FileAlreadyExistsException e) {
         throw new UserError(
@@ -76,6 +75,7 @@ final class RunLauncher {
       } finally {
         store.close();
       }
+      output.notice("state: " + store.runDirectory(runId));
       output.summary(playbook, end);
       return exitCode(end);
     } catch (IOException e) {

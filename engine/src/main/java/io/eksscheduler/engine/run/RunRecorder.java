@@ -75,8 +75,8 @@ public final class RunRecorder {
   }
 
   /**
-   * Records a ledger entry durably (one appended, fsynced event) before returning; the state file
-   * picks it up at the next transition.
+   * Records a ledger entry durably (one appended, fsynced event) before returning; the next
+   * snapshot of the state includes it.
    */
   public synchronized void ledger(String stepId, String key, JsonNode value) {
     Event e =

@@ -105,12 +105,46 @@ public final class Runs {
   /**
    * Resumes a run: no succeeded step runs again; interrupted, failed and cancelled steps run again
    * (from their ledgers); a run that ended failed runs its finally again when it ends.
+   *
+   * <p>The state is read again once the run's lock is held, so a concurrent run cannot have changed
+   * it in between. With {@code changedText} (the playbook file as it is now, chosen by the user)
+   * the run keeps that text as its copy and every step that has not succeeded renders its
+   * parameters afresh from it.
+   *
+   * @throws IllegalStateException when the run cannot be resumed (it ended for good)
    */
   public RunState resume(
-      Playbook playbook, RunState saved, EventSink sink, AtomicBoolean interrupt, LockReport report)
+      Playbook playbook,
+      String runId,
+      String lockKey,
+      Optional<String> changedText,
+      EventSink sink,
+      AtomicBoolean interrupt,
+      LockReport report)
       throws IOException, LockHeldException {
-    try (RunLock lock = lock(saved.lockKey(), saved.runId(), report)) {
-      RunState prepared = prepareResume(saved, playbook);
+    try (RunLock lock = lock(lockKey, runId, report)) {
+      RunState saved =
+          store.load(runId).orElseThrow(() -> new IllegalStateException("no run " + runId));
+      if (!saved.status().resumable()) {
+        throw new IllegalStateException(
+            "run " + runId + " " + saved.status().label() + "; nothing to resume");
+      }
+      RunState current = saved;
+      if (changedText.isPresent()) {
+        store.replacePlaybook(runId, changedText.get());
+        current = current.withPlaybook(saved.playbookFile(), digest(changedText.get()));
+        for (Map.Entry<String, StepState> e : saved.steps().entrySet()) {
+          if (e.getValue().status() != StepStatus.SUCCEEDED) {
+            current = current.withStep(e.getKey(), e.getValue().withRendered(null, null));
+          }
+        }
+      }
+      for (Step step : playbook.allSteps()) {
+        if (!current.steps().containsKey(step.id())) {
+          current = current.withStep(step.id(), StepState.pending()); // added by a changed file
+        }
+      }
+      RunState prepared = prepareResume(current, playbook);
       RunRecorder recorder = new RunRecorder(Optional.of(store), sink, settings.clock(), saved);
       recorder.update(
           s -> prepared.withProcess(ProcessHandle.current().pid(), host),
@@ -130,27 +164,24 @@ public final class Runs {
             s -> s.withStatus(RunStatus.ABANDONED),
             recorder.event("run-finished", null, null, "abandoned", "finally already ran"));
       }
-      RunState prepared = cancelUnfinishedSteps(resetInterrupted(saved, playbook, true), playbook);
+      RunState prepared = resetInterrupted(saved, playbook, true);
       recorder.update(
           s -> prepared.withProcess(ProcessHandle.current().pid(), host),
           recorder.event("run-abandoning", null, null, "running", "running finally"));
+      for (Step step : playbook.steps()) {
+        if (!recorder.state().step(step.id()).status().done()) {
+          recorder.updateStep(
+              step.id(),
+              st ->
+                  (st.status() == StepStatus.RUNNING ? st.moveTo(StepStatus.PENDING) : st)
+                      .moveTo(StepStatus.CANCELLED)
+                      .withError("the run was abandoned"),
+              recorder.event(
+                  "step-cancelled", step.id(), null, "cancelled", "the run was abandoned"));
+        }
+      }
       return executor.runFinally(playbook, recorder, interrupt, RunStatus.ABANDONED);
     }
-  }
-
-  /** Steps that never finished are cancelled: an abandoned run will not run them. */
-  private static RunState cancelUnfinishedSteps(RunState state, Playbook playbook) {
-    RunState next = state;
-    for (Step step : playbook.steps()) {
-      StepState st = next.step(step.id());
-      if (!st.status().done()) {
-        StepState pending = st.status() == StepStatus.RUNNING ? st.moveTo(StepStatus.PENDING) : st;
-        next =
-            next.withStep(
-                step.id(), pending.moveTo(StepStatus.CANCELLED).withError("the run was abandoned"));
-      }
-    }
-    return next;
   }
 
   static RunState prepareResume(RunState saved, Playbook playbook) {

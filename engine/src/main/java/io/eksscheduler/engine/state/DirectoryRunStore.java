@@ -20,12 +20,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Keeps runs in a directory: {@code runs/RUN_ID/} holds {@code state.json} (replaced atomically at
- * every transition), {@code events.jsonl} (append-only, fsynced per event) and {@code
- * playbook.yaml} (the text the run started with); {@code locks/} holds one file per lock key.
+ * Keeps runs in a directory: {@code runs/RUN_ID/} holds {@code events.jsonl} (the append-only log:
+ * every transition and ledger entry, fsynced before the engine goes on), {@code state.json} (a
+ * snapshot, replaced atomically: temp file, fsync, rename, directory fsync) and {@code
+ * playbook.yaml} (the text the run started with); {@code locks/keys/} and {@code locks/runs/} hold
+ * one file per playbook lock key and per run.
  *
- * <p>Ledger changes are appended as events, so recording an original costs one fsync whatever the
- * size of the run; {@link #load} folds the ledger events newer than the state back in.
+ * <p>A transition appends only what it changed, so it costs one fsync whatever the size of the run;
+ * the snapshot is rewritten when the log since it has outgrown it and at every run-level event.
+ * {@link #load} folds the log newer than the snapshot back in.
  */
 public final class DirectoryRunStore implements RunStore {
   private static final String STATE = "state.json";

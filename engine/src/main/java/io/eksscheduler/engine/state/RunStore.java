@@ -39,7 +39,7 @@ public interface RunStore {
   /** Replaces the run's copy of its playbook, atomically and durably. */
   void replacePlaybook(String runId, String playbookText) throws IOException;
 
-  /** Every run's id, oldest first. */
+  /** Every run's id, sorted by id (ids made by the engine sort by start time). */
   List<String> runIds() throws IOException;
 
   /** The run's events, oldest first. */

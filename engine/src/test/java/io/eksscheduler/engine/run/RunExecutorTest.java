@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,12 @@ class RunExecutorTest {
     RunState stopped = run(yaml, Map.of(), interrupt);
     trigger.join();
     return stopped;
+  }
+
+  private RunState resume(DirectoryRunStore store, Playbook p) throws Exception {
+    return runs(store)
+        .resume(
+            p, "r1", null, Optional.empty(), EventSink.none(), new AtomicBoolean(), (k, h) -> {});
   }
 
   private RunState run(String yaml) throws Exception {
@@ -232,9 +239,7 @@ class RunExecutorTest {
 
     Playbook p = Fixtures.playbook(yaml, action);
     DirectoryRunStore store = new DirectoryRunStore(dir);
-    RunState saved = store.load("r1").orElseThrow();
-    RunState end =
-        runs(store).resume(p, saved, EventSink.none(), new AtomicBoolean(), (k, h) -> {});
+    RunState end = resume(store, p);
     store.close();
     assertEquals(RunStatus.SUCCEEDED, end.status());
     assertEquals(List.of("one#1", "two#1", "two#2", "three#1", "report#1"), action.calls);
@@ -253,14 +258,7 @@ class RunExecutorTest {
     assertEquals("failed", failed.step("report").outputs().get("value"));
     assertEquals(RunStatus.FAILED, failed.status());
     DirectoryRunStore store = new DirectoryRunStore(dir);
-    RunState end =
-        runs(store)
-            .resume(
-                Fixtures.playbook(yaml, action),
-                store.load("r1").orElseThrow(),
-                EventSink.none(),
-                new AtomicBoolean(),
-                (k, h) -> {});
+    RunState end = resume(store, Fixtures.playbook(yaml, action));
     store.close();
     assertEquals(RunStatus.SUCCEEDED, end.status());
     assertEquals(2, end.round());
