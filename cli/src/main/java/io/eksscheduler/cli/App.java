@@ -55,6 +55,9 @@ final class App {
     this.env = env;
     this.actions = actions;
     this.loader = new PlaybookLoader(actions, schemas, YamlLimits.DEFAULT);
+    // Made on first use only: a playbook of exec steps needs no cluster.
+    clients.register(
+        io.kubernetes.client.openapi.ApiClient.class, () -> KubernetesClients.fromEnvironment(env));
   }
 
   /** The playbook at {@code path}; its problems, all of them, as a user error otherwise. */

@@ -16,6 +16,15 @@ public final class Jvm {
    */
   public static Process start(Path log, String crashAt, String... args) throws IOException {
     List<String> command = new ArrayList<>();
+    // A process started in the background by a non-interactive shell (as CI may start the build)
+    // inherits SIGINT ignored, and the JVM keeps it ignored, as nohup intends. The child gets
+    // the default disposition back, so that what a user's Ctrl-C does can be tested anywhere.
+    command.addAll(
+        List.of(
+            "python3",
+            "-c",
+            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+                + " os.execvp(sys.argv[1], sys.argv[1:])"));
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
