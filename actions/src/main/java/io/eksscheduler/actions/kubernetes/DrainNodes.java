@@ -142,7 +142,22 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
     CoreV1Api core = new CoreV1Api(client);
     List<V1Node> all =
         KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems();
-    List<V1Node> selected = NodeSelection.select(params.nodes(), all);
+    List<V1Node> selected;
+    if (params.nodes() != null && params.nodes().has("selector")) {
+      // The API server parses label selectors (=, !=, in, notin, exists): the same answer as
+      // kubectl get nodes -l.
+      String selector = params.nodes().get("selector").asText();
+      selected =
+          new ArrayList<>(
+              KubeCalls.call(
+                      ctx,
+                      "listing nodes matching " + selector,
+                      () -> core.listNode().labelSelector(selector).execute())
+                  .getItems());
+      selected.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
+    } else {
+      selected = NodeSelection.select(params.nodes(), all);
+    }
     Set<String> names = new LinkedHashSet<>();
     selected.forEach(n -> names.add(n.getMetadata().getName()));
     List<V1Pod> pods = new ArrayList<>();

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.kubernetes.client.openapi.models.V1Node;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Picks the nodes a step works on: {@code all}, {@code {nodegroup: NAME}} (the EKS label), {@code
- * {names: [...]}} or {@code {selector: "k=v,k2=v2"}}; sorted by name, so runs are repeatable.
+ * Picks the nodes a step works on from nodes already listed: {@code all}, {@code {nodegroup: NAME}}
+ * (the EKS label) or {@code {names: [...]}}; sorted by name, so runs are repeatable. (A {@code
+ * {selector: ...}} is answered by the API server itself.)
  */
 final class NodeSelection {
   static final String NODEGROUP_LABEL = "eks.amazonaws.com/nodegroup";
@@ -40,17 +40,6 @@ final class NodeSelection {
       }
       if (!wanted.isEmpty()) {
         throw new ActionFailure("no such nodes: " + String.join(", ", wanted), false);
-      }
-    } else if (spec.has("selector")) {
-      Map<String, String> required = new HashMap<>();
-      for (String part : spec.get("selector").asText().split(",")) {
-        String[] kv = part.trim().split("=", 2);
-        required.put(kv[0], kv.length > 1 ? kv[1] : "");
-      }
-      for (V1Node n : nodes) {
-        if (labels(n).entrySet().containsAll(required.entrySet())) {
-          out.add(n);
-        }
       }
     }
     out.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
