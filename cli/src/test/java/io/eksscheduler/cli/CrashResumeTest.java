@@ -112,7 +112,8 @@ class CrashResumeTest {
       deleteRecursively(state.toFile());
       String[] args = {"run", playbook.toString(), "--run-id", "r"};
       int kills = 0;
-      while (true) {
+      for (int launch = 0; ; launch++) {
+        assertTrue(launch < 20, "seed " + seed + ": the run never finished");
         Process p = start(null, args);
         boolean kill = kills < 3 && random.nextInt(4) != 0;
         if (kill && !p.waitFor(300 + random.nextInt(1500), TimeUnit.MILLISECONDS)) {
@@ -124,6 +125,9 @@ class CrashResumeTest {
             break;
           }
         }
+        if (finished()) {
+          break; // killed after the run ended, before the process exited
+        }
         args = new String[] {"resume", "r"};
         if (!Files.exists(state.resolve("runs/r/state.json"))) {
           args = new String[] {"run", playbook.toString(), "--run-id", "r"};
@@ -132,6 +136,11 @@ class CrashResumeTest {
       }
       assertEachEffectOnce("seed " + seed + ", round " + round + ", " + kills + " kills");
     }
+  }
+
+  private boolean finished() throws Exception {
+    return Files.exists(state.resolve("runs/r/state.json"))
+        && new DirectoryRunStore(state).load("r").orElseThrow().status() == RunStatus.SUCCEEDED;
   }
 
   private static void deleteRecursively(File f) {

@@ -1,5 +1,8 @@
 package io.eksscheduler.sandbox;
 
+import io.eksscheduler.sandbox.aws.AwsIdentity;
+import io.eksscheduler.sandbox.aws.AwsKubeconfig;
+import io.eksscheduler.sandbox.aws.SimulatorConfig;
 import io.eksscheduler.sandbox.controlplane.ControlPlane;
 import io.eksscheduler.sandbox.controlplane.ControlPlaneBinaries;
 import io.eksscheduler.sandbox.controlplane.ManagedProcesses;
@@ -62,11 +65,37 @@ public final class Sandbox {
     return new ControlPlaneBinaries(Path.of(state.binDir()));
   }
 
-  /** The variables a shell or a child process needs to use this sandbox. */
+  /**
+   * The variables a shell or a child process needs to use this sandbox: kubectl's, and the AWS
+   * SDKs' and CLI's (endpoint, region, the first identity's access key).
+   */
   public SandboxEnvironment environment() {
+    SimulatorConfig aws = awsConfig();
+    AwsIdentity identity = aws.identities().get(0);
     return SandboxEnvironment.empty()
         .with("KUBECONFIG", layout.adminKubeconfig().toString())
+        .with("AWS_ENDPOINT_URL", aws.endpointUrl())
+        .with("AWS_REGION", aws.region())
+        // The AWS CLI v1 (botocore) reads only AWS_DEFAULT_REGION; the SDKs read AWS_REGION.
+        .with("AWS_DEFAULT_REGION", aws.region())
+        .with("AWS_ACCESS_KEY_ID", identity.accessKeyId())
+        .with("AWS_SECRET_ACCESS_KEY", identity.secretAccessKey())
         .withPathPrefix(Path.of(state.binDir()));
+  }
+
+  /** The AWS simulator's configuration: endpoint, cluster, identities and their keys. */
+  public SimulatorConfig awsConfig() {
+    return SimulatorConfig.read(layout.awsConfig());
+  }
+
+  /**
+   * Starts the AWS simulator of this sandbox again (after it was killed); it resumes from its state
+   * file.
+   */
+  public void restartAwsSimulator(
+      String javaExecutable, String classPath, Consumer<String> progress) {
+    new ControlPlane(layout, state.ports(), binaries(), new Speed(state.speed()), progress)
+        .startAwsSimulator(javaExecutable, classPath);
   }
 
   /**
@@ -90,6 +119,20 @@ public final class Sandbox {
       String caBundle = Base64.getEncoder().encodeToString(read(layout.pki("ca.crt")));
       Scenario scenario =
           ScenarioLoader.load(options.scenario(), new ScenarioValues(ports.webhook(), caBundle));
+      SimulatorConfig.create(
+              scenario,
+              ports.aws(),
+              ports.apiServerUrl(),
+              caBundle,
+              layout.adminKubeconfig(),
+              options.speed().factor())
+          .write(layout.awsConfig());
+      AwsKubeconfig.write(
+          layout.awsKubeconfig(),
+          ports.apiServerUrl(),
+          caBundle,
+          scenario.region(),
+          scenario.cluster().name());
       ControlPlane controlPlane =
           new ControlPlane(layout, ports, binaries, options.speed(), progress);
       controlPlane.writeConfiguration();

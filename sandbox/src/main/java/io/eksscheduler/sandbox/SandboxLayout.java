@@ -68,6 +68,31 @@ public record SandboxLayout(Path dir) {
     return dir.resolve("vpc.sock");
   }
 
+  /** What {@code up} tells the AWS simulator (identities with their secret keys: mode 600). */
+  public Path awsConfig() {
+    return dir.resolve("aws").resolve("config.json");
+  }
+
+  /** The AWS simulator's durable state, replaced atomically at every change. */
+  public Path awsState() {
+    return dir.resolve("aws").resolve("state.json");
+  }
+
+  /** One JSON line per AWS call the simulator answered. */
+  public Path awsRequestLog() {
+    return dir.resolve("aws").resolve("requests.jsonl");
+  }
+
+  /** The API server's authentication webhook configuration (a kubeconfig). */
+  public Path tokenWebhookConfig() {
+    return config("token-webhook.kubeconfig");
+  }
+
+  /** A kubeconfig that logs in with {@code aws eks get-token}, as on EKS. */
+  public Path awsKubeconfig() {
+    return dir.resolve("aws.kubeconfig");
+  }
+
   public Path state() {
     return dir.resolve("sandbox.json");
   }

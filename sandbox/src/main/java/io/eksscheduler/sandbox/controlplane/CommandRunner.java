@@ -22,11 +22,19 @@ public final class CommandRunner {
    * @throws IllegalStateException when it does not finish within {@code timeout}
    */
   public static Result run(List<String> command, Path workDir, Duration timeout) {
+    return run(command, workDir, timeout, System.getenv());
+  }
+
+  /** Runs {@code command} with exactly the environment {@code env}. */
+  public static Result run(
+      List<String> command, Path workDir, Duration timeout, java.util.Map<String, String> env) {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().clear();
+    builder.environment().putAll(env);
     try {
       Process process = builder.start();
       // Read on another thread so a chatty command cannot block on a full pipe past its deadline.

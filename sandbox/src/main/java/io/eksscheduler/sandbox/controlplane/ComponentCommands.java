@@ -63,6 +63,11 @@ public record ComponentCommands(SandboxLayout layout, Ports ports, ControlPlaneB
         // The API server's own "kubernetes" Endpoints would hold 127.0.0.1, which validation
         // refuses.
         "--endpoint-reconciler-type=none",
+        // EKS tokens (aws eks get-token) are checked by the AWS simulator, as
+        // aws-iam-authenticator does on EKS.
+        "--authentication-token-webhook-config-file=" + layout.tokenWebhookConfig(),
+        "--authentication-token-webhook-version=v1",
+        "--authentication-token-webhook-cache-ttl=10s",
         "--profiling=false",
         "--v=1");
   }
@@ -119,6 +124,16 @@ public record ComponentCommands(SandboxLayout layout, Ports ports, ControlPlaneB
         "--server-address=127.0.0.1:" + ports.kwok(),
         "--cidr=10.244.0.0/16",
         "--node-lease-duration-seconds=40");
+  }
+
+  /** The EKS/Auto Scaling/STS simulator, a JVM running this jar's {@code SimulatorMain}. */
+  public List<String> awsSimulator(String javaExecutable, String classPath) {
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable);
+    command.addAll(List.of("-Xmx128m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(List.of("-cp", classPath, "io.eksscheduler.sandbox.aws.SimulatorMain"));
+    command.addAll(List.of("--dir", layout.dir().toString()));
+    return command;
   }
 
   /** The webhook server and VPC proxy, a JVM running this jar's {@code NetworkMain}. */

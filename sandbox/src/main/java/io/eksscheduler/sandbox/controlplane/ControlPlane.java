@@ -26,10 +26,17 @@ public final class ControlPlane {
   /** Components in start order; {@code down} stops them all at once. */
   public static final List<String> COMPONENTS =
       List.of(
-          "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "network");
+          "etcd",
+          "kube-apiserver",
+          "kube-controller-manager",
+          "kube-scheduler",
+          "kwok",
+          "network",
+          "aws");
 
   private static final Duration ETCD_READY = Duration.ofSeconds(30);
   private static final Duration APISERVER_READY = Duration.ofSeconds(90);
+  private static final Duration SIMULATOR_READY = Duration.ofSeconds(30);
 
   private final SandboxLayout layout;
   private final Ports ports;
@@ -65,6 +72,10 @@ public final class ControlPlane {
             .replace(
                 "${sandbox.kubeconfig}", layout.componentKubeconfig("kube-scheduler").toString()));
     write(layout.config("kwok-stages.yaml"), KwokStages.render(speed));
+    write(
+        layout.tokenWebhookConfig(),
+        resource("token-webhook.kubeconfig")
+            .replace("${sandbox.tokenReviewUrl}", ports.awsUrl() + "/_sandbox/tokenreview"));
     String server = ports.apiServerUrl();
     Path pki = layout.pki();
     Kubeconfig.write(layout.adminKubeconfig(), server, pki, Pki.ADMIN.file(), "admin");
@@ -104,6 +115,45 @@ public final class ControlPlane {
     processes.start("kube-controller-manager", commands.controllerManager());
     processes.start("kube-scheduler", commands.scheduler());
     processes.start("kwok", commands.kwok());
+    startAwsSimulator(javaExecutable, classPath);
+  }
+
+  /**
+   * Starts the AWS simulator (again, after a crash: it resumes from its state file) and waits until
+   * it answers.
+   */
+  public void startAwsSimulator(String javaExecutable, String classPath) {
+    progress.accept("starting the EKS/Auto Scaling/STS simulator on " + ports.awsUrl());
+    processes.start(
+        "aws",
+        new ComponentCommands(layout, ports, binaries).awsSimulator(javaExecutable, classPath));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    Wait.until(
+        "the AWS simulator's /_sandbox/health on " + ports.awsUrl(),
+        SIMULATOR_READY,
+        Duration.ofMillis(100),
+        () -> {
+          Optional<String> dead = deadComponent("aws");
+          if (dead.isPresent()) {
+            throw new IllegalStateException(dead.get());
+          }
+          try {
+            HttpResponse<String> response =
+                http.send(
+                    HttpRequest.newBuilder(URI.create(ports.awsUrl() + "/_sandbox/health"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                ? Optional.empty()
+                : Optional.of("HTTP " + response.statusCode());
+          } catch (IOException e) {
+            return Optional.of("not answering: " + e.getMessage());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+          }
+        });
   }
 
   private Optional<String> etcdPending() {

@@ -29,7 +29,8 @@ public final class ManagedProcesses {
           "kube-controller-manager",
           "kube-scheduler",
           "kwok",
-          "io.eksscheduler.sandbox.network.NetworkMain");
+          "io.eksscheduler.sandbox.network.NetworkMain",
+          "io.eksscheduler.sandbox.aws.SimulatorMain");
 
   private final SandboxLayout layout;
 

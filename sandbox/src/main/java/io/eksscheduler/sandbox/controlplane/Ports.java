@@ -10,12 +10,19 @@ public record Ports(
     int controllerManager,
     int scheduler,
     int kwok,
-    int webhook) {
+    int webhook,
+    int aws) {
 
-  /** Chooses seven distinct free ports. */
+  /** Chooses eight distinct free ports. */
   public static Ports chooseFree() {
-    List<Integer> p = LoopbackPorts.choose(7);
-    return new Ports(p.get(0), p.get(1), p.get(2), p.get(3), p.get(4), p.get(5), p.get(6));
+    List<Integer> p = LoopbackPorts.choose(8);
+    return new Ports(
+        p.get(0), p.get(1), p.get(2), p.get(3), p.get(4), p.get(5), p.get(6), p.get(7));
+  }
+
+  /** The AWS simulator's endpoint, what {@code AWS_ENDPOINT_URL} is set to. */
+  public String awsUrl() {
+    return "http://127.0.0.1:" + aws;
   }
 
   public String apiServerUrl() {

@@ -1,7 +1,10 @@
 package io.eksscheduler.sandbox.junit;
 
 import io.eksscheduler.sandbox.Sandbox;
+import io.eksscheduler.sandbox.aws.SimulatorConfig;
+import io.eksscheduler.sandbox.command.JavaProcess;
 import io.eksscheduler.sandbox.controlplane.CommandRunner;
+import io.eksscheduler.sandbox.controlplane.ManagedProcesses;
 import io.eksscheduler.sandbox.controlplane.Speed;
 import io.eksscheduler.sandbox.kube.KubeClients;
 import io.kubernetes.client.openapi.ApiClient;
@@ -60,6 +63,31 @@ public final class TestSandbox {
 
   public Speed speed() {
     return new Speed(sandbox.state().speed());
+  }
+
+  /** The AWS simulator's endpoint, cluster and identities (with their access keys). */
+  public SimulatorConfig aws() {
+    return sandbox.awsConfig();
+  }
+
+  /** The JSON-lines log of every AWS call the simulator answered. */
+  public Path awsRequestLog() {
+    return sandbox.layout().awsRequestLog();
+  }
+
+  /** The running AWS simulator process. */
+  public ProcessHandle awsSimulatorProcess() {
+    return new ManagedProcesses(sandbox.layout())
+        .running("aws")
+        .orElseThrow(() -> new IllegalStateException("the AWS simulator is not running"));
+  }
+
+  /** Starts the AWS simulator again after a test killed it; it resumes from its state file. */
+  public void restartAwsSimulator() {
+    sandbox.restartAwsSimulator(
+        JavaProcess.executable(),
+        JavaProcess.classPath(),
+        line -> System.err.println("[eks-sandbox] " + line));
   }
 
   /**

@@ -58,6 +58,45 @@ final class Fields {
     return 0;
   }
 
+  int integerOr(String key, int fallback) {
+    return map.get(key) == null ? fallback : integer(key);
+  }
+
+  boolean booleanOr(String key, boolean fallback) {
+    Object value = map.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    problems.add(at(key) + " must be true or false");
+    return fallback;
+  }
+
+  /** A duration such as {@code 40s}, {@code 15m}, {@code 1h30m}. */
+  java.time.Duration durationOr(String key, java.time.Duration fallback) {
+    Object value = map.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return java.time.Duration.parse(
+          "PT" + String.valueOf(value).toUpperCase(java.util.Locale.ROOT));
+    } catch (java.time.format.DateTimeParseException e) {
+      problems.add(at(key) + " must be a duration such as 40s or 15m, got '" + value + "'");
+      return fallback;
+    }
+  }
+
+  boolean has(String key) {
+    return map.get(key) != null;
+  }
+
+  Fields mapOr(String key) {
+    return map.get(key) == null ? new Fields(source, at(key), Map.of(), problems) : map(key);
+  }
+
   Fields map(String key) {
     Object value = map.get(key);
     if (value instanceof Map<?, ?> m) {

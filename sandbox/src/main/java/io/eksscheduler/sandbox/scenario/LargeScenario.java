@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Generates the benchmark's scale scenario: one node group spread over three zones, the EKS
+ * Generates the benchmark's scale scenario: one managed node group spread over three zones, the EKS
  * kube-system basics (CoreDNS, kube-proxy and aws-node on every node) and Deployments of 50
  * replicas until the pod total is reached.
  */
@@ -24,14 +24,18 @@ public final class LargeScenario {
     NodeGroup group =
         new NodeGroup(
             "general",
+            true,
+            0,
             nodes,
+            Math.max(nodes, 1) + 20,
             List.of("eu-west-1a", "eu-west-1b", "eu-west-1c"),
             "m5.2xlarge",
             "ON_DEMAND",
             Map.of("cpu", "8", "memory", "32386Mi", "pods", "58"),
             Map.of("cpu", "7910m", "memory", "31482Mi", "pods", "58"),
             Map.of(),
-            List.of());
+            List.of(),
+            Map.of("eks-scheduler.io/tier", "load"));
     List<Map<String, Object>> manifests = new ArrayList<>();
     manifests.add(Manifests.daemonSet("kube-system", "kube-proxy"));
     manifests.add(Manifests.daemonSet("kube-system", "aws-node"));
@@ -48,7 +52,17 @@ public final class LargeScenario {
       remaining -= replicas;
       index++;
     }
-    return new Scenario("large", "eu-west-1", List.of(group), List.of(), manifests);
+    EksCluster defaults = EksCluster.defaults("large");
+    EksCluster cluster =
+        new EksCluster(
+            defaults.name(),
+            defaults.version(),
+            defaults.accountId(),
+            Map.of("eks-scheduler.io/hibernate", "enabled", "environment", "load-test"),
+            defaults.identities(),
+            defaults.launchDelay(),
+            defaults.evictionTimeout());
+    return new Scenario("large", "eu-west-1", cluster, List.of(group), List.of(), manifests);
   }
 
   /** Minimal manifests as the maps SnakeYAML would have produced. */

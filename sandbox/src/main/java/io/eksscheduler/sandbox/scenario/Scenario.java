@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a sandbox starts with: simulated nodes grouped as node groups, the Services that front the
- * sandbox's admission webhook server, and Kubernetes manifests already filled in.
+ * What a sandbox starts with: the simulated EKS cluster and its node groups, the Services that
+ * front the sandbox's admission webhook server, and Kubernetes manifests already filled in.
  */
 public record Scenario(
     String name,
     String region,
+    EksCluster cluster,
     List<NodeGroup> nodeGroups,
     List<String> webhookServices,
     List<Map<String, Object>> manifests) {
@@ -20,7 +21,17 @@ public record Scenario(
     manifests = List.copyOf(manifests);
   }
 
-  /** Total simulated nodes. */
+  /** A scenario whose cluster is named after it, with default identities and delays. */
+  public Scenario(
+      String name,
+      String region,
+      List<NodeGroup> nodeGroups,
+      List<String> webhookServices,
+      List<Map<String, Object>> manifests) {
+    this(name, region, EksCluster.defaults(name), nodeGroups, webhookServices, manifests);
+  }
+
+  /** Total simulated nodes at {@code up}. */
   public int nodeCount() {
     return nodeGroups.stream().mapToInt(NodeGroup::count).sum();
   }

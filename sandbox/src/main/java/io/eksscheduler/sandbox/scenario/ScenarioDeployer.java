@@ -8,7 +8,6 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.ApiextensionsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1CustomResourceDefinition;
-import io.kubernetes.client.openapi.models.V1Node;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,12 +37,19 @@ public final class ScenarioDeployer {
     this.progress = progress;
   }
 
-  /** Deploys {@code scenario} and returns once its nodes and workloads are Ready. */
+  /**
+   * Deploys {@code scenario} and returns once its nodes (created by the AWS simulator from the node
+   * groups' desired sizes) and its workloads are Ready.
+   */
   public void deploy(Scenario scenario, Duration timeout) {
     long start = System.nanoTime();
-    List<V1Node> nodes = SimulatedNodes.build(scenario);
-    progress.accept("creating " + nodes.size() + " KWOK nodes of scenario " + scenario.name());
-    createNodes(nodes);
+    progress.accept(
+        "awaiting "
+            + scenario.nodeCount()
+            + " KWOK nodes of "
+            + scenario.nodeGroups().size()
+            + " node groups of scenario "
+            + scenario.name());
     List<Map<String, Object>> first = new ArrayList<>();
     List<Map<String, Object>> middle = new ArrayList<>();
     List<Map<String, Object>> last = new ArrayList<>();
@@ -56,7 +62,7 @@ public final class ScenarioDeployer {
     awaitDefinitions(first, remaining(start, timeout));
     progress.accept("applying " + middle.size() + " manifests");
     applier.applyAll(middle);
-    WorkloadReadiness readiness = new WorkloadReadiness(admin, nodes, middle);
+    WorkloadReadiness readiness = new WorkloadReadiness(admin, scenario.nodeCount(), middle);
     Wait.until(
         "scenario " + scenario.name() + " to be Ready",
         remaining(start, timeout),
@@ -71,26 +77,6 @@ public final class ScenarioDeployer {
   private static Duration remaining(long startNanos, Duration timeout) {
     return Duration.ofNanos(
         Math.max(1_000_000_000L, timeout.toNanos() - (System.nanoTime() - startNanos)));
-  }
-
-  private void createNodes(List<V1Node> nodes) {
-    CoreV1Api core = new CoreV1Api(admin);
-    for (V1Node node : nodes) {
-      try {
-        core.createNode(node).execute();
-      } catch (ApiException e) {
-        if (e.getCode() != 409) {
-          throw new IllegalStateException(
-              "creating node "
-                  + node.getMetadata().getName()
-                  + ": HTTP "
-                  + e.getCode()
-                  + " "
-                  + e.getResponseBody(),
-              e);
-        }
-      }
-    }
   }
 
   /** Waits for CRDs to be Established and each new namespace to have its default ServiceAccount. */

@@ -70,25 +70,10 @@ public final class ScenarioLoader {
     String name = header.map("metadata").string("name");
     Fields spec = header.map("spec");
     List<NodeGroup> groups = new ArrayList<>();
-    List<Fields> groupFields = spec.list("nodeGroups");
-    for (Fields g : groupFields) {
-      groups.add(
-          new NodeGroup(
-              g.string("name"),
-              g.integer("count"),
-              g.strings("zones"),
-              g.stringOr("instanceType", "m5.large"),
-              g.stringOr("capacityType", "ON_DEMAND"),
-              g.stringMap("capacity"),
-              g.stringMapOr("allocatable", g.stringMap("capacity")),
-              g.stringMapOr("labels", Map.of()),
-              g.listOr("taints").stream()
-                  .map(
-                      t ->
-                          new NodeGroup.Taint(
-                              t.string("key"), t.stringOr("value", ""), t.string("effect")))
-                  .toList()));
+    for (Fields g : spec.list("nodeGroups")) {
+      groups.add(nodeGroup(g));
     }
+    EksCluster cluster = cluster(name, spec.mapOr("cluster"));
     List<String> webhookServices = spec.stringsOr("webhookServices");
     List<Map<String, Object>> manifests = docs.subList(1, docs.size());
     List<String> problems = new ArrayList<>(header.problems());
@@ -111,6 +96,30 @@ public final class ScenarioLoader {
       if (group.count() < 0 || group.count() > 240) {
         problems.add("nodeGroups." + group.name() + ".count must be between 0 and 240");
       }
+      if (group.minSize() < 0
+          || group.minSize() > group.count()
+          || group.count() > group.maxSize()
+          || group.maxSize() < 1) {
+        problems.add(
+            "nodeGroups."
+                + group.name()
+                + " needs 0 <= minSize <= desiredSize <= maxSize and maxSize >= 1, got "
+                + group.minSize()
+                + "/"
+                + group.count()
+                + "/"
+                + group.maxSize());
+      }
+      if (group.capacity().isEmpty()) {
+        problems.add(
+            "nodeGroups."
+                + group.name()
+                + ": instance type '"
+                + group.instanceType()
+                + "' is not in the sandbox's table "
+                + InstanceTypes.names()
+                + "; give capacity explicitly");
+      }
       if (group.zones().isEmpty()) {
         problems.add("nodeGroups." + group.name() + ".zones must name at least one zone");
       }
@@ -120,7 +129,61 @@ public final class ScenarioLoader {
           "invalid scenario " + source + ":\n  " + String.join("\n  ", problems));
     }
     return new Scenario(
-        name, spec.stringOr("region", "eu-west-1"), groups, webhookServices, manifests);
+        name, spec.stringOr("region", "eu-west-1"), cluster, groups, webhookServices, manifests);
+  }
+
+  private static NodeGroup nodeGroup(Fields g) {
+    String instanceType = g.stringOr("instanceType", "m5.large");
+    Map<String, String> typeCapacity =
+        InstanceTypes.find(instanceType).map(InstanceTypes.InstanceType::capacity).orElse(Map.of());
+    Map<String, String> typeAllocatable =
+        InstanceTypes.find(instanceType)
+            .map(InstanceTypes.InstanceType::allocatable)
+            .orElse(Map.of());
+    Map<String, String> capacity = g.stringMapOr("capacity", typeCapacity);
+    int desired = g.has("desiredSize") ? g.integer("desiredSize") : g.integer("count");
+    return new NodeGroup(
+        g.string("name"),
+        g.booleanOr("managed", true),
+        g.integerOr("minSize", 0),
+        desired,
+        g.integerOr("maxSize", Math.max(desired, 1)),
+        g.strings("zones"),
+        instanceType,
+        g.stringOr("capacityType", "ON_DEMAND"),
+        capacity,
+        g.stringMapOr("allocatable", g.has("capacity") ? capacity : typeAllocatable),
+        g.stringMapOr("labels", Map.of()),
+        g.listOr("taints").stream()
+            .map(
+                t ->
+                    new NodeGroup.Taint(
+                        t.string("key"), t.stringOr("value", ""), t.string("effect")))
+            .toList(),
+        g.stringMapOr("tags", Map.of()));
+  }
+
+  private static EksCluster cluster(String scenarioName, Fields c) {
+    EksCluster defaults = EksCluster.defaults(c.stringOr("name", scenarioName));
+    List<EksCluster.IdentityMapping> identities = new ArrayList<>();
+    for (Fields i : c.listOr("identities")) {
+      identities.add(
+          new EksCluster.IdentityMapping(
+              i.string("name"), i.string("arn"), i.string("username"), i.stringsOr("groups")));
+    }
+    for (EksCluster.IdentityMapping i : identities) {
+      if (!i.arn().matches("arn:aws:(iam|sts)::\\d{12}:(user|role|assumed-role)/.+")) {
+        c.problems().add("cluster.identities: '" + i.arn() + "' is not an IAM user or role ARN");
+      }
+    }
+    return new EksCluster(
+        defaults.name(),
+        c.stringOr("version", defaults.version()),
+        c.stringOr("accountId", defaults.accountId()),
+        c.stringMapOr("tags", Map.of()),
+        identities.isEmpty() ? defaults.identities() : identities,
+        c.durationOr("launchDelay", defaults.launchDelay()),
+        c.durationOr("evictionTimeout", defaults.evictionTimeout()));
   }
 
   static String builtIn(String file) {

@@ -9,7 +9,6 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1DaemonSet;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Job;
-import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -33,14 +31,14 @@ final class WorkloadReadiness {
   private final CoreV1Api core;
   private final AppsV1Api apps;
   private final BatchV1Api batch;
-  private final Set<String> nodeNames;
+  private final int expectedNodes;
   private final Map<String, List<ObjectRef>> byKind;
 
-  WorkloadReadiness(ApiClient client, List<V1Node> nodes, List<Map<String, Object>> manifests) {
+  WorkloadReadiness(ApiClient client, int expectedNodes, List<Map<String, Object>> manifests) {
     this.core = new CoreV1Api(client);
     this.apps = new AppsV1Api(client);
     this.batch = new BatchV1Api(client);
-    this.nodeNames = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+    this.expectedNodes = expectedNodes;
     this.byKind =
         manifests.stream().map(ObjectRef::of).collect(Collectors.groupingBy(ObjectRef::kind));
   }
@@ -67,19 +65,17 @@ final class WorkloadReadiness {
   }
 
   private List<String> nodes() throws ApiException {
-    Set<String> ready =
+    long ready =
         core.listNode().execute().getItems().stream()
             .filter(n -> n.getStatus() != null && n.getStatus().getConditions() != null)
             .filter(
                 n ->
                     n.getStatus().getConditions().stream()
                         .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
-            .map(n -> n.getMetadata().getName())
-            .collect(Collectors.toSet());
-    long notReady = nodeNames.stream().filter(n -> !ready.contains(n)).count();
-    return notReady == 0
+            .count();
+    return ready >= expectedNodes
         ? List.of()
-        : List.of(notReady + "/" + nodeNames.size() + " nodes not Ready");
+        : List.of(ready + "/" + expectedNodes + " nodes Ready");
   }
 
   private List<String> deployments() throws ApiException {

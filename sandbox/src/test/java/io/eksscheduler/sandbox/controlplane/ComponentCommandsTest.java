@@ -13,7 +13,7 @@ class ComponentCommandsTest {
   private final ComponentCommands commands =
       new ComponentCommands(
           new SandboxLayout(Path.of("/tmp/sb")),
-          new Ports(2379, 2380, 6443, 10257, 10259, 10247, 9443),
+          new Ports(2379, 2380, 6443, 10257, 10259, 10247, 9443, 4566),
           new ControlPlaneBinaries(Path.of("/opt/bin")));
 
   @Test

@@ -21,6 +21,7 @@ class KwokStagesTest {
             "node-heartbeat-with-lease",
             "pod-ready",
             "pod-complete",
+            "pod-terminate-with-finalizers",
             "pod-delete"),
         stages(Speed.REAL_TIME).stream()
             .map(s -> (String) ((Map<?, ?>) s.get("metadata")).get("name"))
@@ -38,12 +39,14 @@ class KwokStagesTest {
   @Test
   void podDeletionWaitsForTheDeletionTimestampWhateverTheSpeed() {
     for (Speed speed : List.of(Speed.REAL_TIME, new Speed(50))) {
-      Map<?, ?> delay = delay(speed, "pod-delete");
+      for (String stage : List.of("pod-delete", "pod-terminate-with-finalizers")) {
+        Map<?, ?> delay = delay(speed, stage);
 
-      assertEquals(0, delay.get("durationMilliseconds"));
-      assertEquals(
-          ".metadata.deletionTimestamp",
-          ((Map<?, ?>) ((Map<?, ?>) delay.get("durationFrom")).get("jq")).get("expression"));
+        assertEquals(0, delay.get("durationMilliseconds"));
+        assertEquals(
+            ".metadata.deletionTimestamp",
+            ((Map<?, ?>) ((Map<?, ?>) delay.get("durationFrom")).get("jq")).get("expression"));
+      }
     }
   }
 

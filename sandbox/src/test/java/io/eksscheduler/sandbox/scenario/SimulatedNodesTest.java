@@ -14,14 +14,18 @@ class SimulatedNodesTest {
   private static final NodeGroup GROUP =
       new NodeGroup(
           "general",
+          true,
+          0,
           4,
+          6,
           List.of("eu-west-1a", "eu-west-1b"),
           "m5.large",
           "SPOT",
           Map.of("cpu", "2", "memory", "8Gi", "pods", "29"),
           Map.of("cpu", "1930m", "memory", "7Gi", "pods", "29"),
           Map.of("team", "shop"),
-          List.of(new NodeGroup.Taint("dedicated", "shop", "NoSchedule")));
+          List.of(new NodeGroup.Taint("dedicated", "shop", "NoSchedule")),
+          Map.of());
   private static final Scenario SCENARIO =
       new Scenario("s", "eu-west-1", List.of(GROUP), List.of(), List.of());
 

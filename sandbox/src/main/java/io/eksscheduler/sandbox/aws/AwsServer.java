@@ -1,0 +1,471 @@
+package io.eksscheduler.sandbox.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The simulator's one HTTP endpoint ({@code AWS_ENDPOINT_URL}): EKS, Auto Scaling and STS told
+ * apart by the credential scope of the SigV4 signature, as a single endpoint must, plus the
+ * sandbox's own paths under {@code /_sandbox/} (health, the API server's token webhook, fault
+ * settings and counts, the request log), which no AWS SDK uses.
+ */
+public final class AwsServer implements AutoCloseable {
+
+  public static final String ADMIN_PREFIX = "/_sandbox/";
+  public static final String STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
+  private static final int MAX_BODY = 1 << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Simulator simulator;
+  private final RequestVerifier verifier;
+  private final TokenReviewer tokens;
+  private final Faults faults;
+  private final RequestLog log;
+  private final Path logFile;
+  private final EksApi eks;
+  private final AutoScalingApi autoscaling;
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  public AwsServer(Simulator simulator, RequestVerifier verifier, Faults faults, Path logFile)
+      throws IOException {
+    this.simulator = simulator;
+    this.verifier = verifier;
+    this.tokens = new TokenReviewer(verifier, simulator.config().clusterName());
+    this.faults = faults;
+    this.logFile = logFile;
+    this.log = new RequestLog(logFile);
+    this.eks = new EksApi(simulator);
+    this.autoscaling = new AutoScalingApi(simulator);
+    this.server =
+        HttpServer.create(new InetSocketAddress("127.0.0.1", simulator.config().port()), 64);
+    this.executor = Executors.newFixedThreadPool(8);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getRawPath();
+      byte[] body = readBody(exchange.getRequestBody());
+      if (path.startsWith(ADMIN_PREFIX)) {
+        admin(exchange, path.substring(ADMIN_PREFIX.length()), body);
+      } else {
+        aws(exchange, body);
+      }
+    } catch (RuntimeException e) {
+      // A bug, not a client error: answer 500 and keep its trace in the simulator's log.
+      e.printStackTrace(System.out);
+      throw e;
+    }
+  }
+
+  private void aws(HttpExchange exchange, byte[] body) throws IOException {
+    String method = exchange.getRequestMethod();
+    URI uri = exchange.getRequestURI();
+    Map<String, List<String>> headers = exchange.getRequestHeaders();
+    String requestId = UUID.randomUUID().toString();
+    String service = guessService(method, uri.getRawPath(), headers);
+    // Named before the signature is checked, so that refused calls are logged with their name.
+    String operation =
+        service.equals("eks")
+            ? EksApi.route(method, uri.getRawPath()).map(EksApi.Route::operation).orElse("unknown")
+            : FormParameters.parse(new String(body, StandardCharsets.UTF_8))
+                .getOrDefault("Action", "unknown");
+    String caller = "-";
+    boolean mutating = false;
+    String injected = null;
+    int status;
+    Answer answer;
+    String errorCode = null;
+    try {
+      RequestVerifier.Verified verified;
+      if (SigV4.headerValues(headers, "authorization").isEmpty()
+          && uri.getRawQuery() != null
+          && uri.getRawQuery().contains("X-Amz-Signature=")) {
+        String host = SigV4.headerValues(headers, "host").stream().findFirst().orElse("127.0.0.1");
+        verified =
+            verifier.verifyPresigned(
+                URI.create("http://" + host + uri.getRawPath() + "?" + uri.getRawQuery()), headers);
+      } else {
+        verified =
+            verifier.verifyHeader(method, uri.getRawPath(), uri.getRawQuery(), headers, body);
+      }
+      service = verified.credential().service();
+      caller = verified.identity().arn();
+      AwsRequest request =
+          new AwsRequest(
+              method,
+              uri.getRawPath(),
+              uri.getRawQuery(),
+              body,
+              verified.identity(),
+              service,
+              verified.credential().region());
+      if (!verified.credential().region().equals(simulator.config().region())
+          && !service.equals("sts")) {
+        throw new AwsError(
+            403,
+            service.equals("eks") ? "InvalidSignatureException" : "SignatureDoesNotMatch",
+            "Credential should be scoped to a valid region, not '"
+                + verified.credential().region()
+                + "'.");
+      }
+      switch (service) {
+        case "eks" -> {
+          EksApi.Route route =
+              EksApi.route(method, uri.getRawPath())
+                  .orElseThrow(
+                      () ->
+                          new AwsError(
+                              404,
+                              "UnknownOperationException",
+                              "No operation at " + method + " " + uri.getRawPath()));
+          operation = route.operation();
+          mutating = route.mutating();
+          Faults.Decision decision = faults.decide(service, operation);
+          injected = describe(decision);
+          apply(decision);
+          JsonNode out = eks.execute(route, request);
+          status = 200;
+          answer =
+              new Answer(200, "application/json", JSON.writeValueAsBytes(out), requestId, null);
+        }
+        case "autoscaling", "sts" -> {
+          Map<String, String> form = request.form();
+          operation = form.getOrDefault("Action", "unknown");
+          boolean known =
+              service.equals("sts")
+                  ? operation.equals("GetCallerIdentity")
+                  : AutoScalingApi.OPERATIONS.contains(operation);
+          if (!known) {
+            throw new AwsError(
+                400,
+                "InvalidAction",
+                "Could not find operation " + operation + " for version " + form.get("Version"));
+          }
+          mutating = AutoScalingApi.MUTATING.contains(operation);
+          Faults.Decision decision = faults.decide(service, operation);
+          injected = describe(decision);
+          apply(decision);
+          String result =
+              service.equals("sts")
+                  ? callerIdentity(verified.identity())
+                  : autoscaling.execute(operation, form);
+          status = 200;
+          answer =
+              new Answer(
+                  200,
+                  "text/xml",
+                  Xml.response(namespace(service), operation, result, requestId)
+                      .getBytes(StandardCharsets.UTF_8),
+                  requestId,
+                  null);
+        }
+        default ->
+            throw new AwsError(
+                400, "UnknownService", "The sandbox does not simulate service '" + service + "'");
+      }
+    } catch (RequestVerifier.Refused e) {
+      AwsError error = authError(service, e);
+      status = error.status();
+      errorCode = error.code();
+      answer = errorAnswer(service, error, requestId);
+    } catch (AwsError e) {
+      status = e.status();
+      errorCode = e.code();
+      answer = errorAnswer(service, e, requestId);
+    }
+    log.append(
+        new RequestLog.Entry(
+            Instant.now().toString(),
+            service,
+            operation,
+            caller,
+            mutating,
+            status,
+            errorCode,
+            injected));
+    // Logged before answering: a client that reads the log after its call sees the call.
+    respond(
+        exchange,
+        answer.status(),
+        answer.contentType(),
+        answer.body(),
+        answer.requestId(),
+        answer.errorType());
+  }
+
+  /** An HTTP answer prepared before it is sent. */
+  private record Answer(
+      int status, String contentType, byte[] body, String requestId, String errorType) {}
+
+  /** What was injected into a call, for the request log. */
+  private static String describe(Faults.Decision decision) {
+    if (decision.error().isPresent()) {
+      return decision.error().get().status() >= 500 ? "serverError" : "throttle";
+    }
+    return decision.delayMillis() > 0 ? "latency" : null;
+  }
+
+  /** Sleeps the injected latency, then throws the injected error if any. */
+  private static void apply(Faults.Decision decision) {
+    if (decision.delayMillis() > 0) {
+      try {
+        Thread.sleep(decision.delayMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AwsError(503, "ServiceUnavailable", "The simulator is stopping");
+      }
+    }
+    decision
+        .error()
+        .ifPresent(
+            e -> {
+              throw e;
+            });
+  }
+
+  private String callerIdentity(AwsIdentity identity) {
+    return new Xml()
+        .element("Arn", identity.arn())
+        .element("UserId", identity.userId())
+        .element("Account", simulator.config().accountId())
+        .toString();
+  }
+
+  private static String namespace(String service) {
+    return service.equals("sts") ? STS_NAMESPACE : AutoScalingApi.NAMESPACE;
+  }
+
+  /** The service a request is for, before its signature is checked (for the error format). */
+  static String guessService(String method, String rawPath, Map<String, List<String>> headers) {
+    List<String> auth = SigV4.headerValues(headers, "authorization");
+    if (!auth.isEmpty()) {
+      try {
+        return SigV4.Authorization.parse(auth.get(0)).credential().service();
+      } catch (IllegalArgumentException e) {
+        // Fall through to the path.
+      }
+    }
+    return method.equals("POST") && (rawPath.equals("/") || rawPath.isEmpty())
+        ? "autoscaling"
+        : "eks";
+  }
+
+  private static AwsError authError(String service, RequestVerifier.Refused e) {
+    boolean json = service.equals("eks");
+    String code =
+        switch (e.failure()) {
+          case MISSING ->
+              json ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken";
+          case UNKNOWN_KEY -> json ? "UnrecognizedClientException" : "InvalidClientTokenId";
+          case BAD_SIGNATURE, EXPIRED ->
+              json ? "InvalidSignatureException" : "SignatureDoesNotMatch";
+        };
+    return new AwsError(403, code, e.getMessage());
+  }
+
+  private static Answer errorAnswer(String service, AwsError error, String requestId) {
+    if (service.equals("eks")) {
+      ObjectNode body = JSON.createObjectNode().put("message", error.getMessage());
+      try {
+        return new Answer(
+            error.status(),
+            "application/json",
+            JSON.writeValueAsBytes(body),
+            requestId,
+            error.code());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException("rendering an error: " + e.getMessage(), e);
+      }
+    }
+    return new Answer(
+        error.status(),
+        "text/xml",
+        Xml.error(namespace(service), error, requestId).getBytes(StandardCharsets.UTF_8),
+        requestId,
+        null);
+  }
+
+  private static void respond(
+      HttpExchange exchange,
+      int status,
+      String contentType,
+      byte[] body,
+      String requestId,
+      String errorType)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (requestId != null) {
+      exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
+    }
+    if (errorType != null) {
+      exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
+    }
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  private void admin(HttpExchange exchange, String what, byte[] body) throws IOException {
+    String method = exchange.getRequestMethod();
+    switch (what) {
+      case "health" ->
+          respond(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8), null, null);
+      case "tokenreview" -> tokenReview(exchange, body);
+      case "faults" -> {
+        if (method.equals("PUT") || method.equals("POST")) {
+          try {
+            JsonNode s = JSON.readTree(body);
+            List<String> ops =
+                s.path("operations").isArray()
+                    ? JSON.convertValue(
+                        s.path("operations"),
+                        JSON.getTypeFactory().constructCollectionType(List.class, String.class))
+                    : List.of();
+            faults.configure(
+                new Faults.Settings(
+                    s.path("throttle").asDouble(0),
+                    s.path("serverError").asDouble(0),
+                    s.path("latency").asDouble(0),
+                    s.path("latencyMillis").asLong(0),
+                    ops));
+            if (s.path("resetCounts").asBoolean(false)) {
+              faults.resetCounts();
+            }
+          } catch (IOException | IllegalArgumentException e) {
+            respond(
+                exchange,
+                400,
+                "text/plain",
+                ("bad fault settings: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8),
+                null,
+                null);
+            return;
+          }
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.set("settings", JSON.valueToTree(faults.settings()));
+        out.set("injected", JSON.valueToTree(faults.injected()));
+        respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
+      }
+      case "settings" -> {
+        if (method.equals("PUT") || method.equals("POST")) {
+          JsonNode s;
+          try {
+            s = JSON.readTree(body);
+          } catch (IOException e) {
+            respond(
+                exchange,
+                400,
+                "text/plain",
+                "settings must be JSON\n".getBytes(StandardCharsets.UTF_8),
+                null,
+                null);
+            return;
+          }
+          if (s.path("evictionTimeoutSeconds").isNumber()) {
+            long millis = s.path("evictionTimeoutSeconds").asLong() * 1000;
+            simulator.mutate(st -> st.evictionTimeoutMillis = millis);
+          }
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("evictionTimeoutSeconds", simulator.read(st -> st.evictionTimeoutMillis) / 1000);
+        out.put("launchDelaySeconds", simulator.config().launchDelayMillis() / 1000.0);
+        out.put("speed", simulator.config().speed());
+        respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
+      }
+      case "requests" ->
+          respond(
+              exchange,
+              200,
+              "application/x-ndjson",
+              Files.exists(logFile) ? Files.readAllBytes(logFile) : new byte[0],
+              null,
+              null);
+      default ->
+          respond(
+              exchange,
+              404,
+              "text/plain",
+              ("no sandbox path " + what + "\n").getBytes(StandardCharsets.UTF_8),
+              null,
+              null);
+    }
+  }
+
+  /** The API server's authentication webhook: a TokenReview in, the same with its status out. */
+  private void tokenReview(HttpExchange exchange, byte[] body) throws IOException {
+    JsonNode review = JSON.readTree(body);
+    TokenReviewer.Review result = tokens.review(review.path("spec").path("token").asText(null));
+    ObjectNode out = JSON.createObjectNode();
+    out.put("apiVersion", review.path("apiVersion").asText("authentication.k8s.io/v1"));
+    out.put("kind", "TokenReview");
+    ObjectNode status = out.putObject("status");
+    status.put("authenticated", result.authenticated());
+    if (result.authenticated()) {
+      AwsIdentity id = result.identity();
+      ObjectNode user = status.putObject("user");
+      user.put("username", id.username());
+      user.put(
+          "uid", "aws-iam-authenticator:" + simulator.config().accountId() + ":" + id.userId());
+      id.groups().forEach(user.withArray("groups")::add);
+      ObjectNode extra = user.putObject("extra");
+      extra.putArray("arn").add(id.arn());
+      extra.putArray("canonicalArn").add(id.arn());
+      extra.putArray("accessKeyId").add(id.accessKeyId());
+    } else {
+      status.put("error", result.error());
+    }
+    log.append(
+        new RequestLog.Entry(
+            Instant.now().toString(),
+            "sts",
+            "GetCallerIdentity",
+            result.authenticated() ? result.identity().arn() : "-",
+            false,
+            result.authenticated() ? 200 : 403,
+            result.authenticated() ? null : "TokenRefused",
+            null));
+    respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
+  }
+
+  private static byte[] readBody(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_BODY + 1);
+    if (bytes.length > MAX_BODY) {
+      throw new IOException("request body larger than " + MAX_BODY + " bytes");
+    }
+    return bytes;
+  }
+}

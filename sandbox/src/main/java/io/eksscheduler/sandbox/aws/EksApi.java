@@ -1,0 +1,461 @@
+package io.eksscheduler.sandbox.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eksscheduler.sandbox.aws.SimulatedAws.Group;
+import io.eksscheduler.sandbox.aws.SimulatedAws.Update;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The EKS API (rest-json, 2017-11-01) for the sandbox's one cluster: clusters, node groups,
+ * asynchronous node group config updates, and tags. Paths, members and error types are those of the
+ * service model that the SDKs are generated from.
+ */
+public final class EksApi {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** An operation recognised from the method and path. */
+  public record Route(String operation, boolean mutating, List<String> segments) {}
+
+  private final Simulator simulator;
+
+  public EksApi(Simulator simulator) {
+    this.simulator = simulator;
+  }
+
+  /** The operation for {@code method path}, or empty for a path EKS does not have. */
+  public static Optional<Route> route(String method, String rawPath) {
+    List<String> s = new ArrayList<>();
+    for (String part : rawPath.split("/")) {
+      if (!part.isEmpty()) {
+        s.add(SigV4.percentDecode(part));
+      }
+    }
+    int n = s.size();
+    String op = null;
+    boolean mutating = false;
+    if (n >= 1 && s.get(0).equals("clusters")) {
+      if (n == 1 && method.equals("GET")) {
+        op = "ListClusters";
+      } else if (n == 2 && method.equals("GET")) {
+        op = "DescribeCluster";
+      } else if (n == 3 && s.get(2).equals("node-groups") && method.equals("GET")) {
+        op = "ListNodegroups";
+      } else if (n == 4 && s.get(2).equals("node-groups") && method.equals("GET")) {
+        op = "DescribeNodegroup";
+      } else if (n == 5
+          && s.get(2).equals("node-groups")
+          && s.get(4).equals("update-config")
+          && method.equals("POST")) {
+        op = "UpdateNodegroupConfig";
+        mutating = true;
+      } else if (n == 3 && s.get(2).equals("updates") && method.equals("GET")) {
+        op = "ListUpdates";
+      } else if (n == 4 && s.get(2).equals("updates") && method.equals("GET")) {
+        op = "DescribeUpdate";
+      }
+    } else if (n == 2 && s.get(0).equals("tags")) {
+      switch (method) {
+        case "GET" -> op = "ListTagsForResource";
+        case "POST" -> {
+          op = "TagResource";
+          mutating = true;
+        }
+        case "DELETE" -> {
+          op = "UntagResource";
+          mutating = true;
+        }
+        default -> {}
+      }
+    }
+    return op == null ? Optional.empty() : Optional.of(new Route(op, mutating, s));
+  }
+
+  /** Executes {@code route}; the JSON body of a 200 answer. */
+  public JsonNode execute(Route route, AwsRequest request) {
+    List<String> s = route.segments();
+    Map<String, List<String>> query = request.query();
+    return switch (route.operation()) {
+      case "ListClusters" -> {
+        ObjectNode out = JSON.createObjectNode();
+        out.putArray("clusters").add(config().clusterName());
+        yield out;
+      }
+      case "DescribeCluster" -> {
+        cluster(s.get(1));
+        ObjectNode out = JSON.createObjectNode();
+        out.set("cluster", simulator.read(this::renderCluster));
+        yield out;
+      }
+      case "ListNodegroups" -> {
+        cluster(s.get(1));
+        List<String> names =
+            simulator.read(
+                st -> st.groups.stream().filter(g -> g.managed).map(g -> g.name).toList());
+        yield page(names, "nodegroups", query, 100);
+      }
+      case "DescribeNodegroup" -> {
+        cluster(s.get(1));
+        ObjectNode out = JSON.createObjectNode();
+        out.set("nodegroup", simulator.read(st -> renderNodegroup(st, nodegroup(st, s.get(3)))));
+        yield out;
+      }
+      case "UpdateNodegroupConfig" -> {
+        cluster(s.get(1));
+        JsonNode body = parse(request);
+        ObjectNode out = JSON.createObjectNode();
+        out.set("update", simulator.mutate(st -> renderUpdate(updateConfig(st, s.get(3), body))));
+        yield out;
+      }
+      case "ListUpdates" -> {
+        cluster(s.get(1));
+        Optional<String> ng = first(query, "nodegroupName");
+        List<String> ids =
+            simulator.read(
+                st -> {
+                  ng.ifPresent(name -> nodegroup(st, name));
+                  return st.updates.values().stream()
+                      .filter(
+                          u ->
+                              ng.map(name -> name.equals(u.nodegroupName))
+                                  .orElse(u.nodegroupName == null))
+                      .map(u -> u.id)
+                      .toList();
+                });
+        yield page(ids, "updateIds", query, 100);
+      }
+      case "DescribeUpdate" -> {
+        cluster(s.get(1));
+        Optional<String> ng = first(query, "nodegroupName");
+        ObjectNode out = JSON.createObjectNode();
+        out.set(
+            "update",
+            simulator.read(
+                st -> {
+                  Update u = st.updates.get(s.get(3));
+                  if (u == null || !ng.map(name -> name.equals(u.nodegroupName)).orElse(true)) {
+                    throw new AwsError(
+                        404, "ResourceNotFoundException", "No update found for ID: " + s.get(3));
+                  }
+                  return renderUpdate(u);
+                }));
+        yield out;
+      }
+      case "ListTagsForResource" -> {
+        ObjectNode out = JSON.createObjectNode();
+        ObjectNode tags = out.putObject("tags");
+        simulator.read(st -> tagsOf(st, s.get(1))).forEach(tags::put);
+        yield out;
+      }
+      case "TagResource" -> {
+        JsonNode body = parse(request);
+        JsonNode tags = body.path("tags");
+        if (!tags.isObject() || tags.isEmpty()) {
+          throw new AwsError(400, "BadRequestException", "tags must not be empty");
+        }
+        simulator.mutate(
+            st -> {
+              Map<String, String> target = tagsOf(st, s.get(1));
+              if (target.size() + tags.size() > 50) {
+                throw new AwsError(
+                    400, "BadRequestException", "A resource can have at most 50 tags");
+              }
+              tags.fields().forEachRemaining(e -> target.put(e.getKey(), e.getValue().asText()));
+              return null;
+            });
+        yield JSON.createObjectNode();
+      }
+      case "UntagResource" -> {
+        List<String> keys = query.getOrDefault("tagKeys", List.of());
+        if (keys.isEmpty()) {
+          throw new AwsError(400, "BadRequestException", "tagKeys must not be empty");
+        }
+        simulator.mutate(
+            st -> {
+              keys.forEach(tagsOf(st, s.get(1))::remove);
+              return null;
+            });
+        yield JSON.createObjectNode();
+      }
+      default -> throw new IllegalStateException("unrouted " + route.operation());
+    };
+  }
+
+  private SimulatorConfig config() {
+    return simulator.config();
+  }
+
+  private void cluster(String name) {
+    if (!name.equals(config().clusterName())) {
+      throw new AwsError(
+          404, "ResourceNotFoundException", "No cluster found for name: " + name + ".");
+    }
+  }
+
+  private static Group nodegroup(SimulatedAws st, String name) {
+    return st.groups.stream()
+        .filter(g -> g.managed && g.name.equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AwsError(
+                    404,
+                    "ResourceNotFoundException",
+                    "No node group found for name: " + name + "."));
+  }
+
+  /** The live tag map of a cluster or node group ARN. */
+  private Map<String, String> tagsOf(SimulatedAws st, String arn) {
+    if (arn.equals(config().clusterArn())) {
+      return st.clusterTags;
+    }
+    return st.groups.stream()
+        .filter(g -> arn.equals(g.nodegroupArn))
+        .findFirst()
+        .map(g -> g.nodegroupTags)
+        .orElseThrow(
+            () -> new AwsError(404, "NotFoundException", "Resource " + arn + " not found"));
+  }
+
+  private ObjectNode renderCluster(SimulatedAws st) {
+    SimulatorConfig c = config();
+    ObjectNode cluster = JSON.createObjectNode();
+    cluster.put("name", c.clusterName());
+    cluster.put("arn", c.clusterArn());
+    cluster.put("createdAt", st.clusterCreatedAt / 1000.0);
+    cluster.put("version", c.clusterVersion());
+    cluster.put("endpoint", c.apiServerEndpoint());
+    cluster.put(
+        "roleArn", "arn:aws:iam::" + c.accountId() + ":role/" + c.clusterName() + "-cluster-role");
+    ObjectNode vpc = cluster.putObject("resourcesVpcConfig");
+    ArrayNode subnets = vpc.putArray("subnetIds");
+    st.groups.stream().flatMap(g -> g.subnets.values().stream()).distinct().forEach(subnets::add);
+    vpc.putArray("securityGroupIds");
+    vpc.put("clusterSecurityGroupId", "sg-0sandbox00000000001");
+    vpc.put("vpcId", "vpc-0sandbox000000001");
+    vpc.put("endpointPublicAccess", true);
+    vpc.put("endpointPrivateAccess", true);
+    vpc.putArray("publicAccessCidrs").add("0.0.0.0/0");
+    ObjectNode network = cluster.putObject("kubernetesNetworkConfig");
+    network.put("serviceIpv4Cidr", "10.100.0.0/16");
+    network.put("ipFamily", "ipv4");
+    cluster.putObject("logging").putArray("clusterLogging");
+    cluster
+        .putObject("identity")
+        .putObject("oidc")
+        .put(
+            "issuer",
+            "https://oidc.eks."
+                + c.region()
+                + ".amazonaws.com/id/SANDBOX"
+                + c.clusterName().toUpperCase(java.util.Locale.ROOT));
+    cluster.put("status", "ACTIVE");
+    cluster.putObject("certificateAuthority").put("data", c.certificateAuthority());
+    cluster.put("platformVersion", "eks.1");
+    ObjectNode tags = cluster.putObject("tags");
+    st.clusterTags.forEach(tags::put);
+    cluster.putObject("accessConfig").put("authenticationMode", "API_AND_CONFIG_MAP");
+    return cluster;
+  }
+
+  private ObjectNode renderNodegroup(SimulatedAws st, Group g) {
+    SimulatorConfig c = config();
+    ObjectNode ng = JSON.createObjectNode();
+    ng.put("nodegroupName", g.name);
+    ng.put("nodegroupArn", g.nodegroupArn);
+    ng.put("clusterName", c.clusterName());
+    ng.put("version", c.clusterVersion());
+    ng.put("releaseVersion", c.clusterVersion() + ".0-20260101");
+    ng.put("createdAt", g.createdAt / 1000.0);
+    ng.put("modifiedAt", g.modifiedAt / 1000.0);
+    boolean updating =
+        st.updates.values().stream()
+            .anyMatch(u -> g.name.equals(u.nodegroupName) && u.status.equals("InProgress"));
+    ng.put("status", updating ? "UPDATING" : "ACTIVE");
+    ng.put("capacityType", g.capacityType);
+    ObjectNode scaling = ng.putObject("scalingConfig");
+    scaling.put("minSize", g.minSize);
+    scaling.put("maxSize", g.maxSize);
+    scaling.put("desiredSize", g.desiredCapacity);
+    ng.putArray("instanceTypes").add(g.instanceType);
+    ArrayNode subnets = ng.putArray("subnets");
+    g.subnets.values().forEach(subnets::add);
+    ng.put("amiType", "AL2023_x86_64_STANDARD");
+    ng.put("nodeRole", "arn:aws:iam::" + c.accountId() + ":role/" + c.clusterName() + "-node-role");
+    ObjectNode labels = ng.putObject("labels");
+    g.labels.forEach(labels::put);
+    ArrayNode taints = ng.putArray("taints");
+    for (SimulatedAws.Taint t : g.taints) {
+      ObjectNode taint = taints.addObject().put("key", t.key).put("effect", t.effect);
+      if (t.value != null && !t.value.isEmpty()) {
+        taint.put("value", t.value);
+      }
+    }
+    ObjectNode resources = ng.putObject("resources");
+    resources.putArray("autoScalingGroups").addObject().put("name", g.asgName);
+    ng.put("diskSize", 20);
+    ng.putObject("health").putArray("issues");
+    ng.putObject("updateConfig").put("maxUnavailable", 1);
+    ObjectNode tags = ng.putObject("tags");
+    g.nodegroupTags.forEach(tags::put);
+    return ng;
+  }
+
+  private Update updateConfig(SimulatedAws st, String name, JsonNode body) {
+    Group g = nodegroup(st, name);
+    String token = body.path("clientRequestToken").asText("");
+    if (!token.isEmpty() && st.requestTokens.containsKey(token)) {
+      return st.updates.get(st.requestTokens.get(token));
+    }
+    boolean busy =
+        st.updates.values().stream()
+            .anyMatch(u -> name.equals(u.nodegroupName) && u.status.equals("InProgress"));
+    if (busy) {
+      throw new AwsError(
+          409,
+          "ResourceInUseException",
+          "Nodegroup cannot be updated as it is currently not in Active State");
+    }
+    JsonNode scaling = body.path("scalingConfig");
+    JsonNode labels = body.path("labels");
+    JsonNode taints = body.path("taints");
+    if (scaling.isMissingNode()
+        && labels.isMissingNode()
+        && taints.isMissingNode()
+        && body.path("updateConfig").isMissingNode()) {
+      throw new AwsError(400, "InvalidParameterException", "No changes needed");
+    }
+    ScalingRules.Sizes sizes =
+        ScalingRules.eksScaling(
+            new ScalingRules.Sizes(g.minSize, g.desiredCapacity, g.maxSize),
+            optionalInt(scaling, "minSize"),
+            optionalInt(scaling, "desiredSize"),
+            optionalInt(scaling, "maxSize"));
+    Update u = new Update();
+    u.id = UUID.randomUUID().toString();
+    u.clusterName = config().clusterName();
+    u.nodegroupName = name;
+    u.status = "InProgress";
+    u.type = "ConfigUpdate";
+    u.createdAt = simulator.now();
+    optionalInt(scaling, "minSize").ifPresent(v -> u.params.add(param("MinSize", v.toString())));
+    optionalInt(scaling, "maxSize").ifPresent(v -> u.params.add(param("MaxSize", v.toString())));
+    optionalInt(scaling, "desiredSize")
+        .ifPresent(v -> u.params.add(param("DesiredSize", v.toString())));
+    if (labels.path("addOrUpdateLabels").isObject()) {
+      u.params.add(param("LabelsToAdd", labels.path("addOrUpdateLabels").toString()));
+      labels
+          .path("addOrUpdateLabels")
+          .fields()
+          .forEachRemaining(e -> g.labels.put(e.getKey(), e.getValue().asText()));
+    }
+    if (labels.path("removeLabels").isArray()) {
+      u.params.add(param("LabelsToRemove", labels.path("removeLabels").toString()));
+      labels.path("removeLabels").forEach(k -> g.labels.remove(k.asText()));
+    }
+    if (taints.path("addOrUpdateTaints").isArray()) {
+      u.params.add(param("TaintsToAdd", taints.path("addOrUpdateTaints").toString()));
+      for (JsonNode t : taints.path("addOrUpdateTaints")) {
+        g.taints.removeIf(
+            x ->
+                x.key.equals(t.path("key").asText()) && x.effect.equals(t.path("effect").asText()));
+        g.taints.add(
+            new SimulatedAws.Taint(
+                t.path("key").asText(), t.path("value").asText(""), t.path("effect").asText()));
+      }
+    }
+    if (taints.path("removeTaints").isArray()) {
+      u.params.add(param("TaintsToRemove", taints.path("removeTaints").toString()));
+      for (JsonNode t : taints.path("removeTaints")) {
+        g.taints.removeIf(
+            x ->
+                x.key.equals(t.path("key").asText()) && x.effect.equals(t.path("effect").asText()));
+      }
+    }
+    g.minSize = sizes.min();
+    g.desiredCapacity = sizes.desired();
+    g.maxSize = sizes.max();
+    g.modifiedAt = u.createdAt;
+    st.updates.put(u.id, u);
+    if (!token.isEmpty()) {
+      st.requestTokens.put(token, u.id);
+    }
+    return u;
+  }
+
+  private static Map<String, String> param(String type, String value) {
+    return Map.of("type", type, "value", value);
+  }
+
+  private static ObjectNode renderUpdate(Update u) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("id", u.id);
+    out.put("status", u.status);
+    out.put("type", u.type);
+    ArrayNode params = out.putArray("params");
+    u.params.forEach(
+        p -> params.addObject().put("type", p.get("type")).put("value", p.get("value")));
+    out.put("createdAt", u.createdAt / 1000.0);
+    out.set("errors", JSON.valueToTree(u.errors));
+    return out;
+  }
+
+  private static ObjectNode page(
+      List<String> items, String member, Map<String, List<String>> query, int limit) {
+    int max = first(query, "maxResults").map(Integer::parseInt).orElse(limit);
+    if (max < 1 || max > limit) {
+      throw new AwsError(
+          400, "InvalidParameterException", "maxResults must be between 1 and " + limit);
+    }
+    int start = first(query, "nextToken").map(EksApi::decodeToken).orElse(0);
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode array = out.putArray(member);
+    items
+        .subList(Math.min(start, items.size()), Math.min(start + max, items.size()))
+        .forEach(array::add);
+    if (start + max < items.size()) {
+      out.put(
+          "nextToken",
+          java.util.Base64.getEncoder()
+              .encodeToString(
+                  Integer.toString(start + max).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
+  private static int decodeToken(String token) {
+    try {
+      return Integer.parseInt(
+          new String(
+              java.util.Base64.getDecoder().decode(token),
+              java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new AwsError(400, "InvalidParameterException", "The nextToken is not valid");
+    }
+  }
+
+  private static Optional<String> first(Map<String, List<String>> query, String name) {
+    return Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty()).map(v -> v.get(0));
+  }
+
+  private static Optional<Integer> optionalInt(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isNumber() ? Optional.of(v.asInt()) : Optional.empty();
+  }
+
+  private static JsonNode parse(AwsRequest request) {
+    try {
+      return request.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(request.body());
+    } catch (IOException e) {
+      throw new AwsError(400, "BadRequestException", "The request body is not valid JSON");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+package io.eksscheduler.sandbox.aws;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The simulator's durable document: every node group, Auto Scaling group, instance, tag and update,
+ * written whole to {@code aws/state.json} after each change. Mutable on purpose and only ever
+ * touched under the {@link Simulator}'s lock; Jackson reads and writes its public fields.
+ */
+public final class SimulatedAws {
+
+  public Map<String, String> clusterTags = new TreeMap<>();
+  public long clusterCreatedAt;
+  public List<Group> groups = new ArrayList<>();
+  public Map<String, Update> updates = new LinkedHashMap<>();
+
+  /** {@code clientRequestToken} of UpdateNodegroupConfig → the update it created (idempotency). */
+  public Map<String, String> requestTokens = new LinkedHashMap<>();
+
+  /** Simulated eviction time before a managed node is terminated anyway (admin-adjustable). */
+  public long evictionTimeoutMillis;
+
+  /** A node group: managed (EKS + its backing ASG) or self-managed (an ASG only). */
+  public static final class Group {
+    public String name;
+    public boolean managed;
+    public String uuid;
+    public String nodegroupArn;
+    public String asgName;
+    public String asgArn;
+    public String launchTemplateId;
+    public int minSize;
+    public int maxSize;
+    public int desiredCapacity;
+    public List<String> zones = new ArrayList<>();
+    public Map<String, String> subnets = new LinkedHashMap<>();
+    public String instanceType;
+    public String capacityType;
+    public Map<String, String> labels = new TreeMap<>();
+    public List<Taint> taints = new ArrayList<>();
+    public Map<String, String> nodegroupTags = new TreeMap<>();
+    public List<AsgTag> asgTags = new ArrayList<>();
+    public Map<String, String> suspendedProcesses = new TreeMap<>();
+    public List<Instance> instances = new ArrayList<>();
+    public long createdAt;
+    public long modifiedAt;
+  }
+
+  /** A taint as the EKS API spells it: effect NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE. */
+  public static final class Taint {
+    public String key;
+    public String value;
+    public String effect;
+
+    public Taint() {}
+
+    public Taint(String key, String value, String effect) {
+      this.key = key;
+      this.value = value;
+      this.effect = effect;
+    }
+  }
+
+  /** An Auto Scaling group tag. */
+  public static final class AsgTag {
+    public String key;
+    public String value;
+    public boolean propagateAtLaunch;
+
+    public AsgTag() {}
+
+    public AsgTag(String key, String value, boolean propagateAtLaunch) {
+      this.key = key;
+      this.value = value;
+      this.propagateAtLaunch = propagateAtLaunch;
+    }
+  }
+
+  /**
+   * An EC2 instance of a group. Lifecycle: Pending (launching; its Node appears at {@code
+   * readyAt}), InService, Terminating (a managed node is cordoned and drained until {@code
+   * terminateAt}), then removed together with its Node.
+   */
+  public static final class Instance {
+    public String instanceId;
+    public String zone;
+    public String internalIp;
+    public String nodeName;
+    public String lifecycleState;
+    public boolean protectedFromScaleIn;
+    public long launchedAt;
+    public long readyAt;
+    public long terminateAt;
+  }
+
+  /** An EKS update (here: ConfigUpdate of a node group). */
+  public static final class Update {
+    public String id;
+    public String clusterName;
+    public String nodegroupName;
+    public String status;
+    public String type;
+    public List<Map<String, String>> params = new ArrayList<>();
+    public List<Map<String, Object>> errors = new ArrayList<>();
+    public long createdAt;
+  }
+
+  public static final String PENDING = "Pending";
+  public static final String IN_SERVICE = "InService";
+  public static final String TERMINATING = "Terminating";
+}

@@ -1,0 +1,388 @@
+package io.eksscheduler.sandbox.aws;
+
+import io.eksscheduler.sandbox.aws.SimulatedAws.AsgTag;
+import io.eksscheduler.sandbox.aws.SimulatedAws.Group;
+import io.eksscheduler.sandbox.aws.SimulatedAws.Instance;
+import io.eksscheduler.sandbox.aws.SimulatedAws.Update;
+import io.eksscheduler.sandbox.scenario.NodeGroup;
+import io.eksscheduler.sandbox.scenario.SimulatedNodes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The simulated AWS account's state machine: the EKS cluster, its node groups and every Auto
+ * Scaling group with its instances. API calls and the reconcile loop mutate it under one lock, and
+ * each change is written to disk before the call returns.
+ */
+public final class Simulator {
+
+  /** Auto Scaling's process names (SuspendProcesses). */
+  public static final List<String> PROCESSES =
+      List.of(
+          "Launch",
+          "Terminate",
+          "AddToLoadBalancer",
+          "AlarmNotification",
+          "AZRebalance",
+          "HealthCheck",
+          "InstanceRefresh",
+          "ReplaceUnhealthy",
+          "ScheduledActions");
+
+  private final SimulatorConfig config;
+  private final StateStore store;
+  private final Clock clock;
+  private final SimulatedAws state;
+
+  public Simulator(SimulatorConfig config, StateStore store, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+    this.state = store.read().orElseGet(this::initial);
+    store.write(state);
+  }
+
+  public SimulatorConfig config() {
+    return config;
+  }
+
+  /** Runs {@code change} under the lock and persists the state afterwards. */
+  public synchronized <T> T mutate(Function<SimulatedAws, T> change) {
+    T result = change.apply(state);
+    store.write(state);
+    return result;
+  }
+
+  /** Runs {@code query} under the lock without persisting. */
+  public synchronized <T> T read(Function<SimulatedAws, T> query) {
+    return query.apply(state);
+  }
+
+  private SimulatedAws initial() {
+    SimulatedAws s = new SimulatedAws();
+    long now = clock.millis();
+    s.clusterCreatedAt = now;
+    s.clusterTags.putAll(config.clusterTags());
+    s.evictionTimeoutMillis = config.evictionTimeoutMillis();
+    for (int g = 0; g < config.nodeGroups().size(); g++) {
+      NodeGroup spec = config.nodeGroups().get(g);
+      Group group = new Group();
+      group.name = spec.name();
+      group.managed = spec.managed();
+      // EKS names the backing group eks-<nodegroup>-<the uuid that ends the nodegroup ARN>.
+      group.uuid = UUID.randomUUID().toString();
+      group.asgName =
+          spec.managed()
+              ? "eks-" + spec.name() + "-" + group.uuid
+              : config.clusterName() + "-" + spec.name() + "-asg";
+      group.asgArn =
+          "arn:aws:autoscaling:"
+              + config.region()
+              + ":"
+              + config.accountId()
+              + ":autoScalingGroup:"
+              + UUID.randomUUID()
+              + ":autoScalingGroupName/"
+              + group.asgName;
+      group.nodegroupArn =
+          spec.managed()
+              ? "arn:aws:eks:"
+                  + config.region()
+                  + ":"
+                  + config.accountId()
+                  + ":nodegroup/"
+                  + config.clusterName()
+                  + "/"
+                  + spec.name()
+                  + "/"
+                  + group.uuid
+              : null;
+      group.launchTemplateId =
+          "lt-0" + String.format("%016x", (long) group.asgName.hashCode() & 0xffffffffL);
+      group.minSize = spec.minSize();
+      group.maxSize = spec.maxSize();
+      group.desiredCapacity = spec.count();
+      group.zones.addAll(spec.zones());
+      for (int z = 0; z < spec.zones().size(); z++) {
+        group.subnets.put(
+            spec.zones().get(z),
+            "subnet-0"
+                + String.format(
+                    "%016x", (long) (spec.zones().get(z) + g).hashCode() & 0xffffffffL));
+      }
+      group.instanceType = spec.instanceType();
+      group.capacityType = spec.capacityType();
+      group.labels.putAll(spec.labels());
+      for (NodeGroup.Taint t : spec.taints()) {
+        group.taints.add(
+            new SimulatedAws.Taint(t.key(), t.value(), EksNames.taintEffectToApi(t.effect())));
+      }
+      group.createdAt = now;
+      group.modifiedAt = now;
+      if (spec.managed()) {
+        group.nodegroupTags.putAll(spec.tags());
+        group.asgTags.add(new AsgTag("eks:cluster-name", config.clusterName(), true));
+        group.asgTags.add(new AsgTag("eks:nodegroup-name", spec.name(), true));
+        group.asgTags.add(new AsgTag("k8s.io/cluster-autoscaler/enabled", "true", true));
+        group.asgTags.add(
+            new AsgTag("k8s.io/cluster-autoscaler/" + config.clusterName(), "owned", true));
+        group.asgTags.add(
+            new AsgTag("kubernetes.io/cluster/" + config.clusterName(), "owned", true));
+      } else {
+        group.asgTags.add(
+            new AsgTag("Name", config.clusterName() + "-" + spec.name() + "-Node", true));
+        group.asgTags.add(
+            new AsgTag("kubernetes.io/cluster/" + config.clusterName(), "owned", true));
+        spec.tags().forEach((k, v) -> group.asgTags.add(new AsgTag(k, v, true)));
+      }
+      group.asgTags.sort(java.util.Comparator.comparing(t -> t.key));
+      // The scenario's nodes exist from the start: they were launched before the sandbox began.
+      for (String zone : ZoneBalance.launchZones(group.zones, List.of(), spec.count())) {
+        Instance instance = launch(s, group, g, zone, now);
+        instance.readyAt = now;
+        group.instances.add(instance);
+      }
+      s.groups.add(group);
+    }
+    return s;
+  }
+
+  /** A new Pending instance of {@code group} in {@code zone}, with a free address. */
+  private Instance launch(SimulatedAws s, Group group, int groupIndex, String zone, long now) {
+    Set<String> used = new HashSet<>();
+    for (Group g : s.groups) {
+      g.instances.forEach(i -> used.add(i.internalIp));
+    }
+    group.instances.forEach(i -> used.add(i.internalIp));
+    int zoneIndex = group.zones.indexOf(zone);
+    String ip = null;
+    for (int host = 0; host < 240; host++) {
+      String candidate = SimulatedNodes.internalIp(groupIndex, zoneIndex, host);
+      if (!used.contains(candidate)) {
+        ip = candidate;
+        break;
+      }
+    }
+    if (ip == null) {
+      throw new IllegalStateException(
+          "no free address left in the subnet of " + group.name + " in " + zone);
+    }
+    Instance instance = new Instance();
+    instance.instanceId = "i-0" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    instance.zone = zone;
+    instance.internalIp = ip;
+    instance.nodeName =
+        new SimulatedNodes.Placement(zone, ip, instance.instanceId).nodeName(config.region());
+    instance.lifecycleState = SimulatedAws.PENDING;
+    instance.launchedAt = now;
+    instance.readyAt = now + config.scaled(config.launchDelayMillis());
+    return instance;
+  }
+
+  /** The scenario's spec of group number {@code index} (instance type, labels at up, ...). */
+  public NodeGroup spec(String groupName) {
+    return config.nodeGroups().stream()
+        .filter(g -> g.name().equals(groupName))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Index of a group (its subnets' third octet). */
+  public int groupIndex(String groupName) {
+    for (int i = 0; i < config.nodeGroups().size(); i++) {
+      if (config.nodeGroups().get(i).name().equals(groupName)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException(groupName);
+  }
+
+  /** What the reconcile loop must do in Kubernetes now. */
+  public record Work(
+      List<Map.Entry<String, Instance>> nodesToCreate,
+      List<Map.Entry<String, Instance>> nodesToDrain,
+      List<Map.Entry<String, Instance>> nodesToTerminate) {}
+
+  /**
+   * Advances every group to its desired capacity (launching, choosing instances to terminate,
+   * rebalancing zones) as far as suspended processes allow, settles finished updates, and returns
+   * the Kubernetes work due now.
+   */
+  public synchronized Work step() {
+    long now = clock.millis();
+    boolean changed = false;
+    List<Map.Entry<String, Instance>> create = new ArrayList<>();
+    List<Map.Entry<String, Instance>> drain = new ArrayList<>();
+    List<Map.Entry<String, Instance>> terminate = new ArrayList<>();
+    for (int g = 0; g < state.groups.size(); g++) {
+      Group group = state.groups.get(g);
+      List<Instance> live = live(group);
+      boolean launchOn = !group.suspendedProcesses.containsKey("Launch");
+      boolean terminateOn = !group.suspendedProcesses.containsKey("Terminate");
+      if (live.size() < group.desiredCapacity && launchOn) {
+        for (String zone :
+            ZoneBalance.launchZones(group.zones, live, group.desiredCapacity - live.size())) {
+          group.instances.add(launch(state, group, g, zone, now));
+        }
+        changed = true;
+      } else if (live.size() > group.desiredCapacity && terminateOn) {
+        for (Instance victim :
+            ZoneBalance.toTerminate(group.zones, live, live.size() - group.desiredCapacity)) {
+          startTermination(group, victim, now);
+          changed = true;
+        }
+      } else if (live.size() == group.desiredCapacity
+          && launchOn
+          && terminateOn
+          && !group.suspendedProcesses.containsKey("AZRebalance")
+          && live.stream().allMatch(i -> i.lifecycleState.equals(SimulatedAws.IN_SERVICE))) {
+        Optional<Map.Entry<Instance, String>> move = ZoneBalance.rebalance(group.zones, live);
+        if (move.isPresent()) {
+          group.instances.add(launch(state, group, g, move.get().getValue(), now));
+          startTermination(group, move.get().getKey(), now);
+          changed = true;
+        }
+      }
+      for (Instance i : group.instances) {
+        if (i.lifecycleState.equals(SimulatedAws.PENDING) && i.readyAt <= now) {
+          create.add(Map.entry(group.name, i));
+        } else if (i.lifecycleState.equals(SimulatedAws.TERMINATING)) {
+          (i.terminateAt <= now ? terminate : drain).add(Map.entry(group.name, i));
+        }
+      }
+    }
+    changed |= settleUpdates(now);
+    if (changed) {
+      store.write(state);
+    }
+    return new Work(create, drain, terminate);
+  }
+
+  private void startTermination(Group group, Instance victim, long now) {
+    victim.lifecycleState = SimulatedAws.TERMINATING;
+    // EKS drains a managed node for up to 15 minutes, then terminates it regardless of PDBs;
+    // a self-managed group's ASG terminates at once (no lifecycle hook in the sandbox).
+    victim.terminateAt = group.managed ? now + config.scaled(state.evictionTimeoutMillis) : now;
+  }
+
+  /** Instances counted towards the desired capacity: Pending and InService. */
+  static List<Instance> live(Group group) {
+    return group.instances.stream()
+        .filter(i -> !i.lifecycleState.equals(SimulatedAws.TERMINATING))
+        .toList();
+  }
+
+  private boolean settleUpdates(long now) {
+    boolean changed = false;
+    for (Update update : state.updates.values()) {
+      if (!update.status.equals("InProgress")) {
+        continue;
+      }
+      Group group = group(update.nodegroupName).orElse(null);
+      if (group == null) {
+        continue;
+      }
+      List<Instance> live = live(group);
+      boolean settled =
+          live.size() == group.desiredCapacity
+              && group.instances.stream()
+                  .allMatch(i -> i.lifecycleState.equals(SimulatedAws.IN_SERVICE));
+      if (settled) {
+        update.status = "Successful";
+        changed = true;
+      } else if (live.size() < group.desiredCapacity
+          && group.suspendedProcesses.containsKey("Launch")) {
+        update.status = "Failed";
+        update.errors.add(
+            error(
+                "AsgInstanceLaunchFailures",
+                "Launch is suspended on Auto Scaling group " + group.asgName,
+                group));
+        changed = true;
+      } else if (live.size() > group.desiredCapacity
+          && group.suspendedProcesses.containsKey("Terminate")) {
+        update.status = "Failed";
+        update.errors.add(
+            error(
+                "OperationNotPermitted",
+                "Terminate is suspended on Auto Scaling group " + group.asgName,
+                group));
+        changed = true;
+      }
+      if (changed) {
+        group.modifiedAt = now;
+      }
+    }
+    return changed;
+  }
+
+  private static Map<String, Object> error(String code, String message, Group group) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("errorCode", code);
+    e.put("errorMessage", message);
+    e.put("resourceIds", List.of(group.asgName));
+    return e;
+  }
+
+  /** Records that the instance's Node now exists: it is InService. */
+  public synchronized void nodeCreated(String instanceId) {
+    findInstance(instanceId)
+        .ifPresent(
+            i -> {
+              if (i.lifecycleState.equals(SimulatedAws.PENDING)) {
+                i.lifecycleState = SimulatedAws.IN_SERVICE;
+                settleUpdates(clock.millis());
+                store.write(state);
+              }
+            });
+  }
+
+  /** A drained managed node is terminated without waiting for the eviction deadline. */
+  public synchronized void drained(String instanceId) {
+    findInstance(instanceId)
+        .ifPresent(
+            i -> {
+              if (i.lifecycleState.equals(SimulatedAws.TERMINATING)
+                  && i.terminateAt > clock.millis()) {
+                i.terminateAt = clock.millis();
+                store.write(state);
+              }
+            });
+  }
+
+  /** Removes a terminated instance (its Node and pods are gone). */
+  public synchronized void terminated(String instanceId) {
+    for (Group g : state.groups) {
+      if (g.instances.removeIf(i -> i.instanceId.equals(instanceId))) {
+        settleUpdates(clock.millis());
+        store.write(state);
+        return;
+      }
+    }
+  }
+
+  private Optional<Instance> findInstance(String instanceId) {
+    return state.groups.stream()
+        .flatMap(g -> g.instances.stream())
+        .filter(i -> i.instanceId.equals(instanceId))
+        .findFirst();
+  }
+
+  /** The group named {@code name} (node group name), under the lock. */
+  Optional<Group> group(String name) {
+    return state.groups.stream().filter(g -> g.name.equals(name)).findFirst();
+  }
+
+  /** Current time of the simulator's clock. */
+  public long now() {
+    return clock.millis();
+  }
+}
