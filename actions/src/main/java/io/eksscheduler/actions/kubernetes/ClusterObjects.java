@@ -1,0 +1,203 @@
+package io.eksscheduler.actions.kubernetes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.ActionFailure;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.util.PatchUtils;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads, patches and deletes objects as JSON through bounded calls: custom resources through the
+ * generic {@link CustomObjectsApi}, Deployments through {@link AppsV1Api}. A 404 on a list means
+ * the API server does not serve that kind (its CRD is not installed): nothing of that kind here.
+ */
+final class ClusterObjects {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PAGE = 500;
+
+  private final ActionContext ctx;
+  private final ApiClient client;
+  private final CustomObjectsApi custom;
+  private final AppsV1Api apps;
+
+  ClusterObjects(ActionContext ctx, ApiClient client) {
+    this.ctx = ctx;
+    this.client = client;
+    this.custom = new CustomObjectsApi(client);
+    this.apps = new AppsV1Api(client);
+  }
+
+  /**
+   * The objects of {@code type} in {@code namespace} (null: all namespaces, or cluster-scoped)
+   * matching {@code labelSelector} (null: all), page by page; empty when the kind is not served.
+   */
+  Optional<List<ClusterObject>> list(ResourceType type, String namespace, String labelSelector)
+      throws ActionFailure, InterruptedException {
+    List<ClusterObject> out = new ArrayList<>();
+    String next = null;
+    do {
+      String page = next;
+      JsonNode list;
+      try {
+        list =
+            KubeCalls.call(
+                ctx,
+                "listing " + type.resource() + (namespace == null ? "" : " in " + namespace),
+                () ->
+                    json(
+                        namespace == null
+                            ? custom
+                                .listClusterCustomObject(
+                                    type.group(), type.version(), type.plural())
+                                .labelSelector(labelSelector)
+                                .limit(PAGE)
+                                ._continue(page)
+                                .buildCall(null)
+                            : custom
+                                .listNamespacedCustomObject(
+                                    type.group(), type.version(), namespace, type.plural())
+                                .labelSelector(labelSelector)
+                                .limit(PAGE)
+                                ._continue(page)
+                                .buildCall(null)));
+      } catch (ActionFailure e) {
+        if (notFound(e)) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+      for (JsonNode item : list.path("items")) {
+        out.add(new ClusterObject(type, item));
+      }
+      JsonNode cont = list.path("metadata").path("continue");
+      next = cont.isTextual() && !cont.asText().isEmpty() ? cont.asText() : null;
+    } while (next != null);
+    return Optional.of(out);
+  }
+
+  /** The object now; empty when it (or its kind) is gone. */
+  Optional<ClusterObject> read(ResourceType type, String namespace, String name)
+      throws ActionFailure, InterruptedException {
+    try {
+      return Optional.of(
+          new ClusterObject(
+              type,
+              KubeCalls.call(
+                  ctx,
+                  "reading "
+                      + type.kind()
+                      + " "
+                      + (namespace == null ? "" : namespace + "/")
+                      + name,
+                  () -> json(readCall(type, namespace, name)))));
+    } catch (ActionFailure e) {
+      if (notFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Applies a JSON merge patch; a plain patch call would be answered 415. */
+  void patch(ClusterObject o, String body, String what) throws ActionFailure, InterruptedException {
+    V1Patch patch = new V1Patch(body);
+    ResourceType t = o.type();
+    String ns = o.namespace();
+    String merge = V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH;
+    KubeCalls.call(
+        ctx,
+        what,
+        () -> {
+          if (t.equals(ResourceType.DEPLOYMENT)) {
+            return PatchUtils.patch(
+                V1Deployment.class,
+                () -> apps.patchNamespacedDeployment(o.name(), ns, patch).buildCall(null),
+                merge,
+                client);
+          }
+          return PatchUtils.patch(
+              Object.class,
+              () ->
+                  ns == null
+                      ? custom
+                          .patchClusterCustomObject(
+                              t.group(), t.version(), t.plural(), o.name(), patch)
+                          .buildCall(null)
+                      : custom
+                          .patchNamespacedCustomObject(
+                              t.group(), t.version(), ns, t.plural(), o.name(), patch)
+                          .buildCall(null),
+              merge,
+              client);
+        });
+  }
+
+  /** Deletes a cluster-scoped custom object; one already gone counts as deleted. */
+  void delete(ClusterObject o) throws ActionFailure, InterruptedException {
+    ResourceType t = o.type();
+    try {
+      KubeCalls.call(
+          ctx,
+          "deleting " + o.id(),
+          () -> {
+            KubeCalls.executeRaw(
+                custom
+                    .deleteClusterCustomObject(t.group(), t.version(), t.plural(), o.name())
+                    .buildCall(null));
+            return null;
+          });
+    } catch (ActionFailure e) {
+      if (!notFound(e)) {
+        throw e;
+      }
+    }
+  }
+
+  static boolean notFound(ActionFailure e) {
+    return e.getCause() instanceof ApiException api && api.getCode() == 404;
+  }
+
+  static boolean conflict(ActionFailure e) {
+    return e.getCause() instanceof ApiException api && api.getCode() == 409;
+  }
+
+  private okhttp3.Call readCall(ResourceType type, String namespace, String name)
+      throws ApiException {
+    if (type.equals(ResourceType.DEPLOYMENT)) {
+      return apps.readNamespacedDeployment(name, namespace).buildCall(null);
+    }
+    return namespace == null
+        ? custom
+            .getClusterCustomObject(type.group(), type.version(), type.plural(), name)
+            .buildCall(null)
+        : custom
+            .getNamespacedCustomObject(type.group(), type.version(), namespace, type.plural(), name)
+            .buildCall(null);
+  }
+
+  /**
+   * Executes a call and reads its body with Jackson: the client's Gson would turn every number of a
+   * generic object into a double, and what is recorded must be exactly what was stored.
+   */
+  private static JsonNode json(okhttp3.Call call) throws ApiException {
+    try (okhttp3.Response response = call.execute()) {
+      String body = response.body() == null ? "" : response.body().string();
+      if (!response.isSuccessful()) {
+        throw new ApiException(response.code(), response.headers().toMultimap(), body);
+      }
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new ApiException(e);
+    }
+  }
+}

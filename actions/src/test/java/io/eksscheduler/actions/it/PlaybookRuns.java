@@ -1,0 +1,190 @@
+package io.eksscheduler.actions.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.eksscheduler.engine.playbook.ActionRegistry;
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.playbook.PlaybookLoader;
+import io.eksscheduler.engine.playbook.SchemaCheck;
+import io.eksscheduler.engine.playbook.YamlLimits;
+import io.eksscheduler.engine.run.Clients;
+import io.eksscheduler.engine.run.DryRun;
+import io.eksscheduler.engine.run.EventSink;
+import io.eksscheduler.engine.run.RunExecutor;
+import io.eksscheduler.engine.run.Runs;
+import io.eksscheduler.engine.spi.Action;
+import io.eksscheduler.engine.spi.Sleeper;
+import io.eksscheduler.engine.state.DirectoryRunStore;
+import io.eksscheduler.engine.state.RunState;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.ApiextensionsV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
+import io.kubernetes.client.openapi.models.V1CustomResourceDefinition;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Runs one-step playbooks through the real engine, and installs CRDs the scenario lacks. */
+final class PlaybookRuns {
+  private final List<Action<?>> actions;
+  private final ApiClient client;
+  private final Path state;
+
+  PlaybookRuns(List<Action<?>> actions, ApiClient client, Path state) {
+    this.actions = actions;
+    this.client = client;
+    this.state = state;
+  }
+
+  private static String yaml(String action, String with) {
+    return "apiVersion: eks-scheduler/v1\nkind: Playbook\nmetadata: {name: it}\nsteps:\n"
+        + "  - id: step\n    action: "
+        + action
+        + "\n    timeout: 3m\n    with:\n"
+        + with;
+  }
+
+  private Playbook load(String yaml) {
+    PlaybookLoader.Result loaded =
+        new PlaybookLoader(new ActionRegistry(actions), new SchemaCheck(), YamlLimits.DEFAULT)
+            .load(yaml, "it.yaml");
+    assertEquals(List.of(), loaded.problems());
+    return loaded.playbook().orElseThrow();
+  }
+
+  private RunExecutor.Settings settings() {
+    return new RunExecutor.Settings(
+        Clock.systemUTC(), Sleeper.system(), new Random(), Duration.ofSeconds(10), Map.of());
+  }
+
+  /** Runs {@code action} with {@code with} (indented YAML lines) as run {@code runId}. */
+  RunState run(String runId, String action, String with) throws Exception {
+    String yaml = yaml(action, with);
+    ActionRegistry registry = new ActionRegistry(actions);
+    SchemaCheck schemas = new SchemaCheck();
+    Clients clients = new Clients().register(ApiClient.class, () -> client);
+    DirectoryRunStore store = new DirectoryRunStore(state);
+    try {
+      return new Runs(
+              new RunExecutor(registry, schemas, clients, settings()), store, settings(), "it")
+          .start(
+              load(yaml),
+              yaml,
+              Map.of(),
+              runId,
+              EventSink.none(),
+              new AtomicBoolean(),
+              (k, h) -> {});
+    } finally {
+      store.close();
+    }
+  }
+
+  /** The dry-run of {@code action}: its plan's changes. */
+  List<String> plan(String action, String with) {
+    DryRun.StepPreview preview =
+        new DryRun(
+                new ActionRegistry(actions),
+                new SchemaCheck(),
+                new Clients().register(ApiClient.class, () -> client),
+                settings())
+            .preview(load(yaml(action, with)), Map.of(), "r-dry")
+            .get(0);
+    return preview
+        .plan()
+        .orElseThrow(() -> new AssertionError("no plan: " + preview.error()))
+        .changes();
+  }
+
+  /**
+   * Installs an open-schema CRD unless it is there; true when this call installed it (and so the
+   * caller deletes it).
+   */
+  static boolean installCrd(
+      ApiClient client,
+      String group,
+      String version,
+      String kind,
+      String plural,
+      boolean namespaced)
+      throws Exception {
+    ApiextensionsV1Api ext = new ApiextensionsV1Api(client);
+    String name = plural + "." + group;
+    try {
+      ext.readCustomResourceDefinition(name).execute();
+      return false;
+    } catch (io.kubernetes.client.openapi.ApiException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    // Through the generic API: the typed model would send empty schema fields the server refuses.
+    Map<String, Object> version1 =
+        Map.of(
+            "name",
+            version,
+            "served",
+            true,
+            "storage",
+            true,
+            "subresources",
+            Map.of("status", Map.of()),
+            "schema",
+            Map.of(
+                "openAPIV3Schema",
+                Map.of("type", "object", "x-kubernetes-preserve-unknown-fields", true)));
+    new CustomObjectsApi(client)
+        .createClusterCustomObject(
+            "apiextensions.k8s.io",
+            "v1",
+            "customresourcedefinitions",
+            Map.of(
+                "apiVersion",
+                "apiextensions.k8s.io/v1",
+                "kind",
+                "CustomResourceDefinition",
+                "metadata",
+                Map.of("name", name),
+                "spec",
+                Map.of(
+                    "group",
+                    group,
+                    "scope",
+                    namespaced ? "Namespaced" : "Cluster",
+                    "names",
+                    Map.of(
+                        "kind",
+                        kind,
+                        "plural",
+                        plural,
+                        "singular",
+                        kind.toLowerCase(),
+                        "listKind",
+                        kind + "List"),
+                    "versions",
+                    List.of(version1))))
+        .execute();
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      V1CustomResourceDefinition crd = ext.readCustomResourceDefinition(name).execute();
+      boolean established =
+          crd.getStatus() != null
+              && crd.getStatus().getConditions() != null
+              && crd.getStatus().getConditions().stream()
+                  .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+      if (established) {
+        // Discovery of the new resource can lag Established by a moment.
+        Thread.sleep(500);
+        return true;
+      }
+      if (System.nanoTime() > until) {
+        throw new AssertionError("CRD " + name + " not Established after 30s");
+      }
+      Thread.sleep(100);
+    }
+  }
+}
