@@ -58,6 +58,10 @@ final class App {
     // Made on first use only: a playbook of exec steps needs no cluster.
     clients.register(
         io.kubernetes.client.openapi.ApiClient.class, () -> KubernetesClients.fromEnvironment(env));
+    clients.register(software.amazon.awssdk.services.eks.EksClient.class, AwsClients::eks);
+    clients.register(
+        software.amazon.awssdk.services.autoscaling.AutoScalingClient.class,
+        AwsClients::autoScaling);
   }
 
   /** The playbook at {@code path}; its problems, all of them, as a user error otherwise. */

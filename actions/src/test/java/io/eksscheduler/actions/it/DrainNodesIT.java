@@ -5,16 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eksscheduler.actions.kubernetes.DrainNodes;
-import io.eksscheduler.engine.playbook.ActionRegistry;
-import io.eksscheduler.engine.playbook.PlaybookLoader;
-import io.eksscheduler.engine.playbook.SchemaCheck;
-import io.eksscheduler.engine.playbook.YamlLimits;
-import io.eksscheduler.engine.run.Clients;
-import io.eksscheduler.engine.run.EventSink;
-import io.eksscheduler.engine.run.RunExecutor;
-import io.eksscheduler.engine.run.Runs;
-import io.eksscheduler.engine.spi.Sleeper;
-import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
@@ -44,12 +34,9 @@ import io.kubernetes.client.openapi.models.V1Taint;
 import io.kubernetes.client.openapi.models.V1Toleration;
 import io.kubernetes.client.openapi.models.V1TopologySpreadConstraint;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,7 +124,7 @@ class DrainNodesIT {
   void aBudgetThatCanNeverBeMetFailsTheDrainBeforeAnyChange() throws Exception {
     RunState end = drain("fail", "1m");
     assertEquals(RunStatus.FAILED, end.status());
-    String error = end.step("drain").error();
+    String error = end.step("step").error();
     assertTrue(error.contains("can never be met"), error);
     assertTrue(error.contains(namespace + "/ledger (allows 1, 2 pods)"), error);
     for (String n : nodes) {
@@ -150,8 +137,8 @@ class DrainNodesIT {
   @Test
   void leaveToTerminationEvictsWhatTheBudgetAllowsAndNamesTheRest() throws Exception {
     RunState end = drain("leave-to-termination", "1m");
-    assertEquals(RunStatus.SUCCEEDED, end.status(), String.valueOf(end.step("drain").error()));
-    Map<String, Object> out = end.step("drain").outputs();
+    assertEquals(RunStatus.SUCCEEDED, end.status(), String.valueOf(end.step("step").error()));
+    Map<String, Object> out = end.step("step").outputs();
     assertEquals(1L, out.get("evicted"));
     List<?> left = (List<?>) out.get("leftToTermination");
     assertEquals(1, left.size(), left.toString());
@@ -166,49 +153,25 @@ class DrainNodesIT {
   @Test
   void deleteBypassesTheBudgetAfterItsDeadline() throws Exception {
     RunState end = drain("delete", "2s");
-    assertEquals(RunStatus.SUCCEEDED, end.status(), String.valueOf(end.step("drain").error()));
-    Map<String, Object> out = end.step("drain").outputs();
+    assertEquals(RunStatus.SUCCEEDED, end.status(), String.valueOf(end.step("step").error()));
+    Map<String, Object> out = end.step("step").outputs();
     assertEquals(1L, out.get("evicted"));
     assertEquals(1L, out.get("deleted"));
     assertEquals(0, podsOnNodes(), "both nodes are empty");
   }
 
   private RunState drain(String policy, String budgetDeadline) throws Exception {
-    String yaml =
-        "apiVersion: eks-scheduler/v1\nkind: Playbook\nmetadata: {name: drain-it}\nsteps:\n"
-            + "  - id: drain\n    action: nodes.drain\n    timeout: 2m\n    with:\n"
-            + "      nodes: {nodegroup: "
-            + group
-            + "}\n"
-            + "      whenBudgetCannotBeMet: "
-            + policy
-            + "\n"
-            + "      budgetDeadline: "
-            + budgetDeadline
-            + "\n";
-    ActionRegistry actions = new ActionRegistry(List.of(new DrainNodes()));
-    SchemaCheck schemas = new SchemaCheck();
-    PlaybookLoader.Result loaded =
-        new PlaybookLoader(actions, schemas, YamlLimits.DEFAULT).load(yaml, "drain.yaml");
-    assertEquals(List.of(), loaded.problems());
-    RunExecutor.Settings settings =
-        new RunExecutor.Settings(
-            Clock.systemUTC(), Sleeper.system(), new Random(), Duration.ofSeconds(10), Map.of());
-    Clients clients = new Clients().register(ApiClient.class, () -> client);
-    DirectoryRunStore store = new DirectoryRunStore(state);
-    try {
-      return new Runs(new RunExecutor(actions, schemas, clients, settings), store, settings, "it")
-          .start(
-              loaded.playbook().orElseThrow(),
-              yaml,
-              Map.of(),
-              "r-" + policy,
-              EventSink.none(),
-              new AtomicBoolean(),
-              (k, h) -> {});
-    } finally {
-      store.close();
-    }
+    return new PlaybookRuns(List.of(new DrainNodes()), client, state)
+        .run(
+            "r-" + policy,
+            "nodes.drain",
+            "      nodes: {nodegroup: "
+                + group
+                + "}\n      whenBudgetCannotBeMet: "
+                + policy
+                + "\n      budgetDeadline: "
+                + budgetDeadline
+                + "\n");
   }
 
   private List<V1Pod> ledgerPods() throws Exception {

@@ -1,0 +1,659 @@
+package io.eksscheduler.actions.aws;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.engine.playbook.Durations;
+import io.eksscheduler.engine.spi.Action;
+import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.OutputSpec;
+import io.eksscheduler.engine.spi.Outputs;
+import io.eksscheduler.engine.spi.Plan;
+import io.eksscheduler.engine.spi.ValueType;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Node;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Filter;
+import software.amazon.awssdk.services.autoscaling.model.SuspendedProcess;
+import software.amazon.awssdk.services.autoscaling.model.TagDescription;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.ErrorDetail;
+import software.amazon.awssdk.services.eks.model.Nodegroup;
+import software.amazon.awssdk.services.eks.model.NodegroupScalingConfig;
+import software.amazon.awssdk.services.eks.model.ResourceInUseException;
+import software.amazon.awssdk.services.eks.model.Update;
+
+/**
+ * Scales a cluster's node groups to zero for a hibernation: EKS managed node groups through
+ * UpdateNodegroupConfig (min 0, desired 0, max unchanged) and self-managed Auto Scaling groups
+ * (tagged {@code kubernetes.io/cluster/NAME}) through UpdateAutoScalingGroup, after suspending
+ * AZRebalance, AlarmNotification and ScheduledActions. Each original is recorded in the ledger and
+ * as the tag {@code eks-scheduler.io/original} before the change, and never overwritten, so a wake
+ * restores exactly what was there. Then waits until the groups' nodes are gone.
+ */
+public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
+  /** The tag holding a group's original sizes, as small versioned JSON. */
+  public static final String TAG = "eks-scheduler.io/original";
+
+  static final String NODEGROUP_LABEL = "eks.amazonaws.com/nodegroup";
+  static final List<String> PROCESSES =
+      List.of("AZRebalance", "AlarmNotification", "ScheduledActions");
+  private static final String MANAGED_ASG_TAG = "eks:nodegroup-name";
+  private static final Duration POLL = Duration.ofSeconds(1);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /**
+   * The parameters of {@code nodegroups.scale}.
+   *
+   * @param cluster the EKS cluster's name
+   * @param nodegroups {@code all} (default) or a list of managed node group or Auto Scaling group
+   *     names
+   * @param size {@code zero}, the only size so far
+   * @param nodeDeadline how long updates and the nodes' going are waited for (default 20m)
+   */
+  public record Params(String cluster, JsonNode nodegroups, String size, String nodeDeadline) {
+
+    Duration deadline() {
+      return nodeDeadline == null
+          ? Duration.ofMinutes(20)
+          : Durations.parse(nodeDeadline).orElse(Duration.ofMinutes(20));
+    }
+
+    boolean all() {
+      return nodegroups == null || nodegroups.isNull() || "all".equals(nodegroups.asText(null));
+    }
+
+    List<String> names() {
+      List<String> out = new ArrayList<>();
+      if (nodegroups != null && nodegroups.isArray()) {
+        nodegroups.forEach(n -> out.add(n.asText()));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * A group's original, as recorded in the ledger and in the tag.
+   *
+   * @param v the format's version (1)
+   * @param run the run that recorded it
+   * @param min the original minimum size
+   * @param desired the original desired size
+   * @param max the original maximum size
+   * @param suspendedBefore the processes already suspended before the stop (Auto Scaling groups)
+   * @param suspended the processes the stop suspended (Auto Scaling groups)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Original(
+      int v,
+      String run,
+      int min,
+      int desired,
+      int max,
+      List<String> suspendedBefore,
+      List<String> suspended) {
+
+    String sizes() {
+      return min + "/" + desired + "/" + max;
+    }
+
+    String json() {
+      try {
+        return JSON.writeValueAsString(this);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** A managed node group as found. */
+  private record Managed(Nodegroup group, Optional<Original> tagged) {
+    String name() {
+      return group.nodegroupName();
+    }
+
+    NodegroupScalingConfig scaling() {
+      return group.scalingConfig();
+    }
+
+    boolean atZero() {
+      return scaling().desiredSize() == 0 && scaling().minSize() == 0;
+    }
+
+    Original current(String run) {
+      return new Original(
+          1, run, scaling().minSize(), scaling().desiredSize(), scaling().maxSize(), null, null);
+    }
+
+    String key() {
+      return "original:nodegroup " + name();
+    }
+  }
+
+  /** A self-managed Auto Scaling group as found. */
+  private record SelfManaged(AutoScalingGroup group, Optional<Original> tagged) {
+    String name() {
+      return group.autoScalingGroupName();
+    }
+
+    List<String> suspendedNow() {
+      List<String> out = new ArrayList<>();
+      for (SuspendedProcess p : group.suspendedProcesses()) {
+        out.add(p.processName());
+      }
+      return out;
+    }
+
+    List<String> toSuspend() {
+      List<String> out = new ArrayList<>(PROCESSES);
+      out.removeAll(suspendedNow());
+      return out;
+    }
+
+    boolean atZero() {
+      return group.desiredCapacity() == 0 && group.minSize() == 0 && toSuspend().isEmpty();
+    }
+
+    Original current(String run) {
+      return new Original(
+          1,
+          run,
+          group.minSize(),
+          group.desiredCapacity(),
+          group.maxSize(),
+          suspendedNow(),
+          toSuspend());
+    }
+
+    String key() {
+      return "original:asg " + name();
+    }
+  }
+
+  private record Survey(List<Managed> managed, List<SelfManaged> selfManaged) {}
+
+  @Override
+  public String name() {
+    return "nodegroups.scale";
+  }
+
+  @Override
+  public String description() {
+    return "Scales EKS managed node groups and self-managed Auto Scaling groups to zero, recording"
+        + " each original in the ledger and as a tag before changing it, then waits until their"
+        + " nodes are gone.";
+  }
+
+  @Override
+  public String withSchema() {
+    return "schemas/actions/nodegroups.scale.schema.json";
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public List<OutputSpec> outputs() {
+    return List.of(
+        new OutputSpec("nodegroups", ValueType.ARRAY, "the managed node groups at zero"),
+        new OutputSpec("autoScalingGroups", ValueType.ARRAY, "the self-managed groups at zero"));
+  }
+
+  private static Survey survey(Params params, ActionContext ctx)
+      throws ActionFailure, InterruptedException {
+    if (params.size() != null && !"zero".equals(params.size())) {
+      throw new ActionFailure("size must be zero, not " + params.size(), false);
+    }
+    String cluster = params.cluster();
+    EksClient eks = ctx.client(EksClient.class);
+    AutoScalingClient asg = ctx.client(AutoScalingClient.class);
+    List<String> names = new ArrayList<>();
+    call(
+            ctx,
+            "listing the node groups of " + cluster,
+            () -> eks.listNodegroupsPaginator(r -> r.clusterName(cluster)).nodegroups())
+        .forEach(names::add);
+    Set<String> wanted = new LinkedHashSet<>(params.names());
+    Set<String> managedAsgs = new LinkedHashSet<>();
+    List<Managed> managed = new ArrayList<>();
+    for (String name : names) {
+      Nodegroup g =
+          call(
+              ctx,
+              "describing node group " + name,
+              () ->
+                  eks.describeNodegroup(r -> r.clusterName(cluster).nodegroupName(name))
+                      .nodegroup());
+      if (g.resources() != null) {
+        g.resources().autoScalingGroups().forEach(a -> managedAsgs.add(a.name()));
+      }
+      if (params.all() || wanted.remove(name)) {
+        managed.add(
+            new Managed(
+                g, parse(g.tags() == null ? null : g.tags().get(TAG), "node group " + name)));
+      }
+    }
+    String clusterTag = "kubernetes.io/cluster/" + cluster;
+    List<AutoScalingGroup> tagged = new ArrayList<>();
+    call(
+            ctx,
+            "listing the Auto Scaling groups tagged " + clusterTag,
+            () ->
+                asg.describeAutoScalingGroupsPaginator(
+                        r -> r.filters(Filter.builder().name("tag-key").values(clusterTag).build()))
+                    .autoScalingGroups())
+        .forEach(tagged::add);
+    List<SelfManaged> selfManaged = new ArrayList<>();
+    for (AutoScalingGroup g : tagged) {
+      boolean isManaged =
+          managedAsgs.contains(g.autoScalingGroupName())
+              || g.tags().stream().anyMatch(t -> MANAGED_ASG_TAG.equals(t.key()));
+      if (isManaged) {
+        continue;
+      }
+      if (params.all() || wanted.remove(g.autoScalingGroupName())) {
+        String value =
+            g.tags().stream()
+                .filter(t -> TAG.equals(t.key()))
+                .map(TagDescription::value)
+                .findFirst()
+                .orElse(null);
+        selfManaged.add(
+            new SelfManaged(g, parse(value, "Auto Scaling group " + g.autoScalingGroupName())));
+      }
+    }
+    if (!wanted.isEmpty()) {
+      throw new ActionFailure(
+          "no managed node group or self-managed Auto Scaling group of cluster "
+              + cluster
+              + " is named "
+              + String.join(", ", wanted)
+              + "; nothing was changed",
+          false);
+    }
+    return new Survey(managed, selfManaged);
+  }
+
+  private static Optional<Original> parse(String value, String what) throws ActionFailure {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      Original o = JSON.readValue(value, Original.class);
+      if (o.v() != 1) {
+        throw new ActionFailure(
+            what + ": tag " + TAG + " has version " + o.v() + ", which this release cannot read",
+            false);
+      }
+      return Optional.of(o);
+    } catch (JsonProcessingException e) {
+      throw new ActionFailure(what + ": tag " + TAG + " is not valid: " + value, false);
+    }
+  }
+
+  @Override
+  public Plan plan(Params params, ActionContext ctx) throws Exception {
+    Survey s = survey(params, ctx);
+    List<String> changes = new ArrayList<>();
+    for (Managed m : s.managed()) {
+      Optional<Original> recorded = recorded(ctx, m.key(), m.tagged());
+      if (m.atZero() && m.tagged().isPresent()) {
+        changes.add(
+            "nodegroup "
+                + m.name()
+                + ": already at zero (original recorded by run "
+                + recorded.orElseThrow().run()
+                + ")");
+        continue;
+      }
+      NodegroupScalingConfig c = m.scaling();
+      changes.add(
+          "nodegroup "
+              + m.name()
+              + ": min/desired/max "
+              + c.minSize()
+              + "/"
+              + c.desiredSize()
+              + "/"
+              + c.maxSize()
+              + " -> 0/0/"
+              + Math.max(1, c.maxSize())
+              + kept(recorded));
+    }
+    for (SelfManaged a : s.selfManaged()) {
+      Optional<Original> recorded = recorded(ctx, a.key(), a.tagged());
+      if (a.atZero() && a.tagged().isPresent()) {
+        changes.add(
+            "asg "
+                + a.name()
+                + ": already at zero (original recorded by run "
+                + recorded.orElseThrow().run()
+                + ")");
+        continue;
+      }
+      AutoScalingGroup g = a.group();
+      String suspend =
+          a.toSuspend().isEmpty() ? "" : "suspend " + String.join(", ", a.toSuspend()) + "; ";
+      changes.add(
+          "asg "
+              + a.name()
+              + ": "
+              + suspend
+              + g.minSize()
+              + "/"
+              + g.desiredCapacity()
+              + "/"
+              + g.maxSize()
+              + " -> 0/0/"
+              + g.maxSize()
+              + kept(recorded));
+    }
+    return new Plan(changes, outputs(s));
+  }
+
+  private static String kept(Optional<Original> recorded) {
+    return recorded
+        .map(o -> " (original " + o.sizes() + " kept, recorded by run " + o.run() + ")")
+        .orElse("");
+  }
+
+  /** The ledger wins over the tag. */
+  private static Optional<Original> recorded(
+      ActionContext ctx, String key, Optional<Original> tagged) {
+    Optional<Original> ledger = ctx.ledger().get(key, Original.class);
+    return ledger.isPresent() ? ledger : tagged;
+  }
+
+  private static Map<String, Object> outputs(Survey s) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("nodegroups", s.managed().stream().map(Managed::name).toList());
+    out.put("autoScalingGroups", s.selfManaged().stream().map(SelfManaged::name).toList());
+    return out;
+  }
+
+  @Override
+  public Outputs apply(Params params, ActionContext ctx) throws Exception {
+    Survey s = survey(params, ctx);
+    EksClient eks = ctx.client(EksClient.class);
+    AutoScalingClient asg = ctx.client(AutoScalingClient.class);
+    Instant until = ctx.clock().instant().plus(params.deadline());
+    for (Managed m : s.managed()) {
+      if (m.atZero() && m.tagged().isPresent()) {
+        ctx.log("nodegroup " + m.name() + ": already at zero");
+      } else {
+        scaleManaged(ctx, eks, params.cluster(), m, until);
+      }
+    }
+    for (SelfManaged a : s.selfManaged()) {
+      if (a.atZero() && a.tagged().isPresent()) {
+        ctx.log("asg " + a.name() + ": already at zero");
+      } else {
+        scaleSelfManaged(ctx, asg, a);
+      }
+    }
+    awaitGone(ctx, params, s, until);
+    return Outputs.of(
+        "nodegroups",
+        s.managed().stream().map(Managed::name).toList(),
+        "autoScalingGroups",
+        s.selfManaged().stream().map(SelfManaged::name).toList());
+  }
+
+  private static void scaleManaged(
+      ActionContext ctx, EksClient eks, String cluster, Managed m, Instant until)
+      throws ActionFailure, InterruptedException {
+    Optional<Original> ledger = ctx.ledger().get(m.key(), Original.class);
+    Original original = ledger.orElse(m.tagged().orElse(m.current(ctx.runId())));
+    if (ledger.isEmpty()) {
+      ctx.ledger().put(m.key(), original);
+    }
+    if (m.tagged().isEmpty()) {
+      String arn = m.group().nodegroupArn();
+      call(
+          ctx,
+          "tagging node group " + m.name(),
+          () -> eks.tagResource(r -> r.resourceArn(arn).tags(Map.of(TAG, original.json()))));
+    }
+    int max = Math.max(1, m.scaling().maxSize());
+    Update update = null;
+    while (update == null) {
+      try {
+        update =
+            call(
+                ctx,
+                "scaling node group " + m.name() + " to 0/0/" + max,
+                () ->
+                    eks.updateNodegroupConfig(
+                            r ->
+                                r.clusterName(cluster)
+                                    .nodegroupName(m.name())
+                                    .scalingConfig(c -> c.minSize(0).desiredSize(0).maxSize(max)))
+                        .update());
+      } catch (ActionFailure e) {
+        if (!(e.getCause() instanceof ResourceInUseException)) {
+          throw e;
+        }
+        if (!ctx.clock().instant().isBefore(until)) {
+          throw new ActionFailure(
+              "node group " + m.name() + " still has an update in progress; nothing was scaled",
+              true,
+              e.getCause());
+        }
+        ctx.progress("node group " + m.name() + " has an update in progress; waiting");
+        ctx.sleeper().sleep(POLL);
+      }
+    }
+    String id = update.id();
+    ctx.log(
+        "nodegroup "
+            + m.name()
+            + ": "
+            + original.sizes()
+            + " -> 0/0/"
+            + max
+            + " (update "
+            + id
+            + ")");
+    while (true) {
+      Update now =
+          call(
+              ctx,
+              "describing update " + id + " of node group " + m.name(),
+              () ->
+                  eks.describeUpdate(r -> r.name(cluster).nodegroupName(m.name()).updateId(id))
+                      .update());
+      String status = now.statusAsString();
+      if ("Successful".equals(status)) {
+        return;
+      }
+      if ("Failed".equals(status) || "Cancelled".equals(status)) {
+        List<String> errors = new ArrayList<>();
+        for (ErrorDetail d : now.errors()) {
+          errors.add(d.errorCodeAsString() + ": " + d.errorMessage());
+        }
+        throw new ActionFailure(
+            "update "
+                + id
+                + " of node group "
+                + m.name()
+                + " "
+                + status
+                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)),
+            false);
+      }
+      if (!ctx.clock().instant().isBefore(until)) {
+        throw new ActionFailure(
+            "update "
+                + id
+                + " of node group "
+                + m.name()
+                + " still "
+                + status
+                + " at the deadline; raise nodeDeadline",
+            true);
+      }
+      ctx.progress("update " + id + " of node group " + m.name() + ": " + status);
+      ctx.sleeper().sleep(POLL);
+    }
+  }
+
+  private static void scaleSelfManaged(ActionContext ctx, AutoScalingClient asg, SelfManaged a)
+      throws ActionFailure, InterruptedException {
+    Optional<Original> ledger = ctx.ledger().get(a.key(), Original.class);
+    Original original = ledger.orElse(a.tagged().orElse(a.current(ctx.runId())));
+    if (ledger.isEmpty()) {
+      ctx.ledger().put(a.key(), original);
+    }
+    String name = a.name();
+    if (a.tagged().isEmpty()) {
+      call(
+          ctx,
+          "tagging Auto Scaling group " + name,
+          () ->
+              asg.createOrUpdateTags(
+                  r ->
+                      r.tags(
+                          t ->
+                              t.resourceId(name)
+                                  .resourceType("auto-scaling-group")
+                                  .key(TAG)
+                                  .value(original.json())
+                                  .propagateAtLaunch(false))));
+    }
+    List<String> suspend = a.toSuspend();
+    if (!suspend.isEmpty()) {
+      call(
+          ctx,
+          "suspending " + String.join(", ", suspend) + " of Auto Scaling group " + name,
+          () -> asg.suspendProcesses(r -> r.autoScalingGroupName(name).scalingProcesses(suspend)));
+    }
+    call(
+        ctx,
+        "scaling Auto Scaling group " + name + " to 0",
+        () ->
+            asg.updateAutoScalingGroup(
+                r -> r.autoScalingGroupName(name).minSize(0).desiredCapacity(0)));
+    ctx.log(
+        "asg "
+            + name
+            + ": suspended "
+            + (suspend.isEmpty() ? "nothing" : String.join(", ", suspend))
+            + "; "
+            + original.sizes()
+            + " -> 0/0/"
+            + a.group().maxSize());
+  }
+
+  /** Waits until no node of the managed groups and no instance of the self-managed ones is left. */
+  private static void awaitGone(ActionContext ctx, Params params, Survey s, Instant until)
+      throws ActionFailure, InterruptedException {
+    CoreV1Api core = s.managed().isEmpty() ? null : new CoreV1Api(ctx.client(ApiClient.class));
+    AutoScalingClient asg = ctx.client(AutoScalingClient.class);
+    while (true) {
+      List<String> left = new ArrayList<>();
+      for (Managed m : s.managed()) {
+        List<V1Node> nodes;
+        try {
+          nodes =
+              core.listNode().labelSelector(NODEGROUP_LABEL + "=" + m.name()).execute().getItems();
+        } catch (ApiException e) {
+          throw new ActionFailure(
+              "listing the nodes of node group " + m.name() + ": HTTP " + e.getCode(),
+              e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500,
+              e);
+        }
+        if (!nodes.isEmpty()) {
+          left.add("nodegroup " + m.name() + ": " + nodes.size() + " nodes");
+        }
+      }
+      List<String> asgNames = s.selfManaged().stream().map(SelfManaged::name).toList();
+      if (!asgNames.isEmpty()) {
+        List<AutoScalingGroup> now =
+            call(
+                ctx,
+                "describing Auto Scaling groups " + String.join(", ", asgNames),
+                () ->
+                    asg.describeAutoScalingGroups(r -> r.autoScalingGroupNames(asgNames))
+                        .autoScalingGroups());
+        for (AutoScalingGroup g : now) {
+          if (!g.instances().isEmpty()) {
+            left.add(
+                "asg " + g.autoScalingGroupName() + ": " + g.instances().size() + " instances");
+          }
+        }
+      }
+      if (left.isEmpty()) {
+        return;
+      }
+      if (!ctx.clock().instant().isBefore(until)) {
+        throw new ActionFailure(
+            "still present after "
+                + Durations.format(params.deadline())
+                + ": "
+                + String.join(", ", left)
+                + " (scale-in protection, or a suspended Terminate process?); raise nodeDeadline",
+            true);
+      }
+      ctx.progress("waiting for nodes to go: " + String.join(", ", left));
+      ctx.sleeper().sleep(POLL);
+    }
+  }
+
+  /** One AWS call; the SDK retries throttling itself, so any error here fails the step. */
+  private static <T> T call(ActionContext ctx, String what, Supplier<T> call)
+      throws ActionFailure, InterruptedException {
+    ctx.checkCancelled();
+    try {
+      return call.get();
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      String message =
+          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+      boolean denied = "AccessDeniedException".equals(code) || "AccessDenied".equals(code);
+      throw new ActionFailure(
+          what
+              + ": "
+              + (code == null ? "" : code + ": ")
+              + message
+              + (denied
+                  ? " (the identity in use lacks this IAM permission; see docs/actions/nodegroups.scale.md)"
+                  : ""),
+          e.isThrottlingException() || e.statusCode() >= 500,
+          e);
+    } catch (SdkException e) {
+      throw new ActionFailure(what + ": " + e.getMessage(), true, e);
+    }
+  }
+
+  private static void call(ActionContext ctx, String what, Runnable call)
+      throws ActionFailure, InterruptedException {
+    call(
+        ctx,
+        what,
+        () -> {
+          call.run();
+          return null;
+        });
+  }
+}
