@@ -11,7 +11,6 @@ import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import io.eksscheduler.sandbox.scenario.SimulatedNodes;
 import io.kubernetes.client.custom.IntOrString;
-import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -22,15 +21,12 @@ import io.kubernetes.client.openapi.models.V1DeploymentSpec;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1NodeSpec;
-import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudgetSpec;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
-import io.kubernetes.client.openapi.models.V1Taint;
 import io.kubernetes.client.openapi.models.V1Toleration;
 import io.kubernetes.client.openapi.models.V1TopologySpreadConstraint;
 import java.nio.file.Path;
@@ -232,34 +228,6 @@ class DrainNodesIT {
   }
 
   private V1Node node(String name, String ip) {
-    Map<String, Quantity> capacity =
-        Map.of(
-            "cpu", Quantity.fromString("2"),
-            "memory", Quantity.fromString("8Gi"),
-            "pods", Quantity.fromString("29"));
-    return new V1Node()
-        .metadata(
-            new V1ObjectMeta()
-                .name(name)
-                .labels(
-                    Map.of(
-                        "kubernetes.io/hostname",
-                        name,
-                        "kubernetes.io/os",
-                        "linux",
-                        "type",
-                        "kwok",
-                        SimulatedNodes.NODE_GROUP_LABEL,
-                        group))
-                .annotations(
-                    Map.of(
-                        SimulatedNodes.KWOK_ANNOTATION,
-                        "fake",
-                        SimulatedNodes.INTERNAL_IP_ANNOTATION,
-                        ip)))
-        .spec(
-            new V1NodeSpec()
-                .taints(List.of(new V1Taint().key(TAINT).value("true").effect("NoSchedule"))))
-        .status(new V1NodeStatus().capacity(capacity).allocatable(capacity));
+    return TestNodes.tainted(name, ip, group, TAINT, "2", "8Gi");
   }
 }

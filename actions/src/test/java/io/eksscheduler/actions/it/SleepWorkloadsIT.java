@@ -22,7 +22,6 @@ import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import io.eksscheduler.sandbox.scenario.SimulatedNodes;
-import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.BatchV1Api;
@@ -37,14 +36,11 @@ import io.kubernetes.client.openapi.models.V1JobTemplateSpec;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1NodeSpec;
-import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1StatefulSetSpec;
-import io.kubernetes.client.openapi.models.V1Taint;
 import io.kubernetes.client.openapi.models.V1Toleration;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -391,34 +387,6 @@ class SleepWorkloadsIT {
   }
 
   private V1Node node(String ip) {
-    Map<String, Quantity> capacity =
-        Map.of(
-            "cpu", Quantity.fromString("4"),
-            "memory", Quantity.fromString("16Gi"),
-            "pods", Quantity.fromString("29"));
-    return new V1Node()
-        .metadata(
-            new V1ObjectMeta()
-                .name(node)
-                .labels(
-                    Map.of(
-                        "kubernetes.io/hostname",
-                        node,
-                        "kubernetes.io/os",
-                        "linux",
-                        "type",
-                        "kwok",
-                        SimulatedNodes.NODE_GROUP_LABEL,
-                        group))
-                .annotations(
-                    Map.of(
-                        SimulatedNodes.KWOK_ANNOTATION,
-                        "fake",
-                        SimulatedNodes.INTERNAL_IP_ANNOTATION,
-                        ip)))
-        .spec(
-            new V1NodeSpec()
-                .taints(List.of(new V1Taint().key(TAINT).value("true").effect("NoSchedule"))))
-        .status(new V1NodeStatus().capacity(capacity).allocatable(capacity));
+    return TestNodes.tainted(node, ip, group, TAINT, "4", "16Gi");
   }
 }
