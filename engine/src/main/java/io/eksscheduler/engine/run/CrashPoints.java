@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
  * point, e.g. {@code ledger-after:drain} ("just after step drain's ledger write").
  *
  * <p>Points: {@code ledger-before:STEP}, {@code ledger-after:STEP}, {@code effect-done:STEP} (after
- * the action returned, before the step's checkpoint) and {@code step-start:STEP}. Actions may name
- * their own points through {@code CrashPoints.reach}.
+ * the action returned, before the step's checkpoint), {@code step-start:STEP} and {@code
+ * changed:STEP} (just after a mutating call of the action, see {@code ActionContext.changed}).
+ * Actions may name their own points through {@code CrashPoints.reach}.
  */
 public final class CrashPoints {
   private static final String PROPERTY = "eks-scheduler.crash-at";

@@ -125,6 +125,11 @@ final class StepContext implements ActionContext {
   }
 
   @Override
+  public void changed() {
+    CrashPoints.reach("changed:" + stepId);
+  }
+
+  @Override
   public void progress(String whatItWaitsFor) {
     recorder.sink().progress(stepId, secrets.mask(whatItWaitsFor));
   }

@@ -26,6 +26,13 @@ public interface ActionContext {
   /** Says, for the progress display, what the step is doing or waiting for now. */
   void progress(String whatItWaitsFor);
 
+  /**
+   * Says that a mutating call of this step has just returned. Actions call it after each change
+   * they make, so that crash tests can stop the process right there (crash point {@code
+   * changed:STEP}) and prove that a resume finishes the job from the ledger.
+   */
+  default void changed() {}
+
   /** Writes one line to the run's log, shown to the user and kept in the run's events. */
   void log(String message);
 
