@@ -118,7 +118,8 @@ public final class Sandbox {
       new Pki(layout).create(preview.webhookDnsNames());
       String caBundle = Base64.getEncoder().encodeToString(read(layout.pki("ca.crt")));
       Scenario scenario =
-          ScenarioLoader.load(options.scenario(), new ScenarioValues(ports.webhook(), caBundle));
+          ScenarioLoader.load(options.scenario(), new ScenarioValues(ports.webhook(), caBundle))
+              .atSpeed(options.speed());
       SimulatorConfig.create(
               scenario,
               ports.aws(),

@@ -4,9 +4,10 @@ import java.time.Duration;
 
 /**
  * How much faster than real time the sandbox's SIMULATED delays run (a node turning Ready, a
- * container starting, a Job finishing). It never shortens a client's timeout nor a grace period:
- * the API server sets a deleted pod's deletionTimestamp to now + grace, and KWOK removes the pod
- * exactly then, whatever the speed.
+ * container starting, a Job finishing). It never shortens a client's timeout, nor a grace period
+ * given on a delete: the API server sets a deleted pod's deletionTimestamp to now + grace, and KWOK
+ * removes the pod exactly then. Only the grace periods the scenario's own pods declare are divided
+ * by it at {@code up} (see {@code Scenario.atSpeed}).
  */
 public record Speed(double factor) {
 

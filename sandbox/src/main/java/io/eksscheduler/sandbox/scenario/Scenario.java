@@ -31,6 +31,15 @@ public record Scenario(
     this(name, region, EksCluster.defaults(name), nodeGroups, webhookServices, manifests);
   }
 
+  /**
+   * This scenario with its pods' termination grace periods divided by the speed factor (see {@link
+   * GracePeriods}).
+   */
+  public Scenario atSpeed(io.eksscheduler.sandbox.controlplane.Speed speed) {
+    return new Scenario(
+        name, region, cluster, nodeGroups, webhookServices, GracePeriods.scaled(manifests, speed));
+  }
+
   /** Total simulated nodes at {@code up}. */
   public int nodeCount() {
     return nodeGroups.stream().mapToInt(NodeGroup::count).sum();
