@@ -29,6 +29,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eks.EksClient;
 
 /**
  * The wiring of the command line: the action registry, schemas, loader, clock and clients, built
@@ -48,6 +51,8 @@ final class App {
   final SecureRandom random = new SecureRandom();
   final Clients clients = new Clients();
   boolean interactive;
+  private Region region;
+  private String eksLogin;
 
   App(PrintWriter out, PrintWriter err, Map<String, String> env, ActionRegistry actions) {
     this.out = out;
@@ -57,11 +62,53 @@ final class App {
     this.loader = new PlaybookLoader(actions, schemas, YamlLimits.DEFAULT);
     // Made on first use only: a playbook of exec steps needs no cluster.
     clients.register(
-        io.kubernetes.client.openapi.ApiClient.class, () -> KubernetesClients.fromEnvironment(env));
-    clients.register(software.amazon.awssdk.services.eks.EksClient.class, AwsClients::eks);
+        io.kubernetes.client.openapi.ApiClient.class,
+        () ->
+            eksLogin == null
+                ? KubernetesClients.fromEnvironment(env)
+                : KubernetesClients.fromEks(
+                    clients.get(EksClient.class),
+                    eksLogin,
+                    new EksTokens(
+                        DefaultCredentialsProvider.builder().build(),
+                        AwsClients.region(region),
+                        EksTokens.stsEndpoint(env, AwsClients.region(region)),
+                        eksLogin,
+                        clock)));
+    clients.register(EksClient.class, () -> AwsClients.eks(region));
     clients.register(
         software.amazon.awssdk.services.autoscaling.AutoScalingClient.class,
-        AwsClients::autoScaling);
+        () -> AwsClients.autoScaling(region));
+  }
+
+  /**
+   * Points the clients at what a run's params name, so that a resume reaches the same cluster:
+   * {@code region} (when not empty) is the AWS region, and {@code login} says how Kubernetes is
+   * reached: {@code kubeconfig}, {@code eks} (a token presigned with the AWS credentials for EKS
+   * cluster {@code cluster}) or {@code auto} (default: the kubeconfig if one is configured, else
+   * eks when the playbook has a {@code cluster} param).
+   */
+  void target(Map<String, Object> params) {
+    if (params.get("region") instanceof String r && !r.isBlank()) {
+      region = Region.of(r.trim());
+    }
+    String cluster = params.get("cluster") instanceof String c && !c.isBlank() ? c : null;
+    String login = params.get("login") instanceof String l ? l : "auto";
+    switch (login) {
+      case "kubeconfig" -> eksLogin = null;
+      case "eks" -> {
+        if (cluster == null) {
+          throw new UserError("login eks needs the playbook's cluster param to name the cluster");
+        }
+        eksLogin = cluster;
+      }
+      case "auto" ->
+          eksLogin = cluster != null && !KubernetesClients.configured(env) ? cluster : null;
+      default ->
+          throw new UserError(
+              List.of("param login must be kubeconfig, eks or auto, not '" + login + "'"),
+              ExitCodes.INVALID);
+    }
   }
 
   /** The playbook at {@code path}; its problems, all of them, as a user error otherwise. */

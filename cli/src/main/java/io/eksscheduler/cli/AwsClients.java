@@ -2,7 +2,10 @@ package io.eksscheduler.cli;
 
 import java.time.Duration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.eks.EksClient;
 
@@ -20,17 +23,34 @@ final class AwsClients {
 
   private AwsClients() {}
 
-  static EksClient eks() {
-    return EksClient.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(BOUNDED)
-        .build();
+  /** The EKS client, in {@code region} or, when null, the SDK's default region. */
+  static EksClient eks(Region region) {
+    var builder =
+        EksClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(BOUNDED);
+    return (region == null ? builder : builder.region(region)).build();
   }
 
-  static AutoScalingClient autoScaling() {
-    return AutoScalingClient.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(BOUNDED)
-        .build();
+  /** The Auto Scaling client, in {@code region} or, when null, the SDK's default region. */
+  static AutoScalingClient autoScaling(Region region) {
+    var builder =
+        AutoScalingClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .overrideConfiguration(BOUNDED);
+    return (region == null ? builder : builder.region(region)).build();
+  }
+
+  /** {@code region}, else the SDK's default (AWS_REGION, the profile's region, ...). */
+  static Region region(Region region) {
+    if (region != null) {
+      return region;
+    }
+    try {
+      return DefaultAwsRegionProviderChain.builder().build().getRegion();
+    } catch (SdkClientException e) {
+      throw new UserError(
+          "no AWS region: pass --region, set AWS_REGION, or set a region in the AWS profile");
+    }
   }
 }

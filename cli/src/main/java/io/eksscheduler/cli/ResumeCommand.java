@@ -54,6 +54,7 @@ final class ResumeCommand extends AppCommand implements Callable<Integer> {
     if (!saved.status().resumable()) {
       throw new UserError("run " + runId + " " + saved.status().label() + "; nothing to resume");
     }
+    app.target(saved.params());
     RunLauncher launcher = new RunLauncher(app);
     try (Output output = launcher.output(state.output)) {
       Playbook playbook = playbook(store, saved, output);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ValidateCommand.class,
       RunCommand.class,
+      StopCommand.class,
       ResumeCommand.class,
       RunsCommand.class,
       ActionsCommand.class,
@@ -30,6 +31,7 @@ import picocli.CommandLine.Command;
       "  4  the lock is held by another run",
       "",
       "Examples:",
+      "  eks-scheduler stop --cluster dev --dry-run",
       "  eks-scheduler validate playbooks/*.yaml",
       "  eks-scheduler run examples/hello.yaml -p name=world --dry-run",
       "  eks-scheduler resume 20261124T173000Z-3f9a1c"

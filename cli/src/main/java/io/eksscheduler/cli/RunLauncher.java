@@ -34,6 +34,7 @@ final class RunLauncher {
 
   int launch(Playbook playbook, String text, RunOptions options) {
     Map<String, Object> params = app.params(playbook, options.params, options.paramsFile);
+    app.target(params);
     String runId = options.runId != null ? options.runId : RunIds.next(app.clock, app.random);
     String problem = RunIds.problem(runId);
     if (problem != null) {

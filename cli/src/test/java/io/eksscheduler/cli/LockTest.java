@@ -28,7 +28,7 @@ class LockTest {
     Process holder =
         Jvm.start(
             dir.resolve("holder.log"),
-            null,
+            (String) null,
             "run",
             playbook.toString(),
             "--run-id",

@@ -45,7 +45,7 @@ class SignalTest {
     Process p =
         Jvm.start(
             dir.resolve("out.log"),
-            null,
+            (String) null,
             "run",
             playbook.toString(),
             "--run-id",

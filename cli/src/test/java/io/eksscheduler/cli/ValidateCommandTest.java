@@ -41,10 +41,17 @@ class ValidateCommandTest {
   }
 
   @Test
-  void theExamplesAreValid() {
-    Path examples = Paths.get(System.getProperty("user.dir")).resolveSibling("examples");
-    Cli.Result r = new Cli(state).run("validate", examples.resolve("hello.yaml").toString());
+  void theExamplesAndStockPlaybooksAreValid() throws java.io.IOException {
+    Path root = Paths.get(System.getProperty("user.dir")).getParent();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("validate"));
+    for (String dir : new String[] {"examples", "playbooks"}) {
+      try (var files = java.nio.file.Files.list(root.resolve(dir))) {
+        files.filter(f -> f.toString().endsWith(".yaml")).forEach(f -> args.add(f.toString()));
+      }
+    }
+    Cli.Result r = new Cli(state).run(args.toArray(String[]::new));
     assertEquals(0, r.code(), r.toString());
+    assertEquals((args.size() - 1) + " playbooks valid\n", r.out());
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Starts the command line in a JVM of its own, as a user's shell or CI would. */
 public final class Jvm {
@@ -15,6 +16,14 @@ public final class Jvm {
    * output to {@code log}; {@code crashAt} names a crash point of the test-only switch, or null.
    */
   public static Process start(Path log, String crashAt, String... args) throws IOException {
+    return start(log, Map.of(), crashAt, args);
+  }
+
+  /**
+   * As {@link #start(Path, String, String...)}, with {@code env} added to this JVM's environment.
+   */
+  public static Process start(Path log, Map<String, String> env, String crashAt, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     // A process started in the background by a non-interactive shell (as CI may start the build)
     // inherits SIGINT ignored, and the JVM keeps it ignored, as nohup intends. The child gets
@@ -33,9 +42,8 @@ public final class Jvm {
     }
     command.add(Main.class.getName());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }
