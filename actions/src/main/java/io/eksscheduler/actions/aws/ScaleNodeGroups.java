@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.actions.kubernetes.KubeCalls;
 import io.eksscheduler.engine.playbook.Durations;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
@@ -14,7 +15,6 @@ import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
 import java.time.Duration;
@@ -26,9 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
@@ -220,7 +217,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
         new OutputSpec("autoScalingGroups", ValueType.ARRAY, "the self-managed groups at zero"));
   }
 
-  private static Survey survey(Params params, ActionContext ctx)
+  private static Survey survey(Params params, ActionContext ctx, Instant until)
       throws ActionFailure, InterruptedException {
     if (params.size() != null && !"zero".equals(params.size())) {
       throw new ActionFailure("size must be zero, not " + params.size(), false);
@@ -228,20 +225,24 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     String cluster = params.cluster();
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient asg = ctx.client(AutoScalingClient.class);
-    List<String> names = new ArrayList<>();
-    call(
+    // Every page is fetched inside the call: the paginator's iterable is lazy.
+    List<String> names =
+        AwsCalls.call(
             ctx,
             "listing the node groups of " + cluster,
-            () -> eks.listNodegroupsPaginator(r -> r.clusterName(cluster)).nodegroups())
-        .forEach(names::add);
+            until,
+            () ->
+                eks.listNodegroupsPaginator(r -> r.clusterName(cluster)).nodegroups().stream()
+                    .toList());
     Set<String> wanted = new LinkedHashSet<>(params.names());
     Set<String> managedAsgs = new LinkedHashSet<>();
     List<Managed> managed = new ArrayList<>();
     for (String name : names) {
       Nodegroup g =
-          call(
+          AwsCalls.call(
               ctx,
               "describing node group " + name,
+              until,
               () ->
                   eks.describeNodegroup(r -> r.clusterName(cluster).nodegroupName(name))
                       .nodegroup());
@@ -255,15 +256,18 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       }
     }
     String clusterTag = "kubernetes.io/cluster/" + cluster;
-    List<AutoScalingGroup> tagged = new ArrayList<>();
-    call(
+    List<AutoScalingGroup> tagged =
+        AwsCalls.call(
             ctx,
             "listing the Auto Scaling groups tagged " + clusterTag,
+            until,
             () ->
-                asg.describeAutoScalingGroupsPaginator(
+                asg
+                    .describeAutoScalingGroupsPaginator(
                         r -> r.filters(Filter.builder().name("tag-key").values(clusterTag).build()))
-                    .autoScalingGroups())
-        .forEach(tagged::add);
+                    .autoScalingGroups()
+                    .stream()
+                    .toList());
     List<SelfManaged> selfManaged = new ArrayList<>();
     for (AutoScalingGroup g : tagged) {
       boolean isManaged =
@@ -314,7 +318,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
-    Survey s = survey(params, ctx);
+    Survey s = survey(params, ctx, ctx.clock().instant().plus(params.deadline()));
     List<String> changes = new ArrayList<>();
     for (Managed m : s.managed()) {
       Optional<Original> recorded = recorded(ctx, m.key(), m.tagged());
@@ -394,10 +398,10 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
 
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
-    Survey s = survey(params, ctx);
+    Instant until = ctx.clock().instant().plus(params.deadline());
+    Survey s = survey(params, ctx, until);
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient asg = ctx.client(AutoScalingClient.class);
-    Instant until = ctx.clock().instant().plus(params.deadline());
     for (Managed m : s.managed()) {
       if (m.atZero() && m.tagged().isPresent()) {
         ctx.log("nodegroup " + m.name() + ": already at zero");
@@ -409,7 +413,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       if (a.atZero() && a.tagged().isPresent()) {
         ctx.log("asg " + a.name() + ": already at zero");
       } else {
-        scaleSelfManaged(ctx, asg, a);
+        scaleSelfManaged(ctx, asg, a, until);
       }
     }
     awaitGone(ctx, params, s, until);
@@ -430,19 +434,22 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     }
     if (m.tagged().isEmpty()) {
       String arn = m.group().nodegroupArn();
-      call(
+      AwsCalls.run(
           ctx,
           "tagging node group " + m.name(),
+          until,
           () -> eks.tagResource(r -> r.resourceArn(arn).tags(Map.of(TAG, original.json()))));
+      ctx.changed();
     }
     int max = Math.max(1, m.scaling().maxSize());
     Update update = null;
     while (update == null) {
       try {
         update =
-            call(
+            AwsCalls.call(
                 ctx,
                 "scaling node group " + m.name() + " to 0/0/" + max,
+                until,
                 () ->
                     eks.updateNodegroupConfig(
                             r ->
@@ -464,6 +471,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
         ctx.sleeper().sleep(POLL);
       }
     }
+    ctx.changed();
     String id = update.id();
     ctx.log(
         "nodegroup "
@@ -477,9 +485,10 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
             + ")");
     while (true) {
       Update now =
-          call(
+          AwsCalls.call(
               ctx,
               "describing update " + id + " of node group " + m.name(),
+              until,
               () ->
                   eks.describeUpdate(r -> r.name(cluster).nodegroupName(m.name()).updateId(id))
                       .update());
@@ -518,7 +527,8 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     }
   }
 
-  private static void scaleSelfManaged(ActionContext ctx, AutoScalingClient asg, SelfManaged a)
+  private static void scaleSelfManaged(
+      ActionContext ctx, AutoScalingClient asg, SelfManaged a, Instant until)
       throws ActionFailure, InterruptedException {
     Optional<Original> ledger = ctx.ledger().get(a.key(), Original.class);
     Original original = ledger.orElse(a.tagged().orElse(a.current(ctx.runId())));
@@ -527,9 +537,10 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     }
     String name = a.name();
     if (a.tagged().isEmpty()) {
-      call(
+      AwsCalls.run(
           ctx,
           "tagging Auto Scaling group " + name,
+          until,
           () ->
               asg.createOrUpdateTags(
                   r ->
@@ -540,20 +551,25 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
                                   .key(TAG)
                                   .value(original.json())
                                   .propagateAtLaunch(false))));
+      ctx.changed();
     }
     List<String> suspend = a.toSuspend();
     if (!suspend.isEmpty()) {
-      call(
+      AwsCalls.run(
           ctx,
           "suspending " + String.join(", ", suspend) + " of Auto Scaling group " + name,
+          until,
           () -> asg.suspendProcesses(r -> r.autoScalingGroupName(name).scalingProcesses(suspend)));
+      ctx.changed();
     }
-    call(
+    AwsCalls.run(
         ctx,
         "scaling Auto Scaling group " + name + " to 0",
+        until,
         () ->
             asg.updateAutoScalingGroup(
                 r -> r.autoScalingGroupName(name).minSize(0).desiredCapacity(0)));
+    ctx.changed();
     ctx.log(
         "asg "
             + name
@@ -573,16 +589,12 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     while (true) {
       List<String> left = new ArrayList<>();
       for (Managed m : s.managed()) {
-        List<V1Node> nodes;
-        try {
-          nodes =
-              core.listNode().labelSelector(NODEGROUP_LABEL + "=" + m.name()).execute().getItems();
-        } catch (ApiException e) {
-          throw new ActionFailure(
-              "listing the nodes of node group " + m.name() + ": HTTP " + e.getCode(),
-              e.getCode() == 0 || e.getCode() == 429 || e.getCode() >= 500,
-              e);
-        }
+        List<V1Node> nodes =
+            KubeCalls.call(
+                    ctx,
+                    "listing the nodes of node group " + m.name(),
+                    () -> core.listNode().labelSelector(NODEGROUP_LABEL + "=" + m.name()).execute())
+                .getItems();
         if (!nodes.isEmpty()) {
           left.add("nodegroup " + m.name() + ": " + nodes.size() + " nodes");
         }
@@ -590,9 +602,10 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       List<String> asgNames = s.selfManaged().stream().map(SelfManaged::name).toList();
       if (!asgNames.isEmpty()) {
         List<AutoScalingGroup> now =
-            call(
+            AwsCalls.call(
                 ctx,
                 "describing Auto Scaling groups " + String.join(", ", asgNames),
+                until,
                 () ->
                     asg.describeAutoScalingGroups(r -> r.autoScalingGroupNames(asgNames))
                         .autoScalingGroups());
@@ -618,42 +631,5 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       ctx.progress("waiting for nodes to go: " + String.join(", ", left));
       ctx.sleeper().sleep(POLL);
     }
-  }
-
-  /** One AWS call; the SDK retries throttling itself, so any error here fails the step. */
-  private static <T> T call(ActionContext ctx, String what, Supplier<T> call)
-      throws ActionFailure, InterruptedException {
-    ctx.checkCancelled();
-    try {
-      return call.get();
-    } catch (AwsServiceException e) {
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-      String message =
-          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-      boolean denied = "AccessDeniedException".equals(code) || "AccessDenied".equals(code);
-      throw new ActionFailure(
-          what
-              + ": "
-              + (code == null ? "" : code + ": ")
-              + message
-              + (denied
-                  ? " (the identity in use lacks this IAM permission; see docs/actions/nodegroups.scale.md)"
-                  : ""),
-          e.isThrottlingException() || e.statusCode() >= 500,
-          e);
-    } catch (SdkException e) {
-      throw new ActionFailure(what + ": " + e.getMessage(), true, e);
-    }
-  }
-
-  private static void call(ActionContext ctx, String what, Runnable call)
-      throws ActionFailure, InterruptedException {
-    call(
-        ctx,
-        what,
-        () -> {
-          call.run();
-          return null;
-        });
   }
 }

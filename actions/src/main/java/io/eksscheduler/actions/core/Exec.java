@@ -103,6 +103,7 @@ public final class Exec implements Action<Exec.Params> {
       exit = process.waitFor();
       stdout.join();
       stderr.join();
+      ctx.changed();
     } catch (InterruptedException e) {
       // Cancelled or timed out: stop the command, politely first.
       process.destroy();

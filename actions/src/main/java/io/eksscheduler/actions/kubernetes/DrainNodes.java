@@ -414,6 +414,7 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
                         .buildCall(null),
                 V1Patch.PATCH_FORMAT_STRATEGIC_MERGE_PATCH,
                 core.getApiClient()));
+    ctx.changed();
   }
 
   private void drainNode(
@@ -524,6 +525,9 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
       }
       throw e;
     }
+    if (blocked[0] == null && !dryRun) {
+      ctx.changed();
+    }
     return Optional.ofNullable(blocked[0]);
   }
 
@@ -545,6 +549,7 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
             }
             return request.execute();
           });
+      ctx.changed();
     } catch (ActionFailure e) {
       if (!(e.getCause() instanceof ApiException api && api.getCode() == 404)) {
         throw e;

@@ -6,28 +6,40 @@ import io.kubernetes.client.openapi.ApiException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Calls the Kubernetes API with bounded retries: throttling (429) and server errors (5xx) are
- * retried with exponential backoff, honouring Retry-After; anything else fails at once with the
- * call named. The client's own timeouts bound each request.
+ * Calls the Kubernetes API with bounded retries, as every Kubernetes call of the actions does
+ * (reads, list pages, polls and writes alike): throttling (429 from API Priority and Fairness or a
+ * proxy, not the 429 by which the Eviction API says a PodDisruptionBudget refuses), server errors
+ * (5xx) and calls that got no answer are retried up to {@value #ATTEMPTS} times, with exponential
+ * backoff and jitter, never sooner than the server's Retry-After; anything else fails at once with
+ * the call named. The client's own timeouts bound each request.
  */
-final class KubeCalls {
-  private static final int ATTEMPTS = 8;
+public final class KubeCalls {
+  static final int ATTEMPTS = 10;
+  private static final Duration FIRST_DELAY = Duration.ofMillis(200);
+  private static final Duration MAX_DELAY = Duration.ofSeconds(10);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** One API call. */
   @FunctionalInterface
-  interface Call<T> {
+  public interface Call<T> {
     T run() throws ApiException;
   }
 
   private KubeCalls() {}
 
-  static <T> T call(ActionContext ctx, String what, Call<T> call)
+  /**
+   * Runs {@code call}, retrying throttling, server errors and unanswered calls.
+   *
+   * @param what the call in a user's words ("listing nodes"), for progress and errors
+   * @throws ActionFailure naming {@code what} when the call fails for good
+   */
+  public static <T> T call(ActionContext ctx, String what, Call<T> call)
       throws ActionFailure, InterruptedException {
-    Duration delay = Duration.ofMillis(200);
     for (int attempt = 1; ; attempt++) {
       ctx.checkCancelled();
       try {
@@ -36,37 +48,59 @@ final class KubeCalls {
         if (!retryable(e) || attempt == ATTEMPTS) {
           throw failure(what, e);
         }
-        Duration wait = retryAfter(e).orElse(delay);
+        Duration wait = delay(attempt, retryAfter(e), ThreadLocalRandom.current().nextDouble());
+        ctx.progress(
+            what
+                + ": "
+                + (e.getCode() == 0 ? "no answer" : "HTTP " + e.getCode())
+                + ", retrying in "
+                + wait.toMillis()
+                + " ms");
         ctx.sleeper().sleep(wait);
-        delay =
-            delay.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
-                ? Duration.ofSeconds(10)
-                : delay.multipliedBy(2);
       }
     }
   }
 
+  /**
+   * The wait before retry number {@code attempt} (1 for the first retry): 200 ms doubling up to 10
+   * s, or the server's Retry-After when longer, plus up to half again at random ({@code jitter} in
+   * [0, 1)) so that the parallel callers a 429 turned away do not all come back at once.
+   */
+  static Duration delay(int attempt, Optional<Duration> retryAfter, double jitter) {
+    Duration doubled = FIRST_DELAY.multipliedBy(1L << Math.min(attempt - 1, 16));
+    Duration backoff = doubled.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : doubled;
+    Duration base = retryAfter.filter(r -> r.compareTo(backoff) > 0).orElse(backoff);
+    return base.plusMillis((long) (base.toMillis() * 0.5 * jitter));
+  }
+
+  /**
+   * True for answers worth trying again: throttling, server errors, no answer at all. A budget's
+   * refusal of an eviction is not one: the drain waits for the budget on its own terms.
+   */
   static boolean retryable(ApiException e) {
     int code = e.getCode();
+    if (blockedByBudget(e)) {
+      return false;
+    }
     return code == 429 || code >= 500 || code == 0; // 0: no answer (connection reset, timeout)
   }
 
-  static java.util.Optional<Duration> retryAfter(ApiException e) {
+  static Optional<Duration> retryAfter(ApiException e) {
     Map<String, List<String>> headers = e.getResponseHeaders();
     if (headers == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     for (Map.Entry<String, List<String>> h : headers.entrySet()) {
       if ("retry-after".equalsIgnoreCase(h.getKey()) && !h.getValue().isEmpty()) {
         try {
           long seconds = Long.parseLong(h.getValue().get(0).trim());
-          return java.util.Optional.of(Duration.ofSeconds(Math.min(Math.max(seconds, 1), 30)));
+          return Optional.of(Duration.ofSeconds(Math.min(Math.max(seconds, 1), 30)));
         } catch (NumberFormatException ignored) {
-          return java.util.Optional.empty();
+          return Optional.empty();
         }
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   static ActionFailure failure(String what, ApiException e) {

@@ -114,6 +114,7 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
         // is not undone: the NodePool launches capacity again once its limits are restored.
         for (ClusterObject claim : AutoscalerObjects.nodeClaims(objects, t.object())) {
           objects.delete(claim);
+          ctx.changed();
           deleted.add(claim.id());
           ctx.log("deleted " + claim.id() + " of " + t.id());
         }

@@ -133,6 +133,7 @@ final class Pausing {
       }
       try {
         objects.patch(t.object(), t.field().pausePatch(t.object(), original), "pausing " + t.id());
+        ctx.changed();
         return;
       } catch (ActionFailure e) {
         if (ClusterObjects.notFound(e)) {
@@ -175,6 +176,7 @@ final class Pausing {
       try {
         objects.patch(
             t.object(), t.field().restorePatch(t.object(), original), "resuming " + t.id());
+        ctx.changed();
         return true;
       } catch (ActionFailure e) {
         if (ClusterObjects.notFound(e)) {

@@ -201,6 +201,7 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
       }
       try {
         patch(ctx, client, w, Originals.sleepPatch(original, w.meta().getResourceVersion()));
+        ctx.changed();
         return;
       } catch (ActionFailure e) {
         int code = e.getCause() instanceof ApiException api ? api.getCode() : -1;

@@ -68,6 +68,11 @@ public record ComponentCommands(SandboxLayout layout, Ports ports, ControlPlaneB
         "--authentication-token-webhook-config-file=" + layout.tokenWebhookConfig(),
         "--authentication-token-webhook-version=v1",
         "--authentication-token-webhook-cache-ttl=10s",
+        // API Priority and Fairness shares these 200 seats (default 600) among the priority
+        // levels: every suggested level keeps tens of seats (requests beyond them queue), and a
+        // level of share 1, as tests create to throttle a user (KubernetesThrottle), gets one.
+        "--max-requests-inflight=150",
+        "--max-mutating-requests-inflight=50",
         "--profiling=false",
         "--v=1");
   }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * Gives tests one sandbox shared by every test class of the run: started on first use, kept in the
  * root {@link ExtensionContext.Store}, stopped ({@code down}) when the run ends. With {@code
- * EKS_SANDBOX_DIR} set, the sandbox already running there is reused and left running.
+ * EKS_SANDBOX_DIR} set, the sandbox already running there is reused and left running. A test that
+ * needs the scenario as it starts, or leaves it unusable for others, calls {@link
+ * TestSandbox#reset()} (which restarts a reused sandbox too, with new ports and AWS keys).
  *
  * <p>Use {@code @ExtendWith(SandboxExtension.class)} and a {@link TestSandbox} parameter. Settings
  * (system property or environment): {@code eks.sandbox.speed} / {@code EKS_SANDBOX_SPEED} (default

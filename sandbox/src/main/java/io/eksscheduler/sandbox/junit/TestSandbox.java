@@ -15,18 +15,105 @@ import java.util.List;
 
 /**
  * What a test gets from the shared sandbox: API clients for the admin and the restricted user,
- * kubeconfig paths, the matching kubectl, the audit log, and the speed of simulated delays.
+ * kubeconfig paths, the matching kubectl, the audit log, and the speed of simulated delays; and,
+ * for tests that need them, a fresh scenario ({@link #reset()}), an identity that is not exempt
+ * from API Priority and Fairness ({@link #clusterAdminServiceAccount}) and tight APF for it ({@link
+ * #throttleKubernetes}).
+ *
+ * <p>Test classes run one after the other in one JVM and share this object; {@link #reset()}
+ * replaces the sandbox behind it, so take clients from it after a reset, not from before.
  */
 public final class TestSandbox {
 
-  private final Sandbox sandbox;
-  private final ApiClient admin;
-  private final ApiClient restricted;
+  /** The scenario {@link #reset()} starts. */
+  public static final String RESET_SCENARIO = "dev";
+
+  private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
+
+  private volatile Sandbox sandbox;
+  private volatile ApiClient admin;
+  private volatile ApiClient restricted;
 
   TestSandbox(Sandbox sandbox) {
-    this.sandbox = sandbox;
-    this.admin = KubeClients.fromKubeconfig(sandbox.layout().adminKubeconfig());
-    this.restricted = KubeClients.fromKubeconfig(sandbox.layout().restrictedKubeconfig());
+    use(sandbox);
+  }
+
+  private void use(Sandbox next) {
+    this.sandbox = next;
+    this.admin = KubeClients.fromKubeconfig(next.layout().adminKubeconfig());
+    this.restricted = KubeClients.fromKubeconfig(next.layout().restrictedKubeconfig());
+  }
+
+  /**
+   * Replaces the sandbox with a freshly started {@value #RESET_SCENARIO} scenario, in the same
+   * directory and at the same speed, for tests that change what other tests rely on (a whole
+   * cluster scaled to zero, say): call it first, and again when done so the tests that follow find
+   * the scenario as it starts.
+   *
+   * <p>Every process of the old sandbox is killed at once rather than stopped gracefully: its data
+   * are thrown away, and the API server alone would take about ten seconds to shut down. Then
+   * {@code up} starts a new one, exactly as the first one started (new certificates, ports and AWS
+   * access keys), and returns when its nodes and workloads are Ready. The objects a test created,
+   * its throttles and ServiceAccounts included, are gone. A sandbox reused through {@code
+   * EKS_SANDBOX_DIR} is reset too; its new AWS endpoint is printed.
+   *
+   * @return how long the reset took
+   */
+  public synchronized Duration reset() {
+    long start = System.nanoTime();
+    Path dir = sandbox.layout().dir();
+    Speed speed = speed();
+    new ManagedProcesses(sandbox.layout()).stopAll(Duration.ZERO);
+    Sandbox fresh =
+        Sandbox.up(
+            new Sandbox.UpOptions(
+                dir,
+                RESET_SCENARIO,
+                speed,
+                UP_TIMEOUT,
+                JavaProcess.executable(),
+                JavaProcess.classPath()),
+            line -> System.err.println("[eks-sandbox] " + line));
+    use(fresh);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    // The kubeconfigs keep their paths; a shell using this sandbox needs the new AWS endpoint and
+    // keys (not printed: they are credentials).
+    System.err.println(
+        "[eks-sandbox] reset to a fresh "
+            + RESET_SCENARIO
+            + " scenario in "
+            + took.toMillis()
+            + " ms; AWS_ENDPOINT_URL is now "
+            + fresh.awsConfig().endpointUrl()
+            + ", the new access keys are in "
+            + fresh.layout().awsConfig());
+    return took;
+  }
+
+  /**
+   * A ServiceAccount bound to cluster-admin, created unless it exists, logged in with a fresh
+   * token: the identity to run actions as when a test throttles them, since {@link
+   * #adminClient()}'s user cannot be throttled.
+   */
+  public ClusterAdminServiceAccount clusterAdminServiceAccount(String name) {
+    return ClusterAdminServiceAccount.create(adminKubeconfig(), admin, name);
+  }
+
+  /**
+   * Makes the API server answer 429 to {@code user}'s requests whenever two of them run at the same
+   * time, until the returned throttle is closed; see {@link KubernetesThrottle}. {@link
+   * #adminClient()}'s user is refused: group system:masters is always exempt.
+   */
+  public KubernetesThrottle throttleKubernetes(String user) {
+    return KubernetesThrottle.forUser(admin, user);
+  }
+
+  /**
+   * Like {@link #throttleKubernetes(String)}, for every member of {@code group} together: their
+   * requests share the one seat.
+   */
+  public KubernetesThrottle throttleKubernetesGroup(String group) {
+    return KubernetesThrottle.forGroup(admin, group);
   }
 
   public Sandbox sandbox() {
