@@ -22,15 +22,18 @@ import java.util.concurrent.Executors;
 
 /**
  * The simulator's one HTTP endpoint ({@code AWS_ENDPOINT_URL}): EKS, Auto Scaling and STS told
- * apart by the credential scope of the SigV4 signature, as a single endpoint must, plus the
- * sandbox's own paths under {@code /_sandbox/} (health, the API server's token webhook, fault
- * settings and counts, the request log), which no AWS SDK uses.
+ * apart by the credential scope of the SigV4 signature, as a single endpoint must, each call
+ * checked against the caller's IAM policy if it has one, plus the sandbox's own paths under {@code
+ * /_sandbox/} (health, the API server's token webhook, fault settings and counts, the request log,
+ * the identities' IAM policies), which no AWS SDK uses.
  */
 public final class AwsServer implements AutoCloseable {
 
   public static final String ADMIN_PREFIX = "/_sandbox/";
   public static final String STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
   private static final int MAX_BODY = 1 << 20;
+  private static final String IDENTITIES = "identities/";
+  private static final String POLICY = "/policy";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Simulator simulator;
@@ -41,6 +44,7 @@ public final class AwsServer implements AutoCloseable {
   private final Path logFile;
   private final EksApi eks;
   private final AutoScalingApi autoscaling;
+  private final IamAuthorizer iam;
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -54,6 +58,7 @@ public final class AwsServer implements AutoCloseable {
     this.log = new RequestLog(logFile);
     this.eks = new EksApi(simulator);
     this.autoscaling = new AutoScalingApi(simulator);
+    this.iam = new IamAuthorizer(simulator);
     this.server =
         HttpServer.create(new InetSocketAddress("127.0.0.1", simulator.config().port()), 64);
     this.executor = Executors.newFixedThreadPool(8);
@@ -150,6 +155,7 @@ public final class AwsServer implements AutoCloseable {
                               "No operation at " + method + " " + uri.getRawPath()));
           operation = route.operation();
           mutating = route.mutating();
+          iam.authorize(verified.identity(), service, iam.eks(route, request));
           Faults.Decision decision = faults.decide(service, operation);
           injected = describe(decision);
           apply(decision);
@@ -172,6 +178,9 @@ public final class AwsServer implements AutoCloseable {
                 "Could not find operation " + operation + " for version " + form.get("Version"));
           }
           mutating = AutoScalingApi.MUTATING.contains(operation);
+          if (service.equals("autoscaling")) {
+            iam.authorize(verified.identity(), service, iam.autoscaling(operation, form));
+          }
           Faults.Decision decision = faults.decide(service, operation);
           injected = describe(decision);
           apply(decision);
@@ -224,8 +233,7 @@ public final class AwsServer implements AutoCloseable {
   }
 
   /** An HTTP answer prepared before it is sent. */
-  private record Answer(
-      int status, String contentType, byte[] body, String requestId, String errorType) {}
+  record Answer(int status, String contentType, byte[] body, String requestId, String errorType) {}
 
   /** What was injected into a call, for the request log. */
   private static String describe(Faults.Decision decision) {
@@ -293,7 +301,8 @@ public final class AwsServer implements AutoCloseable {
     return new AwsError(403, code, e.getMessage());
   }
 
-  private static Answer errorAnswer(String service, AwsError error, String requestId) {
+  /** An error as the service's protocol answers it: rest-json (EKS) or an awsquery document. */
+  static Answer errorAnswer(String service, AwsError error, String requestId) {
     if (service.equals("eks")) {
       ObjectNode body = JSON.createObjectNode().put("message", error.getMessage());
       try {
@@ -340,6 +349,14 @@ public final class AwsServer implements AutoCloseable {
 
   private void admin(HttpExchange exchange, String what, byte[] body) throws IOException {
     String method = exchange.getRequestMethod();
+    if (what.startsWith(IDENTITIES) && what.endsWith(POLICY)) {
+      policy(
+          exchange,
+          method,
+          SigV4.percentDecode(what.substring(IDENTITIES.length(), what.length() - POLICY.length())),
+          body);
+      return;
+    }
     switch (what) {
       case "health" ->
           respond(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8), null, null);
@@ -423,6 +440,51 @@ public final class AwsServer implements AutoCloseable {
               null,
               null);
     }
+  }
+
+  /**
+   * An identity's IAM policy: {@code PUT} sets it (the body is the policy document), {@code DELETE}
+   * removes it (the identity may call everything again), {@code GET} shows it; each answers {@code
+   * {"identity": NAME, "policy": DOCUMENT-or-null}}.
+   */
+  private void policy(HttpExchange exchange, String method, String name, byte[] body)
+      throws IOException {
+    if (simulator.config().identities().stream().noneMatch(i -> i.name().equals(name))) {
+      text(exchange, 404, "no identity '" + name + "' in the scenario");
+      return;
+    }
+    switch (method) {
+      case "PUT" -> {
+        IamPolicy parsed;
+        try {
+          parsed = IamPolicy.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          text(exchange, 400, "bad policy: " + e.getMessage());
+          return;
+        }
+        simulator.mutate(st -> st.policies.put(name, parsed.json()));
+      }
+      case "DELETE" -> simulator.mutate(st -> st.policies.remove(name));
+      case "GET" -> {}
+      default -> {
+        text(exchange, 405, "use PUT, DELETE or GET");
+        return;
+      }
+    }
+    String current = simulator.read(st -> st.policies.get(name));
+    ObjectNode out = JSON.createObjectNode().put("identity", name);
+    out.set("policy", current == null ? null : JSON.readTree(current));
+    respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
+  }
+
+  private static void text(HttpExchange exchange, int status, String message) throws IOException {
+    respond(
+        exchange,
+        status,
+        "text/plain",
+        (message + "\n").getBytes(StandardCharsets.UTF_8),
+        null,
+        null);
   }
 
   /** The API server's authentication webhook: a TokenReview in, the same with its status out. */

@@ -8,8 +8,9 @@ import java.util.TreeMap;
 
 /**
  * The simulator's durable document: every node group, Auto Scaling group, instance, tag and update,
- * written whole to {@code aws/state.json} after each change. Mutable on purpose and only ever
- * touched under the {@link Simulator}'s lock; Jackson reads and writes its public fields.
+ * and the identities' IAM policies, written whole to {@code aws/state.json} after each change.
+ * Mutable on purpose and only ever touched under the {@link Simulator}'s lock; Jackson reads and
+ * writes its public fields.
  */
 public final class SimulatedAws {
 
@@ -23,6 +24,12 @@ public final class SimulatedAws {
 
   /** Simulated eviction time before a managed node is terminated anyway (admin-adjustable). */
   public long evictionTimeoutMillis;
+
+  /**
+   * Identity name → its IAM policy document, set at runtime through the admin endpoint; an identity
+   * without one may call everything (as the scenario's administrators do).
+   */
+  public Map<String, String> policies = new TreeMap<>();
 
   /** A node group: managed (EKS + its backing ASG) or self-managed (an ASG only). */
   public static final class Group {
