@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       RunCommand.class,
       StopCommand.class,
+      StartCommand.class,
+      StatusCommand.class,
       ResumeCommand.class,
       RunsCommand.class,
       ActionsCommand.class,
@@ -32,6 +34,7 @@ import picocli.CommandLine.Command;
       "",
       "Examples:",
       "  eks-scheduler stop --cluster dev --dry-run",
+      "  eks-scheduler start --cluster dev --min-nodes 2",
       "  eks-scheduler validate playbooks/*.yaml",
       "  eks-scheduler run examples/hello.yaml -p name=world --dry-run",
       "  eks-scheduler resume 20261124T173000Z-3f9a1c"

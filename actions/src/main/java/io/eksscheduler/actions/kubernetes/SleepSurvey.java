@@ -49,17 +49,8 @@ final class SleepSurvey {
   static Result take(SleepWorkloads.Params params, ActionContext ctx)
       throws ActionFailure, InterruptedException {
     ApiClient client = ctx.client(ApiClient.class);
-    boolean includeSystem = Boolean.TRUE.equals(params.includeSystem());
     SleepScope scope =
-        new SleepScope(
-            Set.copyOf(params.namespaces() == null ? List.of() : params.namespaces()),
-            Set.copyOf(
-                params.exclude() == null || params.exclude().namespaces() == null
-                    ? List.of()
-                    : params.exclude().namespaces()),
-            annotatedNamespaces(ctx, new CoreV1Api(client)),
-            includeSystem ? Map.of() : webhookNamespaces(ctx, client),
-            includeSystem);
+        scope(ctx, client, params.namespaces(), params.exclude(), params.includeSystem(), true);
     List<Workload> all = listWorkloads(ctx, client, params.labelSelector());
     List<Workload> early = new ArrayList<>();
     List<Workload> scaled = new ArrayList<>();
@@ -88,7 +79,7 @@ final class SleepSurvey {
         early.add(w);
       }
     }
-    addParamEdges(params, edges);
+    addParamEdges(params.dependencies(), edges);
     List<WorkloadGraph.Ref> refs = new ArrayList<>();
     Map<WorkloadGraph.Ref, List<Workload>> byRef = new LinkedHashMap<>();
     for (Workload w : scaled) {
@@ -117,6 +108,31 @@ final class SleepSurvey {
   }
 
   /**
+   * The scope of a sleep, or of the wake that mirrors it: the namespaces named (all when null), the
+   * step's exclusions, and the default ones (kube-system and the namespaces of admission webhooks)
+   * unless {@code includeSystem}; namespaces annotated {@code eks-scheduler.io/exclude} only when
+   * {@code honourNamespaceAnnotations} (a wake wakes what was put to sleep, even if a namespace was
+   * annotated since).
+   */
+  static SleepScope scope(
+      ActionContext ctx,
+      ApiClient client,
+      List<String> namespaces,
+      SleepWorkloads.Exclude exclude,
+      Boolean includeSystem,
+      boolean honourNamespaceAnnotations)
+      throws ActionFailure, InterruptedException {
+    boolean system = Boolean.TRUE.equals(includeSystem);
+    return new SleepScope(
+        Set.copyOf(namespaces == null ? List.of() : namespaces),
+        Set.copyOf(
+            exclude == null || exclude.namespaces() == null ? List.of() : exclude.namespaces()),
+        honourNamespaceAnnotations ? annotatedNamespaces(ctx, new CoreV1Api(client)) : Set.of(),
+        system ? Map.of() : webhookNamespaces(ctx, client),
+        system);
+  }
+
+  /**
    * A Job this step acts on: still running, or suspended by a stop (its original recorded). A Job
    * suspended by someone else is not ours to touch.
    */
@@ -127,7 +143,8 @@ final class SleepSurvey {
     return !job.suspend() || job.annotations().containsKey(Originals.ANNOTATION);
   }
 
-  private static Set<WorkloadGraph.Ref> dependsOn(Workload w) throws ActionFailure {
+  /** The workloads {@code w}'s annotation {@code eks-scheduler.io/depends-on} names. */
+  static Set<WorkloadGraph.Ref> dependsOn(Workload w) throws ActionFailure {
     String text = w.annotations().get(Originals.DEPENDS_ON);
     Set<WorkloadGraph.Ref> out = new LinkedHashSet<>();
     if (text == null || text.isBlank()) {
@@ -147,13 +164,14 @@ final class SleepSurvey {
     return out;
   }
 
-  private static void addParamEdges(
-      SleepWorkloads.Params params, Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges)
+  /** Adds a step's {@code dependencies} ("ns/name" to what it depends on) to {@code edges}. */
+  static void addParamEdges(
+      Map<String, List<String>> dependencies, Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges)
       throws ActionFailure {
-    if (params.dependencies() == null) {
+    if (dependencies == null) {
       return;
     }
-    for (Map.Entry<String, List<String>> e : new TreeMap<>(params.dependencies()).entrySet()) {
+    for (Map.Entry<String, List<String>> e : new TreeMap<>(dependencies).entrySet()) {
       try {
         if (!e.getKey().contains("/")) {
           throw new IllegalArgumentException(
@@ -227,7 +245,8 @@ final class SleepSurvey {
     }
   }
 
-  private static List<Workload> listWorkloads(ActionContext ctx, ApiClient client, String selector)
+  /** Every Deployment, StatefulSet, CronJob and Job matching {@code selector}, sorted. */
+  static List<Workload> listWorkloads(ActionContext ctx, ApiClient client, String selector)
       throws ActionFailure, InterruptedException {
     AppsV1Api apps = new AppsV1Api(client);
     BatchV1Api batch = new BatchV1Api(client);

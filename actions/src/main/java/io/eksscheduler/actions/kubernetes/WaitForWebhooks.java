@@ -27,6 +27,8 @@ import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
+import io.kubernetes.client.openapi.models.V1ReplicaSet;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1ValidatingWebhookConfiguration;
@@ -53,6 +55,7 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
   private static final Duration POLL = Duration.ofSeconds(2);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CONFLICT_ATTEMPTS = 5;
+  private static final String NUDGE = "eks-scheduler.io/nudge";
 
   /**
    * The parameters of {@code webhooks.wait}.
@@ -503,6 +506,99 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
     }
     patchPolicy(ctx, client, found, "Ignore", found.failurePolicy());
     ctx.log(found.id() + ": failurePolicy Fail -> Ignore until its pods are Ready");
+    nudge(ctx, client, found);
+  }
+
+  /**
+   * Wakes the controllers of the webhook's own pods now rather than at the end of their backoff: a
+   * ReplicaSet refused pod creations all night may wait up to 1,000 s before trying again, but any
+   * update of the object queues it at once. The update is an annotation set and removed again, so
+   * the object ends as it was.
+   */
+  private static void nudge(ActionContext ctx, ApiClient client, Webhook w)
+      throws ActionFailure, InterruptedException {
+    if (w.service().isEmpty()) {
+      return;
+    }
+    String ns = w.service().get().getNamespace();
+    V1Service service;
+    try {
+      service =
+          KubeCalls.call(
+              ctx,
+              "reading Service " + w.serviceId(),
+              () ->
+                  new CoreV1Api(client)
+                      .readNamespacedService(w.service().get().getName(), ns)
+                      .execute());
+    } catch (ActionFailure e) {
+      return; // no Service: nothing to nudge, the wait names it
+    }
+    Map<String, String> selector =
+        service.getSpec() == null || service.getSpec().getSelector() == null
+            ? Map.of()
+            : service.getSpec().getSelector();
+    if (selector.isEmpty()) {
+      return;
+    }
+    AppsV1Api apps = new AppsV1Api(client);
+    for (V1ReplicaSet rs :
+        KubeCalls.call(
+                ctx,
+                "listing ReplicaSets in " + ns,
+                () -> apps.listNamespacedReplicaSet(ns).execute())
+            .getItems()) {
+      Integer replicas = rs.getSpec().getReplicas();
+      if (replicas != null && replicas > 0 && serves(selector, rs.getSpec().getTemplate())) {
+        String name = rs.getMetadata().getName();
+        for (String value : new String[] {"\"" + ctx.runId() + "\"", "null"}) {
+          V1Patch patch =
+              new V1Patch("{\"metadata\":{\"annotations\":{\"" + NUDGE + "\":" + value + "}}}");
+          KubeCalls.call(
+              ctx,
+              "nudging ReplicaSet " + ns + "/" + name,
+              () ->
+                  PatchUtils.patch(
+                      V1ReplicaSet.class,
+                      () -> apps.patchNamespacedReplicaSet(name, ns, patch).buildCall(null),
+                      V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                      client));
+        }
+      }
+    }
+    for (V1StatefulSet sts :
+        KubeCalls.call(
+                ctx,
+                "listing StatefulSets in " + ns,
+                () -> apps.listNamespacedStatefulSet(ns).execute())
+            .getItems()) {
+      if (serves(selector, sts.getSpec().getTemplate())) {
+        String name = sts.getMetadata().getName();
+        for (String value : new String[] {"\"" + ctx.runId() + "\"", "null"}) {
+          V1Patch patch =
+              new V1Patch("{\"metadata\":{\"annotations\":{\"" + NUDGE + "\":" + value + "}}}");
+          KubeCalls.call(
+              ctx,
+              "nudging StatefulSet " + ns + "/" + name,
+              () ->
+                  PatchUtils.patch(
+                      V1StatefulSet.class,
+                      () -> apps.patchNamespacedStatefulSet(name, ns, patch).buildCall(null),
+                      V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                      client));
+        }
+      }
+    }
+  }
+
+  private static boolean serves(Map<String, String> selector, V1PodTemplateSpec template) {
+    Map<String, String> labels =
+        template == null
+                || template.getMetadata() == null
+                || template.getMetadata().getLabels() == null
+            ? Map.of()
+            : template.getMetadata().getLabels();
+    return labels.entrySet().containsAll(selector.entrySet());
   }
 
   /** Puts the original failurePolicy back and removes the annotation's entry. */

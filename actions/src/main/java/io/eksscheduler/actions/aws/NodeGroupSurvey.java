@@ -1,0 +1,188 @@
+package io.eksscheduler.actions.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.actions.aws.ScaleNodeGroups.Original;
+import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.ActionFailure;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Filter;
+import software.amazon.awssdk.services.autoscaling.model.SuspendedProcess;
+import software.amazon.awssdk.services.autoscaling.model.TagDescription;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.Nodegroup;
+
+/**
+ * The node groups of a cluster as a wake sees them: every EKS managed node group and every
+ * self-managed Auto Scaling group tagged {@code kubernetes.io/cluster/NAME}, each with its sizes,
+ * its zones (from its Auto Scaling group), the processes suspended on it and the original a stop
+ * tagged it with.
+ */
+final class NodeGroupSurvey {
+  private static final String MANAGED_ASG_TAG = "eks:nodegroup-name";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /**
+   * One group.
+   *
+   * @param name the managed node group's or the Auto Scaling group's name
+   * @param managed true for an EKS managed node group
+   * @param min its minimum size now
+   * @param desired its desired size now
+   * @param max its maximum size now
+   * @param zones the Availability Zones it launches into
+   * @param suspended the Auto Scaling processes suspended on it now (self-managed)
+   * @param tagged the original a stop recorded in its tag, if any
+   * @param arn the managed node group's ARN (null for an Auto Scaling group)
+   */
+  record Group(
+      String name,
+      boolean managed,
+      int min,
+      int desired,
+      int max,
+      List<String> zones,
+      List<String> suspended,
+      Optional<Original> tagged,
+      String arn) {
+
+    /** What users read: {@code nodegroup general} or {@code asg dev-batch-asg}. */
+    String id() {
+      return (managed ? "nodegroup " : "asg ") + name;
+    }
+
+    /** The ledger key of its original, the same nodegroups.scale uses. */
+    String ledgerKey() {
+      return "original:" + id();
+    }
+
+    String sizes() {
+      return min + "/" + desired + "/" + max;
+    }
+  }
+
+  private NodeGroupSurvey() {}
+
+  /** The cluster's groups, managed ones first, each list in the order AWS returns it. */
+  static List<Group> take(ActionContext ctx, String cluster, Instant until)
+      throws ActionFailure, InterruptedException {
+    EksClient eks = ctx.client(EksClient.class);
+    AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
+    List<String> names = new ArrayList<>();
+    AwsCalls.call(
+            ctx,
+            "listing the node groups of " + cluster,
+            until,
+            () -> eks.listNodegroupsPaginator(r -> r.clusterName(cluster)).nodegroups())
+        .forEach(names::add);
+    String clusterTag = "kubernetes.io/cluster/" + cluster;
+    Map<String, AutoScalingGroup> asgs = new LinkedHashMap<>();
+    AwsCalls.call(
+            ctx,
+            "listing the Auto Scaling groups tagged " + clusterTag,
+            until,
+            () ->
+                autoScaling
+                    .describeAutoScalingGroupsPaginator(
+                        r -> r.filters(Filter.builder().name("tag-key").values(clusterTag).build()))
+                    .autoScalingGroups())
+        .forEach(g -> asgs.put(g.autoScalingGroupName(), g));
+    List<Group> out = new ArrayList<>();
+    List<String> managedAsgs = new ArrayList<>();
+    for (String name : names) {
+      Nodegroup g =
+          AwsCalls.call(
+              ctx,
+              "describing node group " + name,
+              until,
+              () ->
+                  eks.describeNodegroup(r -> r.clusterName(cluster).nodegroupName(name))
+                      .nodegroup());
+      List<String> zones = new ArrayList<>();
+      if (g.resources() != null) {
+        g.resources()
+            .autoScalingGroups()
+            .forEach(
+                a -> {
+                  managedAsgs.add(a.name());
+                  AutoScalingGroup backing = asgs.get(a.name());
+                  if (backing != null) {
+                    zones.addAll(backing.availabilityZones());
+                  }
+                });
+      }
+      out.add(
+          new Group(
+              name,
+              true,
+              g.scalingConfig().minSize(),
+              g.scalingConfig().desiredSize(),
+              g.scalingConfig().maxSize(),
+              List.copyOf(zones),
+              List.of(),
+              parse(
+                  g.tags() == null ? null : g.tags().get(ScaleNodeGroups.TAG),
+                  "node group " + name),
+              g.nodegroupArn()));
+    }
+    for (AutoScalingGroup g : asgs.values()) {
+      boolean managed =
+          managedAsgs.contains(g.autoScalingGroupName())
+              || g.tags().stream().anyMatch(t -> MANAGED_ASG_TAG.equals(t.key()));
+      if (managed) {
+        continue;
+      }
+      String tag =
+          g.tags().stream()
+              .filter(t -> ScaleNodeGroups.TAG.equals(t.key()))
+              .map(TagDescription::value)
+              .findFirst()
+              .orElse(null);
+      out.add(
+          new Group(
+              g.autoScalingGroupName(),
+              false,
+              g.minSize(),
+              g.desiredCapacity(),
+              g.maxSize(),
+              List.copyOf(g.availabilityZones()),
+              g.suspendedProcesses().stream().map(SuspendedProcess::processName).toList(),
+              parse(tag, "Auto Scaling group " + g.autoScalingGroupName()),
+              null));
+    }
+    return out;
+  }
+
+  /** The original in a tag's value, empty without one. */
+  static Optional<Original> parse(String value, String what) throws ActionFailure {
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      Original o = JSON.readValue(value, Original.class);
+      if (o.v() != 1) {
+        throw new ActionFailure(
+            what
+                + ": tag "
+                + ScaleNodeGroups.TAG
+                + " has version "
+                + o.v()
+                + ", which this release cannot read",
+            false);
+      }
+      return Optional.of(o);
+    } catch (JsonProcessingException e) {
+      throw new ActionFailure(
+          what + ": tag " + ScaleNodeGroups.TAG + " is not valid: " + value, false);
+    }
+  }
+}
