@@ -43,6 +43,9 @@ final class NodeGroupSurvey {
    * @param suspended the Auto Scaling processes suspended on it now (self-managed)
    * @param tagged the original a stop recorded in its tag, if any
    * @param arn the managed node group's ARN (null for an Auto Scaling group)
+   * @param instanceType the instance type its nodes have, null when the group does not say
+   * @param labels the Kubernetes labels its nodes get (managed node groups)
+   * @param taints its Kubernetes taints as {@code key=value:Effect} (managed node groups)
    */
   record Group(
       String name,
@@ -53,7 +56,10 @@ final class NodeGroupSurvey {
       List<String> zones,
       List<String> suspended,
       Optional<Original> tagged,
-      String arn) {
+      String arn,
+      String instanceType,
+      Map<String, String> labels,
+      List<String> taints) {
 
     /** What users read: {@code nodegroup general} or {@code asg dev-batch-asg}. */
     String id() {
@@ -132,7 +138,22 @@ final class NodeGroupSurvey {
               parse(
                   g.tags() == null ? null : g.tags().get(ScaleNodeGroups.TAG),
                   "node group " + name),
-              g.nodegroupArn()));
+              g.nodegroupArn(),
+              g.instanceTypes() == null || g.instanceTypes().isEmpty()
+                  ? null
+                  : g.instanceTypes().get(0),
+              g.labels() == null ? Map.of() : Map.copyOf(g.labels()),
+              g.taints() == null
+                  ? List.of()
+                  : g.taints().stream()
+                      .map(
+                          t ->
+                              t.key()
+                                  + "="
+                                  + (t.value() == null ? "" : t.value())
+                                  + ":"
+                                  + effect(t.effectAsString()))
+                      .toList()));
     }
     for (AutoScalingGroup g : asgs.values()) {
       boolean managed =
@@ -157,9 +178,22 @@ final class NodeGroupSurvey {
               List.copyOf(g.availabilityZones()),
               g.suspendedProcesses().stream().map(SuspendedProcess::processName).toList(),
               parse(tag, "Auto Scaling group " + g.autoScalingGroupName()),
-              null));
+              null,
+              null,
+              Map.of(),
+              List.of()));
     }
     return out;
+  }
+
+  /** EKS's taint effect ({@code NO_SCHEDULE}) as Kubernetes writes it ({@code NoSchedule}). */
+  static String effect(String eks) {
+    return switch (eks == null ? "" : eks) {
+      case "NO_SCHEDULE" -> "NoSchedule";
+      case "NO_EXECUTE" -> "NoExecute";
+      case "PREFER_NO_SCHEDULE" -> "PreferNoSchedule";
+      default -> eks;
+    };
   }
 
   /** The original in a tag's value, empty without one. */

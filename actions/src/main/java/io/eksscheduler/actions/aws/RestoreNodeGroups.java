@@ -3,6 +3,7 @@ package io.eksscheduler.actions.aws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.actions.aws.NodeGroupSurvey.Group;
 import io.eksscheduler.actions.aws.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.kubernetes.CriticalPods;
 import io.eksscheduler.actions.kubernetes.KubeCalls;
 import io.eksscheduler.engine.playbook.Durations;
 import io.eksscheduler.engine.spi.Action;
@@ -15,8 +16,6 @@ import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1NodeSelectorRequirement;
-import io.kubernetes.client.openapi.models.V1NodeSelectorTerm;
 import io.kubernetes.client.openapi.models.V1PersistentVolume;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +41,6 @@ import software.amazon.awssdk.services.eks.EksClient;
  */
 public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params> {
   private static final Duration POLL = Duration.ofSeconds(1);
-  private static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
   /**
    * The parameters of {@code nodegroups.restore}.
@@ -261,27 +259,8 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
             .getItems();
     Set<String> zones = new LinkedHashSet<>();
     for (V1PersistentVolume pv : volumes) {
-      if (pv.getSpec() == null || pv.getSpec().getClaimRef() == null) {
-        continue;
-      }
-      Map<String, String> labels =
-          pv.getMetadata().getLabels() == null ? Map.of() : pv.getMetadata().getLabels();
-      if (labels.containsKey(ZONE_LABEL)) {
-        zones.add(labels.get(ZONE_LABEL));
-      }
-      if (pv.getSpec().getNodeAffinity() != null
-          && pv.getSpec().getNodeAffinity().getRequired() != null) {
-        for (V1NodeSelectorTerm term :
-            pv.getSpec().getNodeAffinity().getRequired().getNodeSelectorTerms()) {
-          if (term.getMatchExpressions() == null) {
-            continue;
-          }
-          for (V1NodeSelectorRequirement r : term.getMatchExpressions()) {
-            if (r.getKey().endsWith("/zone") && "In".equals(r.getOperator())) {
-              zones.addAll(r.getValues());
-            }
-          }
-        }
+      if (pv.getSpec() != null && pv.getSpec().getClaimRef() != null) {
+        CriticalPods.zoneOf(pv).ifPresent(zones::add);
       }
     }
     return zones;

@@ -33,11 +33,18 @@ final class PlaybookRuns {
   private final List<Action<?>> actions;
   private final ApiClient client;
   private final Path state;
+  private final Clients clients;
 
   PlaybookRuns(List<Action<?>> actions, ApiClient client, Path state) {
+    this(actions, client, state, new Clients());
+  }
+
+  /** Runs with {@code clients} (AWS ones, say) besides the Kubernetes client. */
+  PlaybookRuns(List<Action<?>> actions, ApiClient client, Path state, Clients clients) {
     this.actions = actions;
     this.client = client;
     this.state = state;
+    this.clients = clients.register(ApiClient.class, () -> client);
   }
 
   private static String yaml(String action, String with) {
@@ -66,7 +73,6 @@ final class PlaybookRuns {
     String yaml = yaml(action, with);
     ActionRegistry registry = new ActionRegistry(actions);
     SchemaCheck schemas = new SchemaCheck();
-    Clients clients = new Clients().register(ApiClient.class, () -> client);
     DirectoryRunStore store = new DirectoryRunStore(state);
     try {
       return new Runs(
@@ -87,11 +93,7 @@ final class PlaybookRuns {
   /** The dry-run of {@code action}: its plan's changes. */
   List<String> plan(String action, String with) {
     DryRun.StepPreview preview =
-        new DryRun(
-                new ActionRegistry(actions),
-                new SchemaCheck(),
-                new Clients().register(ApiClient.class, () -> client),
-                settings())
+        new DryRun(new ActionRegistry(actions), new SchemaCheck(), clients, settings())
             .preview(load(yaml(action, with)), Map.of(), "r-dry")
             .get(0);
     return preview

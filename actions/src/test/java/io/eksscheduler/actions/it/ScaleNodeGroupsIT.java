@@ -20,7 +20,6 @@ import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.Wait;
-import io.eksscheduler.sandbox.aws.AwsIdentity;
 import io.eksscheduler.sandbox.aws.SimulatorConfig;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
@@ -43,11 +42,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
@@ -73,8 +67,8 @@ class ScaleNodeGroupsIT {
       TestSandbox sandbox) throws Exception {
     ApiClient client = sandbox.adminClient();
     SimulatorConfig config = sandbox.aws();
-    try (EksClient eks = configure(EksClient.builder(), config).build();
-        AutoScalingClient asg = configure(AutoScalingClient.builder(), config).build()) {
+    try (EksClient eks = SandboxAws.configure(EksClient.builder(), config).build();
+        AutoScalingClient asg = SandboxAws.configure(AutoScalingClient.builder(), config).build()) {
       AutoScalingGroup batch = selfManaged(asg);
       String batchName = batch.autoScalingGroupName();
       NodegroupScalingConfig general = scaling(eks);
@@ -324,25 +318,6 @@ class ScaleNodeGroupsIT {
     } catch (ApiException e) {
       throw new IllegalStateException("listing nodes: HTTP " + e.getCode(), e);
     }
-  }
-
-  private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, SimulatorConfig config) {
-    AwsIdentity id = config.identity("admin");
-    builder
-        .endpointOverride(URI.create(config.endpointUrl()))
-        .region(Region.of(config.region()))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(id.accessKeyId(), id.secretAccessKey())))
-        .overrideConfiguration(
-            o ->
-                o.apiCallAttemptTimeout(Duration.ofSeconds(10))
-                    .apiCallTimeout(Duration.ofSeconds(60)));
-    if (builder
-        instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
-      sync.httpClientBuilder(UrlConnectionHttpClient.builder());
-    }
-    return builder;
   }
 
   private static void admin(SimulatorConfig config, String path, String json) {
