@@ -24,7 +24,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * processes and sizes are set to values, not changed by amounts, and an update already under way
  * answers ResourceInUseException, which the caller waits out.
  */
-final class AwsCalls {
+public final class AwsCalls {
   private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
   private static final Duration MAX_DELAY = Duration.ofSeconds(20);
 
@@ -37,7 +37,7 @@ final class AwsCalls {
    * @throws ActionFailure naming {@code what}: at once for a failure that is not retryable, at the
    *     deadline for one that is
    */
-  static <T> T call(ActionContext ctx, String what, Instant until, Supplier<T> call)
+  public static <T> T call(ActionContext ctx, String what, Instant until, Supplier<T> call)
       throws ActionFailure, InterruptedException {
     for (int retry = 1; ; retry++) {
       ctx.checkCancelled();

@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.eks.model.Nodegroup;
  * its zones (from its Auto Scaling group), the processes suspended on it and the original a stop
  * tagged it with.
  */
-final class NodeGroupSurvey {
+public final class NodeGroupSurvey {
   private static final String MANAGED_ASG_TAG = "eks:nodegroup-name";
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -47,7 +47,7 @@ final class NodeGroupSurvey {
    * @param labels the Kubernetes labels its nodes get (managed node groups)
    * @param taints its Kubernetes taints as {@code key=value:Effect} (managed node groups)
    */
-  record Group(
+  public record Group(
       String name,
       boolean managed,
       int min,
@@ -62,7 +62,7 @@ final class NodeGroupSurvey {
       List<String> taints) {
 
     /** What users read: {@code nodegroup general} or {@code asg dev-batch-asg}. */
-    String id() {
+    public String id() {
       return (managed ? "nodegroup " : "asg ") + name;
     }
 
@@ -71,7 +71,7 @@ final class NodeGroupSurvey {
       return "original:" + id();
     }
 
-    String sizes() {
+    public String sizes() {
       return min + "/" + desired + "/" + max;
     }
   }
@@ -79,7 +79,7 @@ final class NodeGroupSurvey {
   private NodeGroupSurvey() {}
 
   /** The cluster's groups, managed ones first, each list in the order AWS returns it. */
-  static List<Group> take(ActionContext ctx, String cluster, Instant until)
+  public static List<Group> take(ActionContext ctx, String cluster, Instant until)
       throws ActionFailure, InterruptedException {
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);

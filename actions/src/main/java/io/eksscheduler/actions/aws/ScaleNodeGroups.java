@@ -32,11 +32,8 @@ import software.amazon.awssdk.services.autoscaling.model.Filter;
 import software.amazon.awssdk.services.autoscaling.model.SuspendedProcess;
 import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.eks.EksClient;
-import software.amazon.awssdk.services.eks.model.ErrorDetail;
 import software.amazon.awssdk.services.eks.model.Nodegroup;
 import software.amazon.awssdk.services.eks.model.NodegroupScalingConfig;
-import software.amazon.awssdk.services.eks.model.ResourceInUseException;
-import software.amazon.awssdk.services.eks.model.Update;
 
 /**
  * Scales a cluster's node groups to zero for a hibernation: EKS managed node groups through
@@ -252,7 +249,9 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       if (params.all() || wanted.remove(name)) {
         managed.add(
             new Managed(
-                g, parse(g.tags() == null ? null : g.tags().get(TAG), "node group " + name)));
+                g,
+                NodeGroupSurvey.parse(
+                    g.tags() == null ? null : g.tags().get(TAG), "node group " + name)));
       }
     }
     String clusterTag = "kubernetes.io/cluster/" + cluster;
@@ -284,7 +283,8 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
                 .findFirst()
                 .orElse(null);
         selfManaged.add(
-            new SelfManaged(g, parse(value, "Auto Scaling group " + g.autoScalingGroupName())));
+            new SelfManaged(
+                g, NodeGroupSurvey.parse(value, "Auto Scaling group " + g.autoScalingGroupName())));
       }
     }
     if (!wanted.isEmpty()) {
@@ -297,23 +297,6 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
           false);
     }
     return new Survey(managed, selfManaged);
-  }
-
-  private static Optional<Original> parse(String value, String what) throws ActionFailure {
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      Original o = JSON.readValue(value, Original.class);
-      if (o.v() != 1) {
-        throw new ActionFailure(
-            what + ": tag " + TAG + " has version " + o.v() + ", which this release cannot read",
-            false);
-      }
-      return Optional.of(o);
-    } catch (JsonProcessingException e) {
-      throw new ActionFailure(what + ": tag " + TAG + " is not valid: " + value, false);
-    }
   }
 
   @Override
@@ -442,37 +425,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       ctx.changed();
     }
     int max = Math.max(1, m.scaling().maxSize());
-    Update update = null;
-    while (update == null) {
-      try {
-        update =
-            AwsCalls.call(
-                ctx,
-                "scaling node group " + m.name() + " to 0/0/" + max,
-                until,
-                () ->
-                    eks.updateNodegroupConfig(
-                            r ->
-                                r.clusterName(cluster)
-                                    .nodegroupName(m.name())
-                                    .scalingConfig(c -> c.minSize(0).desiredSize(0).maxSize(max)))
-                        .update());
-      } catch (ActionFailure e) {
-        if (!(e.getCause() instanceof ResourceInUseException)) {
-          throw e;
-        }
-        if (!ctx.clock().instant().isBefore(until)) {
-          throw new ActionFailure(
-              "node group " + m.name() + " still has an update in progress; nothing was scaled",
-              true,
-              e.getCause());
-        }
-        ctx.progress("node group " + m.name() + " has an update in progress; waiting");
-        ctx.sleeper().sleep(POLL);
-      }
-    }
-    ctx.changed();
-    String id = update.id();
+    String id = NodegroupUpdates.scale(ctx, eks, cluster, m.name(), 0, 0, max, until);
     ctx.log(
         "nodegroup "
             + m.name()
@@ -483,48 +436,6 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
             + " (update "
             + id
             + ")");
-    while (true) {
-      Update now =
-          AwsCalls.call(
-              ctx,
-              "describing update " + id + " of node group " + m.name(),
-              until,
-              () ->
-                  eks.describeUpdate(r -> r.name(cluster).nodegroupName(m.name()).updateId(id))
-                      .update());
-      String status = now.statusAsString();
-      if ("Successful".equals(status)) {
-        return;
-      }
-      if ("Failed".equals(status) || "Cancelled".equals(status)) {
-        List<String> errors = new ArrayList<>();
-        for (ErrorDetail d : now.errors()) {
-          errors.add(d.errorCodeAsString() + ": " + d.errorMessage());
-        }
-        throw new ActionFailure(
-            "update "
-                + id
-                + " of node group "
-                + m.name()
-                + " "
-                + status
-                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)),
-            false);
-      }
-      if (!ctx.clock().instant().isBefore(until)) {
-        throw new ActionFailure(
-            "update "
-                + id
-                + " of node group "
-                + m.name()
-                + " still "
-                + status
-                + " at the deadline; raise nodeDeadline",
-            true);
-      }
-      ctx.progress("update " + id + " of node group " + m.name() + ": " + status);
-      ctx.sleeper().sleep(POLL);
-    }
   }
 
   private static void scaleSelfManaged(

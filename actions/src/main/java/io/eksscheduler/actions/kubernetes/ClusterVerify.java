@@ -1,5 +1,7 @@
 package io.eksscheduler.actions.kubernetes;
 
+import io.eksscheduler.actions.aws.AwsCalls;
+import io.eksscheduler.actions.aws.NodeGroupSurvey;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -16,16 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
-import software.amazon.awssdk.services.autoscaling.model.Filter;
-import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.ClusterStatus;
-import software.amazon.awssdk.services.eks.model.Nodegroup;
 import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 
 /**
@@ -39,7 +34,7 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
   public static final String OPT_IN_TAG = "eks-scheduler.io/hibernate";
 
   private static final String OPT_IN_VALUE = "enabled";
-  private static final String MANAGED_ASG_TAG = "eks:nodegroup-name";
+  private static final java.time.Duration AWS_PATIENCE = java.time.Duration.ofMinutes(2);
 
   /**
    * The parameters of {@code cluster.verify}.
@@ -190,7 +185,7 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
               + (tags.containsKey(OPT_IN_TAG) ? "=" + tags.get(OPT_IN_TAG) : " absent"));
     }
     List<String> nodegroups = new ArrayList<>();
-    lines.addAll(nodeGroups(ctx, eks, name, nodegroups));
+    lines.addAll(nodeGroups(ctx, name, nodegroups));
     V1NodeList nodes =
         KubeCalls.call(
             ctx, "listing nodes", () -> new CoreV1Api(client).listNode().limit(500).execute());
@@ -219,60 +214,18 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
     return new Findings(cluster.endpoint(), lines, nodegroups, nodeCount, workloads);
   }
 
-  private static List<String> nodeGroups(
-      ActionContext ctx, EksClient eks, String cluster, List<String> names)
+  private static List<String> nodeGroups(ActionContext ctx, String cluster, List<String> names)
       throws ActionFailure, InterruptedException {
     List<String> lines = new ArrayList<>();
-    List<String> managed = new ArrayList<>();
-    aws(
-            ctx,
-            "listing the node groups of " + cluster,
-            () -> eks.listNodegroupsPaginator(r -> r.clusterName(cluster)).nodegroups())
-        .forEach(managed::add);
-    for (String group : managed) {
-      Nodegroup g =
-          aws(
-                  ctx,
-                  "describing node group " + group,
-                  () -> eks.describeNodegroup(r -> r.clusterName(cluster).nodegroupName(group)))
-              .nodegroup();
-      names.add(group);
+    for (NodeGroupSurvey.Group g :
+        NodeGroupSurvey.take(ctx, cluster, ctx.clock().instant().plus(AWS_PATIENCE))) {
+      names.add(g.name());
       lines.add(
-          "will touch: managed node group "
-              + group
+          "will touch: "
+              + (g.managed() ? "managed node group " : "self-managed Auto Scaling group ")
+              + g.name()
               + " (min/desired/max "
-              + g.scalingConfig().minSize()
-              + "/"
-              + g.scalingConfig().desiredSize()
-              + "/"
-              + g.scalingConfig().maxSize()
-              + ")");
-    }
-    AutoScalingClient asg = ctx.client(AutoScalingClient.class);
-    String clusterTag = "kubernetes.io/cluster/" + cluster;
-    List<AutoScalingGroup> groups = new ArrayList<>();
-    aws(
-            ctx,
-            "listing the Auto Scaling groups tagged " + clusterTag,
-            () ->
-                asg.describeAutoScalingGroupsPaginator(
-                        r -> r.filters(Filter.builder().name("tag-key").values(clusterTag).build()))
-                    .autoScalingGroups())
-        .forEach(groups::add);
-    for (AutoScalingGroup g : groups) {
-      if (g.tags().stream().map(TagDescription::key).anyMatch(MANAGED_ASG_TAG::equals)) {
-        continue;
-      }
-      names.add(g.autoScalingGroupName());
-      lines.add(
-          "will touch: self-managed Auto Scaling group "
-              + g.autoScalingGroupName()
-              + " (min/desired/max "
-              + g.minSize()
-              + "/"
-              + g.desiredCapacity()
-              + "/"
-              + g.maxSize()
+              + g.sizes()
               + ")");
     }
     return lines;
@@ -307,22 +260,9 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
     return "http".equals(scheme(u)) ? 80 : 443;
   }
 
-  /** One read-only AWS call; the SDK retries throttling and 5xx itself. */
+  /** One read-only AWS call, throttling and 5xx retried for up to two minutes. */
   private static <T> T aws(ActionContext ctx, String what, Supplier<T> call)
       throws ActionFailure, InterruptedException {
-    ctx.checkCancelled();
-    try {
-      return call.get();
-    } catch (AwsServiceException e) {
-      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-      String message =
-          e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-      throw new ActionFailure(
-          what + ": " + (code == null ? "" : code + ": ") + message,
-          e.isThrottlingException() || e.statusCode() >= 500,
-          e);
-    } catch (SdkException e) {
-      throw new ActionFailure(what + ": " + e.getMessage(), true, e);
-    }
+    return AwsCalls.call(ctx, what, ctx.clock().instant().plus(AWS_PATIENCE), call);
   }
 }

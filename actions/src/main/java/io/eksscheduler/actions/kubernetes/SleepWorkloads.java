@@ -200,7 +200,12 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
         ctx.ledger().put(w.ledgerKey(), original);
       }
       try {
-        patch(ctx, client, w, Originals.sleepPatch(original, w.meta().getResourceVersion()));
+        patch(
+            ctx,
+            client,
+            w,
+            Originals.sleepPatch(original, w.meta().getResourceVersion()),
+            "putting " + w.id() + " to sleep");
         ctx.changed();
         return;
       } catch (ActionFailure e) {
@@ -232,7 +237,8 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
     }
   }
 
-  private static void patch(ActionContext ctx, ApiClient client, Workload w, String body)
+  /** Applies the JSON merge patch {@code body} to {@code w}; {@code what} names the call. */
+  static void patch(ActionContext ctx, ApiClient client, Workload w, String body, String what)
       throws ActionFailure, InterruptedException {
     AppsV1Api apps = new AppsV1Api(client);
     BatchV1Api batch = new BatchV1Api(client);
@@ -242,7 +248,7 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
     String merge = V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH;
     KubeCalls.call(
         ctx,
-        "putting " + w.id() + " to sleep",
+        what,
         () ->
             switch (w.kind()) {
               case DEPLOYMENT ->
@@ -276,28 +282,48 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
       throws ActionFailure, InterruptedException {
     AppsV1Api apps = new AppsV1Api(client);
     BatchV1Api batch = new BatchV1Api(client);
-    String name = w.name();
     String ns = w.namespace();
-    try {
-      return Optional.of(
-          KubeCalls.call(
-              ctx,
-              "reading " + w.id(),
-              () ->
-                  switch (w.kind()) {
-                    case DEPLOYMENT ->
-                        Workload.of(apps.readNamespacedDeployment(name, ns).execute());
-                    case STATEFULSET ->
-                        Workload.of(apps.readNamespacedStatefulSet(name, ns).execute());
-                    case CRONJOB -> Workload.of(batch.readNamespacedCronJob(name, ns).execute());
-                    case JOB -> Workload.of(batch.readNamespacedJob(name, ns).execute());
-                  }));
-    } catch (ActionFailure e) {
-      if (e.getCause() instanceof ApiException api && api.getCode() == 404) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    // Listed by name, not read with a get: the step needs only the list verb it uses anyway.
+    String field = "metadata.name=" + w.name();
+    List<Workload> found =
+        KubeCalls.call(
+            ctx,
+            "reading " + w.id(),
+            () ->
+                switch (w.kind()) {
+                  case DEPLOYMENT ->
+                      apps
+                          .listNamespacedDeployment(ns)
+                          .fieldSelector(field)
+                          .execute()
+                          .getItems()
+                          .stream()
+                          .map(Workload::of)
+                          .toList();
+                  case STATEFULSET ->
+                      apps
+                          .listNamespacedStatefulSet(ns)
+                          .fieldSelector(field)
+                          .execute()
+                          .getItems()
+                          .stream()
+                          .map(Workload::of)
+                          .toList();
+                  case CRONJOB ->
+                      batch
+                          .listNamespacedCronJob(ns)
+                          .fieldSelector(field)
+                          .execute()
+                          .getItems()
+                          .stream()
+                          .map(Workload::of)
+                          .toList();
+                  case JOB ->
+                      batch.listNamespacedJob(ns).fieldSelector(field).execute().getItems().stream()
+                          .map(Workload::of)
+                          .toList();
+                });
+    return found.stream().findFirst();
   }
 
   /** Waits until each Job has finished, been suspended or deleted; fails naming those that run. */

@@ -9,16 +9,11 @@ import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.ValueType;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
-import io.kubernetes.client.openapi.apis.BatchV1Api;
-import io.kubernetes.client.openapi.models.V1CronJob;
 import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
-import io.kubernetes.client.util.PatchUtils;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -234,49 +229,14 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
         w.kind().scales()
             ? "\"replicas\":" + s.original().replicas()
             : "\"suspend\":" + s.original().suspend();
-    V1Patch patch =
-        new V1Patch(
-            "{\"metadata\":{\"annotations\":{\""
-                + Originals.ANNOTATION
-                + "\":null}},\"spec\":{"
-                + value
-                + "}}");
-    AppsV1Api apps = new AppsV1Api(client);
-    BatchV1Api batch = new BatchV1Api(client);
-    String name = w.name();
-    String ns = w.namespace();
-    String merge = V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH;
+    String patch =
+        "{\"metadata\":{\"annotations\":{\""
+            + Originals.ANNOTATION
+            + "\":null}},\"spec\":{"
+            + value
+            + "}}";
     try {
-      KubeCalls.call(
-          ctx,
-          "waking " + w.id(),
-          () ->
-              switch (w.kind()) {
-                case DEPLOYMENT ->
-                    PatchUtils.patch(
-                        V1Deployment.class,
-                        () -> apps.patchNamespacedDeployment(name, ns, patch).buildCall(null),
-                        merge,
-                        client);
-                case STATEFULSET ->
-                    PatchUtils.patch(
-                        V1StatefulSet.class,
-                        () -> apps.patchNamespacedStatefulSet(name, ns, patch).buildCall(null),
-                        merge,
-                        client);
-                case CRONJOB ->
-                    PatchUtils.patch(
-                        V1CronJob.class,
-                        () -> batch.patchNamespacedCronJob(name, ns, patch).buildCall(null),
-                        merge,
-                        client);
-                case JOB ->
-                    PatchUtils.patch(
-                        V1Job.class,
-                        () -> batch.patchNamespacedJob(name, ns, patch).buildCall(null),
-                        merge,
-                        client);
-              });
+      SleepWorkloads.patch(ctx, client, w, patch, "waking " + w.id());
       ctx.changed();
       ctx.log(w.id() + ": " + s.change());
     } catch (ActionFailure e) {

@@ -16,7 +16,6 @@ import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.engine.state.StepState;
 import io.eksscheduler.engine.state.StepStatus;
 import io.eksscheduler.sandbox.Wait;
-import io.eksscheduler.sandbox.aws.AwsIdentity;
 import io.eksscheduler.sandbox.aws.SimulatorConfig;
 import io.eksscheduler.sandbox.junit.ClusterAdminServiceAccount;
 import io.eksscheduler.sandbox.junit.KubernetesThrottle;
@@ -56,13 +55,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.eks.EksClient;
@@ -144,8 +136,9 @@ class ResilienceIT {
     long start = System.nanoTime();
     // The run's AWS clients do not retry: every injected fault reaches the action, as throttling
     // that outlasts the SDK's own retries would.
-    try (EksClient eks = configure(EksClient.builder(), aws, false).build();
-        AutoScalingClient asg = configure(AutoScalingClient.builder(), aws, false).build();
+    try (EksClient eks = SandboxAws.configure(EksClient.builder(), aws, false).build();
+        AutoScalingClient asg =
+            SandboxAws.configure(AutoScalingClient.builder(), aws, false).build();
         KubernetesThrottle throttle =
             sandbox.throttleKubernetesGroup(ClusterAdminServiceAccount.GROUP);
         Neighbour busy = new Neighbour(neighbour.client())) {
@@ -179,8 +172,9 @@ class ResilienceIT {
       assertEquals(1, s.attempts(), step + " needed a step retry");
     }
     assertEquals(RunStatus.SUCCEEDED, run.status());
-    try (EksClient eks = configure(EksClient.builder(), aws, true).build();
-        AutoScalingClient asg = configure(AutoScalingClient.builder(), aws, true).build()) {
+    try (EksClient eks = SandboxAws.configure(EksClient.builder(), aws, true).build();
+        AutoScalingClient asg =
+            SandboxAws.configure(AutoScalingClient.builder(), aws, true).build()) {
       for (String group : eks.listNodegroups(r -> r.clusterName("dev")).nodegroups()) {
         NodegroupScalingConfig c =
             eks.describeNodegroup(r -> r.clusterName("dev").nodegroupName(group))
@@ -372,29 +366,6 @@ class ResilienceIT {
   /** The number of lines of {@code file}; none before it exists. */
   private static long lines(Path file) throws IOException {
     return Files.exists(file) ? Files.readAllLines(file).size() : 0;
-  }
-
-  /** A client of the simulator with the command line's timeouts, and the SDK's retries or none. */
-  private static <B extends AwsClientBuilder<B, ?>> B configure(
-      B builder, SimulatorConfig config, boolean sdkRetries) {
-    AwsIdentity id = config.identity("admin");
-    builder
-        .endpointOverride(URI.create(config.endpointUrl()))
-        .region(Region.of(config.region()))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(id.accessKeyId(), id.secretAccessKey())))
-        .overrideConfiguration(
-            o -> {
-              o.apiCallAttemptTimeout(Duration.ofSeconds(20)).apiCallTimeout(Duration.ofMinutes(2));
-              if (!sdkRetries) {
-                o.retryStrategy(AwsRetryStrategy.doNotRetry());
-              }
-            });
-    if (builder instanceof AwsSyncClientBuilder<?, ?> sync) {
-      sync.httpClientBuilder(UrlConnectionHttpClient.builder());
-    }
-    return builder;
   }
 
   private static String admin(SimulatorConfig config, String path, String json) {
