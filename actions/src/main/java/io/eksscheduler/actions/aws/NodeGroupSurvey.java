@@ -83,25 +83,35 @@ public final class NodeGroupSurvey {
       throws ActionFailure, InterruptedException {
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
-    List<String> names = new ArrayList<>();
-    AwsCalls.call(
+    // Paginators call AWS lazily, page by page: every page is fetched inside the call, so a
+    // throttled page is retried like any call.
+    List<String> names =
+        AwsCalls.call(
             ctx,
             "listing the node groups of " + cluster,
             until,
-            () -> eks.listNodegroupsPaginator(r -> r.clusterName(cluster)).nodegroups())
-        .forEach(names::add);
+            () -> {
+              List<String> all = new ArrayList<>();
+              eks.listNodegroupsPaginator(r -> r.clusterName(cluster))
+                  .nodegroups()
+                  .forEach(all::add);
+              return all;
+            });
     String clusterTag = "kubernetes.io/cluster/" + cluster;
-    Map<String, AutoScalingGroup> asgs = new LinkedHashMap<>();
-    AwsCalls.call(
+    Map<String, AutoScalingGroup> asgs =
+        AwsCalls.call(
             ctx,
             "listing the Auto Scaling groups tagged " + clusterTag,
             until,
-            () ->
-                autoScaling
-                    .describeAutoScalingGroupsPaginator(
-                        r -> r.filters(Filter.builder().name("tag-key").values(clusterTag).build()))
-                    .autoScalingGroups())
-        .forEach(g -> asgs.put(g.autoScalingGroupName(), g));
+            () -> {
+              Map<String, AutoScalingGroup> all = new LinkedHashMap<>();
+              autoScaling
+                  .describeAutoScalingGroupsPaginator(
+                      r -> r.filters(Filter.builder().name("tag-key").values(clusterTag).build()))
+                  .autoScalingGroups()
+                  .forEach(g -> all.put(g.autoScalingGroupName(), g));
+              return all;
+            });
     List<Group> out = new ArrayList<>();
     List<String> managedAsgs = new ArrayList<>();
     for (String name : names) {

@@ -41,6 +41,11 @@ final class PlaybookRunner {
 
   /** Runs {@code yaml} as run {@code runId} and returns its final state. */
   RunState run(String runId, String yaml) throws Exception {
+    return run(runId, yaml, Map.of());
+  }
+
+  /** Runs {@code yaml} with {@code params} as run {@code runId} and returns its final state. */
+  RunState run(String runId, String yaml, Map<String, Object> params) throws Exception {
     PlaybookLoader.Result loaded =
         new PlaybookLoader(new ActionRegistry(actions), new SchemaCheck(), YamlLimits.DEFAULT)
             .load(yaml, runId + ".yaml");
@@ -59,7 +64,7 @@ final class PlaybookRunner {
           .start(
               playbook,
               yaml,
-              Map.of(),
+              params,
               runId,
               PlaybookRunner::print,
               new AtomicBoolean(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eksscheduler.actions.aws.ScaleNodeGroups;
+import io.eksscheduler.actions.kubernetes.ClusterVerify;
 import io.eksscheduler.actions.kubernetes.DrainNodes;
 import io.eksscheduler.actions.kubernetes.PauseAutoscalers;
 import io.eksscheduler.actions.kubernetes.PauseGitOps;
@@ -76,39 +77,17 @@ class ResilienceIT {
       "{\"throttle\":0.1,\"serverError\":0.1,\"resetCounts\":true}";
   private static final Duration NEIGHBOUR_PAUSE = Duration.ofMillis(20);
   private static final List<String> STEPS =
-      List.of("pause-gitops", "pause-autoscalers", "sleep-workloads", "drain", "scale-to-zero");
-  private static final String PLAYBOOK =
-      """
-      apiVersion: eks-scheduler/v1
-      kind: Playbook
-      metadata: {name: resilience-it}
-      defaults:
-        timeout: 8m
-      steps:
-        - id: pause-gitops
-          action: gitops.pause
-        - id: pause-autoscalers
-          action: autoscaler.pause
-          needs: [pause-gitops]
-        - id: sleep-workloads
-          action: workloads.sleep
-          needs: [pause-autoscalers]
-          with:
-            exclude: {namespaces: [kube-system]}
-            jobs: suspend
-        - id: drain
-          action: nodes.drain
-          needs: [sleep-workloads]
-          with:
-            nodes: all
-            unmanagedPods: evict
-            whenBudgetCannotBeMet: leave-to-termination
-            budgetDeadline: 2m
-        - id: scale-to-zero
-          action: nodegroups.scale
-          needs: [drain]
-          with: {cluster: dev, nodegroups: all, size: zero, nodeDeadline: 6m}
-      """;
+      List.of(
+          "preflight",
+          "pause-gitops",
+          "pause-autoscalers",
+          "sleep-workloads",
+          "drain",
+          "scale-to-zero");
+
+  /** The stock hibernate playbook itself, as `eks-scheduler stop --cluster dev` runs it. */
+  private static final Path PLAYBOOK =
+      Path.of(System.getProperty("user.dir")).getParent().resolve("playbooks/hibernate.yaml");
 
   private static TestSandbox used;
 
@@ -152,6 +131,7 @@ class ResilienceIT {
         run =
             new PlaybookRunner(
                     List.of(
+                        new ClusterVerify(),
                         new PauseGitOps(),
                         new PauseAutoscalers(),
                         new SleepWorkloads(),
@@ -159,7 +139,10 @@ class ResilienceIT {
                         new ScaleNodeGroups()),
                     clients,
                     state)
-                .run("r-resilience", PLAYBOOK);
+                .run(
+                    "r-resilience",
+                    Files.readString(PLAYBOOK),
+                    Map.of("cluster", "dev", "region", "", "force", false, "login", "auto"));
       } finally {
         injected = JSON.readTree(admin(aws, "faults", "{}")).path("injected");
       }
