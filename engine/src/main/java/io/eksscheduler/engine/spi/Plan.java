@@ -7,13 +7,16 @@ import java.util.Map;
  * Says what a step would change, read from live state, and the outputs it predicts.
  *
  * @param changes one line per change, in the order they would happen ("cordon node ip-10-0-1-5")
- * @param predictedOutputs the outputs {@link Action#apply} would most likely return
+ * @param predictedOutputs the outputs {@link Action#apply} would most likely return, kept sorted by
+ *     name
  */
 public record Plan(List<String> changes, Map<String, Object> predictedOutputs) {
 
   public Plan {
     changes = List.copyOf(changes);
-    predictedOutputs = Map.copyOf(predictedOutputs);
+    // Sorted by name: the same plan prints the same way in every JVM (Map.of has no fixed order).
+    predictedOutputs =
+        java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(predictedOutputs));
   }
 
   /** A plan with these changes and no predicted outputs. */
