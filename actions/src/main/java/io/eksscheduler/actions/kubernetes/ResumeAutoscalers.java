@@ -94,6 +94,10 @@ public final class ResumeAutoscalers implements Action<ResumeAutoscalers.Params>
       if (Pausing.resume(ctx, objects, t)) {
         ctx.log("resumed " + t.id());
       }
+      ClusterObject o = t.object();
+      if (o.type().equals(ResourceType.DEPLOYMENT)) {
+        ReplicaSetOriginals.remove(ctx, ctx.client(ApiClient.class), o.namespace(), o.name());
+      }
     }
     return Outputs.of("resumed", Pausing.recordedIds(ctx));
   }

@@ -9,15 +9,11 @@ import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.ValueType;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1ReplicaSet;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
-import io.kubernetes.client.util.PatchUtils;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -149,7 +145,7 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
           wake(ctx, client, s);
         }
         if (s.workload().kind() == Workload.Kind.DEPLOYMENT) {
-          cleanReplicaSets(ctx, client, s.workload());
+          ReplicaSetOriginals.remove(ctx, client, s.workload().namespace(), s.workload().name());
         }
       }
       awaitReady(ctx, client, wave, params.deadline());
@@ -252,54 +248,6 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
         return;
       }
       throw e;
-    }
-  }
-
-  /**
-   * Removes the original from the Deployment's ReplicaSets: the Deployment controller copies a
-   * Deployment's annotations to its ReplicaSet, and never removes one the Deployment lost, so the
-   * stop's annotation would outlive the wake there. Done for every woken Deployment, also one
-   * already awake when a resume gets here.
-   */
-  private static void cleanReplicaSets(ActionContext ctx, ApiClient client, Workload d)
-      throws ActionFailure, InterruptedException {
-    AppsV1Api apps = new AppsV1Api(client);
-    String ns = d.namespace();
-    for (V1ReplicaSet rs :
-        KubeCalls.call(
-                ctx,
-                "listing the ReplicaSets of " + d.id(),
-                () -> apps.listNamespacedReplicaSet(ns).execute())
-            .getItems()) {
-      V1ObjectMeta meta = rs.getMetadata();
-      boolean owned =
-          meta.getOwnerReferences() != null
-              && meta.getOwnerReferences().stream()
-                  .anyMatch(o -> "Deployment".equals(o.getKind()) && d.name().equals(o.getName()));
-      if (!owned
-          || meta.getAnnotations() == null
-          || !meta.getAnnotations().containsKey(Originals.ANNOTATION)) {
-        continue;
-      }
-      String name = meta.getName();
-      V1Patch patch =
-          new V1Patch("{\"metadata\":{\"annotations\":{\"" + Originals.ANNOTATION + "\":null}}}");
-      try {
-        KubeCalls.call(
-            ctx,
-            "removing " + Originals.ANNOTATION + " from ReplicaSet " + ns + "/" + name,
-            () ->
-                PatchUtils.patch(
-                    V1ReplicaSet.class,
-                    () -> apps.patchNamespacedReplicaSet(name, ns, patch).buildCall(null),
-                    V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                    client));
-        ctx.changed();
-      } catch (ActionFailure e) {
-        if (!(e.getCause() instanceof ApiException api && api.getCode() == 404)) {
-          throw e;
-        }
-      }
     }
   }
 
