@@ -1,0 +1,175 @@
+package io.eksscheduler.cli.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.sandbox.Wait;
+import io.eksscheduler.sandbox.junit.SandboxExtension;
+import io.eksscheduler.sandbox.junit.TestSandbox;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Proves {@code eks-scheduler stop} on the sandbox's dev cluster: its dry-run changes nothing
+ * (neither in Kubernetes nor in AWS) and prints what the stock playbook's dry-run prints; the real
+ * stop leaves every node group at zero and no Node, records exactly the originals that were there
+ * before (in the run's ledger, on the objects and on the groups), never takes a workload below its
+ * PodDisruptionBudget before putting it to sleep, and names what it left to node termination. Each
+ * test starts from a fresh dev scenario, and the next test class finds one too.
+ */
+@ExtendWith(SandboxExtension.class)
+class StopIT {
+  private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+  private static final Path HIBERNATE = ROOT.resolve("playbooks/hibernate.yaml");
+  private static final Path WORK = Path.of("target", "stop-it");
+  private static final Duration SETTLE = Duration.ofMinutes(3);
+
+  @AfterAll
+  static void freshScenarioForWhatFollows(TestSandbox sandbox) {
+    sandbox.reset();
+  }
+
+  @Test
+  void aDryRunChangesNothingAndPrintsWhatTheStockPlaybookPrints(TestSandbox sandbox)
+      throws Exception {
+    sandbox.reset();
+    StopRuns runs = new StopRuns(sandbox, WORK.resolve("dry-run"));
+    ClusterSnapshot before = ClusterSnapshot.capture(sandbox);
+    CallLogs calls = CallLogs.from(sandbox);
+
+    StopRuns.Finished stop = runs.run("stop-dry-run", null, runs.stop("--dry-run"));
+    StopRuns.Finished run =
+        runs.run("run-dry-run", null, runs.run(HIBERNATE, "-p", "cluster=dev", "--dry-run"));
+
+    assertEquals(0, stop.code(), stop.toString());
+    assertEquals(0, run.code(), run.toString());
+    assertEquals(List.of(), calls.toolWrites(), "Kubernetes requests that changed something");
+    assertTrue(
+        calls.toolDryRuns() > 0,
+        "the audit log holds the tool's server-side dry-runs (the drain's evictions)");
+    assertEquals(List.of(), calls.awsWrites(), "AWS calls that changed something");
+    assertFalse(calls.awsCalls().isEmpty(), "the simulator logged the dry-runs' AWS reads");
+    assertEquals(before.digest(), ClusterSnapshot.capture(sandbox).digest());
+    assertEquals(List.of(), runs.runIds(), "runs written by a dry-run");
+    assertEquals(normalized(run.output()), normalized(stop.output()));
+  }
+
+  @Test
+  void aStopHonoursBudgetsRecordsOriginalsAndLeavesNoNode(TestSandbox sandbox) throws Exception {
+    sandbox.reset();
+    KubeJson kube = new KubeJson(sandbox.adminClient());
+    awaitSettled(kube);
+    theBudgetWatchSeesPodsDeletedBehindABudgetsBack(kube);
+    awaitSettled(kube);
+    StopRuns runs = new StopRuns(sandbox, WORK.resolve("stop"));
+    ClusterSnapshot before = ClusterSnapshot.capture(sandbox);
+    CallLogs calls = CallLogs.from(sandbox);
+    String runId = "stop-it";
+
+    StopRuns.Finished stop;
+    BudgetWatch watch = BudgetWatch.start(kube);
+    try {
+      stop = runs.run("stop", null, runs.stop("--run-id", runId));
+      watch.awaitCaughtUp(Duration.ofMinutes(1));
+    } finally {
+      watch.close();
+    }
+
+    assertEquals(0, stop.code(), stop.toString());
+    RunState state = runs.state(runId).orElseThrow();
+    StoppedCluster.assertHibernated(sandbox, before, state);
+
+    System.err.println("[stop-it] events watched during the stop: " + watch.counts());
+    assertEquals(List.of(), watch.failures(), "watches that lost events");
+    assertTrue(
+        watch.counts().getOrDefault("/api/v1/pods DELETED", 0) > 0, watch.counts().toString());
+    assertEquals(List.of(), watch.violations(before.sleptNamespaces()), "budgets not honoured");
+
+    @SuppressWarnings("unchecked")
+    List<String> left = (List<String>) state.step("drain").outputs().get("leftToTermination");
+    assertFalse(left.isEmpty(), "the CoreDNS budget cannot be met on a full drain");
+    assertTrue(
+        stop.output().contains("left to node termination: " + String.join("; ", left)),
+        stop.toString());
+    Set<String> named = new TreeSet<>();
+    left.forEach(l -> named.add(l.substring(0, l.indexOf(" on "))));
+    Instant drained = state.step("drain").finishedAt();
+    Set<String> notEvicted = watch.podsWhenAllCordoned(before.nodeNames());
+    notEvicted.removeAll(calls.evictedByTool(drained));
+    assertEquals(notEvicted, named, "the pods the drain left on their nodes");
+  }
+
+  /**
+   * The control of the budget check: pods of a budget-protected Deployment deleted directly, past
+   * the Eviction API, must be reported.
+   */
+  private static void theBudgetWatchSeesPodsDeletedBehindABudgetsBack(KubeJson kube)
+      throws InterruptedException {
+    String api = "/api/v1/namespaces/shop/pods?labelSelector=app%3Dapi";
+    List<String> deleted = new ArrayList<>();
+    kube.items(api).forEach(p -> deleted.add(p.path("metadata").path("name").asText()));
+    assertEquals(2, deleted.size(), "the dev scenario runs 2 pods of shop/api");
+    try (BudgetWatch control = BudgetWatch.start(kube)) {
+      // One request for both, as a careless script would: no Eviction API, no budget asked.
+      kube.delete(api);
+      Wait.until(
+          "the budget watch to report shop/api",
+          Duration.ofMinutes(1),
+          Duration.ofMillis(250),
+          () ->
+              control.violations(Set.of("shop")).stream()
+                      .anyMatch(v -> v.startsWith("Deployment shop/api had 0 Ready pods"))
+                  ? Optional.empty()
+                  : Optional.of("reported: " + control.violations(Set.of("shop"))));
+      System.err.println(
+          "[stop-it] deleting " + deleted + " was reported: " + control.violations(Set.of("shop")));
+    }
+  }
+
+  /**
+   * Waits until every Deployment and StatefulSet has all its replicas Ready and no pod is being
+   * deleted, so that what a test watches starts from a steady cluster.
+   */
+  private static void awaitSettled(KubeJson kube) {
+    Wait.until(
+        "every workload Ready and no pod terminating",
+        SETTLE,
+        Duration.ofMillis(500),
+        () -> {
+          List<String> pending = new ArrayList<>();
+          for (String kind : List.of("deployments", "statefulsets")) {
+            for (JsonNode w : kube.items("/apis/apps/v1/" + kind)) {
+              int replicas = w.path("spec").path("replicas").asInt(1);
+              if (w.path("status").path("readyReplicas").asInt(0) != replicas) {
+                pending.add(kind + " " + w.path("metadata").path("name").asText());
+              }
+            }
+          }
+          for (JsonNode p : kube.items("/api/v1/pods")) {
+            if (p.path("metadata").has("deletionTimestamp")) {
+              pending.add("terminating pod " + p.path("metadata").path("name").asText());
+            }
+          }
+          return pending.isEmpty() ? Optional.empty() : Optional.of(pending.toString());
+        });
+  }
+
+  /** The output with what differs from one run to the next (run ids, clock times) blanked. */
+  private static String normalized(String output) {
+    return output
+        .replaceAll("\\d{8}T\\d{6}Z-[0-9a-f]{6}", "RUN_ID")
+        .replaceAll("\\[\\d\\d:\\d\\d:\\d\\d]", "[TIME]");
+  }
+}
