@@ -428,6 +428,7 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
                     .labels(labels.isEmpty() ? null : labels))
             .spec(
                 new V1PodSpec()
+                    .overhead(null) // the client sends {} otherwise, which the API server refuses
                     .addContainersItem(
                         new V1Container().name("probe").image("registry.k8s.io/pause:3.10")));
     try {

@@ -10,10 +10,16 @@ import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
+import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1ValidatingWebhookConfiguration;
 import io.kubernetes.client.util.PatchUtils;
 import java.nio.file.Path;
@@ -101,7 +107,30 @@ class WebhooksWaitIT {
             return false;
           }
         });
+    // The webhook must refuse pods before the ReplicaSet tries again, or the deadlock never forms.
+    CoreV1Api core = new CoreV1Api(client);
+    await(
+        "the webhook to refuse pods in " + NS,
+        () -> {
+          try {
+            core.createNamespacedPod(NS, probe()).dryRun("All").execute();
+            return false;
+          } catch (ApiException e) {
+            return String.valueOf(e.getResponseBody()).contains("failed calling webhook");
+          }
+        });
     scale(client, 1);
+    Thread.sleep(2_000);
+    assertEquals(0, readyReplicas(client), "the deadlock formed");
+  }
+
+  private static V1Pod probe() {
+    return new V1Pod()
+        .metadata(new V1ObjectMeta().generateName("deadlock-probe-"))
+        .spec(
+            new V1PodSpec()
+                .overhead(null)
+                .addContainersItem(new V1Container().name("c").image("pause")));
   }
 
   private static void scale(ApiClient client, int replicas) throws Exception {
