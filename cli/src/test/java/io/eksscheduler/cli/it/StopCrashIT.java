@@ -44,11 +44,15 @@ class StopCrashIT {
 
   /**
    * Kill moments, after the JVM starts: from before the command line has done anything to well into
-   * a step (a stop takes 25 s to 2 min, a process some seconds to start and survey again).
+   * a step (a stop takes 25 s to 2 min, a process some seconds to start and survey again). When a
+   * process was killed before it got anywhere (no step finished, nothing recorded: a loaded machine
+   * starts JVMs slowly), the next moment is drawn from a window half as long again, up to {@link
+   * #KILL_WINDOW_MAX_MILLIS}; once it gets somewhere, the window is the first one again.
    */
   private static final long KILL_FROM_MILLIS = 500;
 
   private static final long KILL_UNTIL_MILLIS = 12_000;
+  private static final long KILL_WINDOW_MAX_MILLIS = 60_000;
 
   /**
    * Kills in one run at most, after which it is resumed without; bounds a run that makes no
@@ -158,14 +162,14 @@ class StopCrashIT {
   private static int killAtRandom(StopRuns runs, String runId, Random random, long seed)
       throws Exception {
     int kills = 0;
+    long until = KILL_UNTIL_MILLIS;
     while (kills < KILLS_PER_RUN) {
       Optional<RunState> state = runs.state(runId);
       if (state.isPresent() && state.get().status() == RunStatus.SUCCEEDED) {
         break;
       }
       String[] args = state.isPresent() ? runs.resume(runId) : runs.stop("--run-id", runId);
-      long moment =
-          KILL_FROM_MILLIS + (long) (random.nextDouble() * (KILL_UNTIL_MILLIS - KILL_FROM_MILLIS));
+      long moment = KILL_FROM_MILLIS + (long) (random.nextDouble() * (until - KILL_FROM_MILLIS));
       StopRuns.Launch launch = runs.start("kill-at-" + moment + "ms", null, args);
       if (launch.process().waitFor(moment, TimeUnit.MILLISECONDS)) {
         StopRuns.Finished f = runs.await(launch);
@@ -176,8 +180,14 @@ class StopCrashIT {
       StopRuns.Finished f = runs.await(launch);
       assertEquals(StopRuns.KILLED, f.code(), "seed " + seed + ": " + f);
       kills++;
+      Optional<RunState> now = runs.state(runId);
       System.err.printf(
-          "[stop-crash] kill %d at %d ms: %s%n", kills, moment, progress(runs.state(runId)));
+          "[stop-crash] kill %d at %d ms (window %d ms): %s%n",
+          kills, moment, until, progress(now));
+      until =
+          headway(state).equals(headway(now))
+              ? Math.min(KILL_WINDOW_MAX_MILLIS, until * 3 / 2)
+              : KILL_UNTIL_MILLIS;
     }
     return kills;
   }
@@ -193,6 +203,25 @@ class StopCrashIT {
       assertEquals(0, f.code(), f.toString());
     }
     assertEquals(RunStatus.SUCCEEDED, runs.state(runId).orElseThrow().status(), runId);
+  }
+
+  /** How far a run got: its steps that succeeded and the entries in their ledgers. */
+  private static String headway(Optional<RunState> state) {
+    if (state.isEmpty()) {
+      return "none";
+    }
+    List<String> out = new ArrayList<>();
+    state
+        .get()
+        .steps()
+        .forEach(
+            (id, s) ->
+                out.add(
+                    id
+                        + (s.status() == StepStatus.SUCCEEDED ? " succeeded" : "")
+                        + " "
+                        + s.ledger().size()));
+    return String.join(", ", out);
   }
 
   /** Each step's status, in one line, or that the run was not created yet. */
