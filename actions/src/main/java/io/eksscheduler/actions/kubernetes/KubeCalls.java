@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * Calls the Kubernetes API with bounded retries, as every Kubernetes call of the actions does
@@ -40,12 +41,23 @@ public final class KubeCalls {
    */
   public static <T> T call(ActionContext ctx, String what, Call<T> call)
       throws ActionFailure, InterruptedException {
+    return call(ctx, what, call, e -> false);
+  }
+
+  /**
+   * As {@link #call(ActionContext, String, Call)}, except that an error {@code answer} accepts is
+   * not retried: it is what the caller asked about (a probe through a webhook that is down is
+   * answered 500 by the API server, and that answer, not a later one, is the probe's result).
+   */
+  public static <T> T call(
+      ActionContext ctx, String what, Call<T> call, Predicate<ApiException> answer)
+      throws ActionFailure, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       ctx.checkCancelled();
       try {
         return call.run();
       } catch (ApiException e) {
-        if (!retryable(e) || attempt == ATTEMPTS) {
+        if (!retryable(e) || answer.test(e) || attempt == ATTEMPTS) {
           throw failure(what, e);
         }
         Duration wait = delay(attempt, retryAfter(e), ThreadLocalRandom.current().nextDouble());

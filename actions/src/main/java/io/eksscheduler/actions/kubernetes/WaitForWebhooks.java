@@ -435,22 +435,44 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
       KubeCalls.call(
           ctx,
           "dry-run pod creation in " + ns + " through " + w.id(),
-          () -> new CoreV1Api(client).createNamespacedPod(ns, pod).dryRun("All").execute());
+          () -> new CoreV1Api(client).createNamespacedPod(ns, pod).dryRun("All").execute(),
+          // Refused because a webhook could not be called (this one, or another one on the way,
+          // such as a self-blocking webhook not relaxed yet): that is the answer, not a fault of
+          // the API server to retry.
+          e ->
+              e.getResponseBody() != null
+                  && e.getResponseBody().contains("failed calling webhook"));
       return Optional.empty();
     } catch (ActionFailure e) {
       String body =
           e.getCause() instanceof ApiException api && api.getResponseBody() != null
               ? api.getResponseBody()
               : e.getMessage();
-      String quoted = "\"" + w.name() + "\"";
-      if (body.contains("failed calling webhook " + quoted)
-          || body.contains(
-              "failed calling webhook \\" + quoted.substring(0, quoted.length() - 1))) {
+      if (failedCalling(w, body)) {
         return Optional.of("a dry-run request through it failed: " + excerpt(body));
       }
       // Denied by it (it answered), or stopped by something else: the probe says nothing more.
       return Optional.empty();
     }
+  }
+
+  /** True when the API server says it could not call {@code w} (in a Status body or its JSON). */
+  private static boolean failedCalling(Webhook w, String body) {
+    if (body == null) {
+      return false;
+    }
+    String quoted = "\"" + w.name() + "\"";
+    return body.contains("failed calling webhook " + quoted)
+        || body.contains("failed calling webhook \\" + quoted.substring(0, quoted.length() - 1));
+  }
+
+  /**
+   * True for the API server's own refusal to proxy (no endpoint, no route, TLS failure): a 502 or
+   * 503 with a Status body; anything else came from the webhook's server, which answered.
+   */
+  private static boolean proxyRefused(ApiException e) {
+    String body = e.getResponseBody() == null ? "" : e.getResponseBody();
+    return (e.getCode() == 502 || e.getCode() == 503) && body.contains("\"kind\":\"Status\"");
   }
 
   private static Optional<String> connect(ActionContext ctx, ApiClient client, Webhook w)
@@ -466,16 +488,13 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
               new CoreV1Api(client)
                   .connectGetNamespacedServiceProxyWithPath(
                       "https:" + s.getName() + ":" + port, s.getNamespace(), path)
-                  .execute());
+                  .execute(),
+          WaitForWebhooks::proxyRefused);
       return Optional.empty();
     } catch (ActionFailure e) {
       if (e.getCause() instanceof ApiException api) {
         String body = api.getResponseBody() == null ? "" : api.getResponseBody();
-        // The API server's own refusal (no endpoint, no route, TLS failure) is a 503 or 502
-        // with a Status body; anything else came from the webhook's server, which answered.
-        boolean fromServer =
-            (api.getCode() == 502 || api.getCode() == 503) && body.contains("\"kind\":\"Status\"");
-        if (!fromServer && api.getCode() != 0) {
+        if (!proxyRefused(api) && api.getCode() != 0) {
           return Optional.empty();
         }
         return Optional.of("no TLS connection to " + w.serviceId() + ": " + excerpt(body));

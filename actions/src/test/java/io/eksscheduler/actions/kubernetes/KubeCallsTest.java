@@ -37,6 +37,31 @@ class KubeCallsTest {
   }
 
   @Test
+  void aServerErrorIsRetriedUnlessItIsTheAnswerTheCallerAsksAbout() throws Exception {
+    ApiException webhookDown =
+        answer(500, "failed calling webhook \"validate.example\": connection refused", null);
+    TestContext ctx = new TestContext();
+    AtomicInteger calls = new AtomicInteger();
+    KubeCalls.Call<String> failing =
+        () -> {
+          calls.incrementAndGet();
+          throw webhookDown;
+        };
+
+    ActionFailure asked =
+        assertThrows(
+            ActionFailure.class,
+            () -> KubeCalls.call(ctx, "probing", failing, e -> e.getCode() == 500));
+    assertEquals(1, calls.get());
+    assertEquals(webhookDown, asked.getCause());
+    assertEquals(List.of(), ctx.sleeps());
+
+    assertThrows(ActionFailure.class, () -> KubeCalls.call(ctx, "patching", failing));
+    assertEquals(1 + KubeCalls.ATTEMPTS, calls.get());
+    assertEquals(KubeCalls.ATTEMPTS - 1, ctx.sleeps().size());
+  }
+
+  @Test
   void aBudgetRefusingAnEvictionIsNotThrottling() {
     assertFalse(KubeCalls.retryable(answer(429, BUDGET_BODY, null)));
     assertTrue(KubeCalls.blockedByBudget(answer(429, BUDGET_BODY, null)));
