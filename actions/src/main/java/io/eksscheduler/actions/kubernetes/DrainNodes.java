@@ -33,9 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Drains nodes the safe way: cordons them, then evicts their pods through the Eviction API in
@@ -332,42 +329,15 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
     unmeetable.forEach(b -> unmeetableNames.add(b.name()));
     Tally tally = new Tally();
     tally.left.addAll(s.left());
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(params.parallelOrDefault(), s.nodes().size())),
-            r -> {
-              Thread t = new Thread(r, "drain-" + ctx.stepId());
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<Future<Void>> work = new ArrayList<>();
-      for (V1Node node : s.nodes()) {
-        String nodeName = node.getMetadata().getName();
-        List<V1Pod> pods = s.evictByNode().get(nodeName);
-        work.add(
-            pool.submit(
-                () -> {
-                  drainNode(params, ctx, core, nodeName, pods, s.budgets(), unmeetableNames, tally);
-                  return null;
-                }));
-      }
-      for (Future<Void> f : work) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          for (Future<Void> other : work) {
-            other.cancel(true);
-          }
-          if (e.getCause() instanceof Exception cause) {
-            throw cause;
-          }
-          throw e;
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.forEach(
+        "drain-" + ctx.stepId(),
+        params.parallelOrDefault(),
+        s.nodes(),
+        node -> {
+          String nodeName = node.getMetadata().getName();
+          List<V1Pod> pods = s.evictByNode().get(nodeName);
+          drainNode(params, ctx, core, nodeName, pods, s.budgets(), unmeetableNames, tally);
+        });
     List<String> names = new ArrayList<>();
     s.nodes().forEach(n -> names.add(n.getMetadata().getName()));
     List<String> left = new ArrayList<>(tally.left);
