@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,6 +57,11 @@ record KubePermission(String group, String resource, String subresource, String 
    * ClusterRole rule of ours is about them.
    */
   static Set<KubePermission> ofAudit(Path auditLog, String user) throws IOException {
+    return ofAudit(auditLog, user, Instant.EPOCH);
+  }
+
+  /** As {@link #ofAudit(Path, String)}, for the requests received at {@code from} or later. */
+  static Set<KubePermission> ofAudit(Path auditLog, String user, Instant from) throws IOException {
     Set<KubePermission> out = new TreeSet<>();
     for (String line : Files.readAllLines(auditLog)) {
       if (line.isBlank()) {
@@ -63,7 +69,9 @@ record KubePermission(String group, String resource, String subresource, String 
       }
       JsonNode event = JSON.readTree(line);
       JsonNode ref = event.path("objectRef");
-      if (!user.equals(event.path("user").path("username").asText()) || ref.isMissingNode()) {
+      if (!user.equals(event.path("user").path("username").asText())
+          || ref.isMissingNode()
+          || Instant.parse(event.path("requestReceivedTimestamp").asText()).isBefore(from)) {
         continue;
       }
       out.add(

@@ -20,8 +20,11 @@ final class WakeDeadlock {
   static final String CONFIGURATION = "kyverno-resource-validating-webhook-cfg";
   static final String WEBHOOK = "validate.kyverno.svc-fail";
 
-  /** How the API server refuses a pod when the webhook has no endpoint. */
-  static final String REFUSAL = "failed calling webhook \"" + WEBHOOK + "\"";
+  /**
+   * How the API server refuses a pod when a webhook has no endpoint: this one, or another webhook
+   * of the same server that a test added (a mutating one is called first).
+   */
+  static final String REFUSAL = "failed calling webhook \"";
 
   private static final Duration REFUSED = Duration.ofMinutes(1);
 
@@ -42,7 +45,7 @@ final class WakeDeadlock {
     }
     String[] refusal = new String[1];
     Wait.until(
-        "the " + NAMESPACE + " ReplicaSet to be refused its pods by " + WEBHOOK,
+        "the " + NAMESPACE + " ReplicaSet to be refused its pods by its own webhook",
         REFUSED,
         Duration.ofMillis(500),
         () -> {
