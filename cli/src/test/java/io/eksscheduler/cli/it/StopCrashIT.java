@@ -10,7 +10,6 @@ import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -34,7 +33,6 @@ class StopCrashIT {
   private static final Path WORK = Path.of("target", "stop-crash-it");
   private static final List<String> STEPS =
       List.of("pause-gitops", "pause-autoscalers", "sleep-workloads", "drain", "scale-to-zero");
-  private static final List<String> POINTS = List.of("ledger-before", "ledger-after", "changed");
 
   /** Runs of named points at most: two steps run in parallel, so one may finish in the other's. */
   private static final int CHAINS = 3;
@@ -60,9 +58,6 @@ class StopCrashIT {
    */
   private static final int KILLS_PER_RUN = 20;
 
-  /** Resumes without a kill that a run may take to end, after its last kill. */
-  private static final int FINISHING_RESUMES = 3;
-
   @AfterAll
   static void freshScenarioForWhatFollows(TestSandbox sandbox) {
     sandbox.reset();
@@ -70,13 +65,7 @@ class StopCrashIT {
 
   @Test
   void aStopKilledAtEachNamedCrashPointResumesToTheSameEnd(TestSandbox sandbox) throws Exception {
-    List<String> points = new ArrayList<>();
-    for (String step : STEPS) {
-      for (String point : POINTS) {
-        points.add(point + ":" + step);
-      }
-    }
-    List<String> remaining = new ArrayList<>(points);
+    List<String> remaining = new ArrayList<>(CrashRuns.namedPoints(STEPS));
     for (int chain = 1; chain <= CHAINS && !remaining.isEmpty(); chain++) {
       long start = System.nanoTime();
       sandbox.reset();
@@ -84,8 +73,9 @@ class StopCrashIT {
       ClusterSnapshot before = ClusterSnapshot.capture(sandbox);
       String runId = "crash-named-" + chain;
 
-      Set<String> reached = killAtEach(runs, runId, remaining);
-      finish(runs, runId);
+      Set<String> reached =
+          CrashRuns.killAtEach("stop-crash", runs, runId, remaining, runs.stop("--run-id", runId));
+      CrashRuns.finish(runs, runId);
 
       StoppedCluster.assertHibernated(sandbox, before, runs.state(runId).orElseThrow());
       remaining.removeAll(reached);
@@ -114,7 +104,7 @@ class StopCrashIT {
       String runId = "crash-random-" + round;
 
       int killed = killAtRandom(runs, runId, random, seed);
-      finish(runs, runId);
+      CrashRuns.finish(runs, runId);
 
       StoppedCluster.assertHibernated(sandbox, before, runs.state(runId).orElseThrow());
       kills += killed;
@@ -122,36 +112,6 @@ class StopCrashIT {
           "[stop-crash] run %s: %d kills, resumed to the end in %d s (seed %d)%n",
           runId, killed, (System.nanoTime() - start) / 1_000_000_000, seed);
     }
-  }
-
-  /**
-   * Starts the stop with the first point armed, and after each SIGKILL resumes it with the next
-   * one; a point whose step already succeeded is passed over, and a process that does not reach its
-   * point runs to the end. Returns the points reached.
-   */
-  private static Set<String> killAtEach(StopRuns runs, String runId, List<String> points)
-      throws Exception {
-    Set<String> reached = new LinkedHashSet<>();
-    for (String point : points) {
-      Optional<RunState> state = runs.state(runId);
-      if (state.isPresent() && state.get().status() == RunStatus.SUCCEEDED) {
-        break;
-      }
-      String step = point.substring(point.indexOf(':') + 1);
-      if (state.isPresent() && state.get().step(step).status() == StepStatus.SUCCEEDED) {
-        System.err.println("[stop-crash] " + point + ": step already succeeded in this run");
-        continue;
-      }
-      String[] args = state.isPresent() ? runs.resume(runId) : runs.stop("--run-id", runId);
-      StopRuns.Finished f = runs.run(point, point, args);
-      if (f.code() == StopRuns.KILLED) {
-        assertTrue(f.output().contains("crash point reached: " + point), f.toString());
-        reached.add(point);
-      } else {
-        assertEquals(0, f.code(), f.toString());
-      }
-    }
-    return reached;
   }
 
   /**
@@ -183,26 +143,13 @@ class StopCrashIT {
       Optional<RunState> now = runs.state(runId);
       System.err.printf(
           "[stop-crash] kill %d at %d ms (window %d ms): %s%n",
-          kills, moment, until, progress(now));
+          kills, moment, until, CrashRuns.progress(now));
       until =
           headway(state).equals(headway(now))
               ? Math.min(KILL_WINDOW_MAX_MILLIS, until * 3 / 2)
               : KILL_UNTIL_MILLIS;
     }
     return kills;
-  }
-
-  /** Resumes the run until it succeeds, with no crash point armed. */
-  private static void finish(StopRuns runs, String runId) throws Exception {
-    for (int n = 1; n <= FINISHING_RESUMES; n++) {
-      RunState state = runs.state(runId).orElseThrow();
-      if (state.status() == RunStatus.SUCCEEDED) {
-        return;
-      }
-      StopRuns.Finished f = runs.run("finish", null, runs.resume(runId));
-      assertEquals(0, f.code(), f.toString());
-    }
-    assertEquals(RunStatus.SUCCEEDED, runs.state(runId).orElseThrow().status(), runId);
   }
 
   /** How far a run got: its steps that succeeded and the entries in their ledgers. */
@@ -222,15 +169,5 @@ class StopCrashIT {
                         + " "
                         + s.ledger().size()));
     return String.join(", ", out);
-  }
-
-  /** Each step's status, in one line, or that the run was not created yet. */
-  private static String progress(Optional<RunState> state) {
-    if (state.isEmpty()) {
-      return "run not created yet";
-    }
-    List<String> out = new ArrayList<>();
-    state.get().steps().forEach((id, s) -> out.add(id + "=" + s.status().name().toLowerCase()));
-    return String.join(" ", out);
   }
 }

@@ -23,6 +23,11 @@ final class WakeRuns {
     this.stateDir = dir.resolve("state").toString();
   }
 
+  /** The runs of {@code stop}, {@code run} and {@code resume} these share their state with. */
+  StopRuns runs() {
+    return runs;
+  }
+
   /** {@code stop --cluster dev ...more} with this state directory. */
   String[] stop(String... more) {
     return runs.stop(more);
