@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.eksscheduler.sandbox.controlplane.KwokStages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -420,6 +421,8 @@ public final class AwsServer implements AutoCloseable {
         ObjectNode out = JSON.createObjectNode();
         out.put("evictionTimeoutSeconds", simulator.read(st -> st.evictionTimeoutMillis) / 1000);
         out.put("launchDelaySeconds", simulator.config().launchDelayMillis() / 1000.0);
+        out.put("nodeReadySeconds", KwokStages.NODE_READY.toMillis() / 1000.0);
+        out.put("podReadySeconds", KwokStages.POD_READY.toMillis() / 1000.0);
         out.put("speed", simulator.config().speed());
         respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
       }

@@ -1,5 +1,6 @@
 package io.eksscheduler.sandbox.scenario;
 
+import io.eksscheduler.sandbox.controlplane.KwokStages;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,13 +8,22 @@ import java.util.Map;
 
 /**
  * Generates the benchmark's scale scenario: one managed node group spread over three zones, the EKS
- * kube-system basics (CoreDNS, kube-proxy and aws-node on every node) and Deployments of 50
- * replicas until the pod total is reached.
+ * kube-system basics (CoreDNS, kube-proxy and aws-node on every node), a database that is slow to
+ * turn Ready ({@link #DATABASE}) and Deployments of 50 replicas that depend on it until the pod
+ * total is reached, so that a wake has a dependency chain to respect: the database first, then the
+ * apps.
  */
 public final class LargeScenario {
 
   public static final int DEFAULT_NODES = 100;
   public static final int DEFAULT_PODS = 3_000;
+
+  /** The StatefulSet every generated Deployment depends on, as {@code namespace/name}. */
+  public static final String DATABASE = "data/db";
+
+  /** How long the database's pod takes from its start to Ready, before the speed factor. */
+  public static final String DATABASE_READY_AFTER = "30s";
+
   private static final int REPLICAS_PER_DEPLOYMENT = 50;
   private static final int DEPLOYMENTS_PER_NAMESPACE = 5;
 
@@ -40,7 +50,10 @@ public final class LargeScenario {
     manifests.add(Manifests.daemonSet("kube-system", "kube-proxy"));
     manifests.add(Manifests.daemonSet("kube-system", "aws-node"));
     manifests.add(Manifests.deployment("kube-system", "coredns", 2));
-    int remaining = Math.max(0, pods - 2 * nodes - 2);
+    String[] database = DATABASE.split("/");
+    manifests.add(Manifests.namespace(database[0]));
+    manifests.add(Manifests.statefulSet(database[0], database[1], DATABASE_READY_AFTER));
+    int remaining = Math.max(0, pods - 2 * nodes - 2 - 1);
     int index = 0;
     while (remaining > 0) {
       int replicas = Math.min(REPLICAS_PER_DEPLOYMENT, remaining);
@@ -48,7 +61,9 @@ public final class LargeScenario {
       if (index % DEPLOYMENTS_PER_NAMESPACE == 0) {
         manifests.add(Manifests.namespace(namespace));
       }
-      manifests.add(Manifests.deployment(namespace, "svc-" + index, replicas));
+      Map<String, Object> deployment = Manifests.deployment(namespace, "svc-" + index, replicas);
+      Manifests.annotate(deployment, "eks-scheduler.io/depends-on", DATABASE);
+      manifests.add(deployment);
       remaining -= replicas;
       index++;
     }
@@ -85,6 +100,42 @@ public final class LargeScenario {
       return d;
     }
 
+    /** One replica whose pod turns Ready {@code readyAfter} after it starts. */
+    static Map<String, Object> statefulSet(String namespace, String name, String readyAfter) {
+      Map<String, Object> s = object("apps/v1", "StatefulSet", namespace, name);
+      Map<String, Object> template = new LinkedHashMap<>(podTemplate(name, false));
+      Map<String, Object> metadata = new LinkedHashMap<>(asMap(template.get("metadata")));
+      metadata.put("annotations", Map.of(KwokStages.READY_AFTER, readyAfter));
+      template.put("metadata", metadata);
+      s.put(
+          "spec",
+          Map.of(
+              "serviceName",
+              name,
+              "replicas",
+              1,
+              "selector",
+              Map.of("matchLabels", Map.of("app", name)),
+              "template",
+              template));
+      return s;
+    }
+
+    static void annotate(Map<String, Object> object, String key, String value) {
+      Map<String, Object> metadata = asMap(object.get("metadata"));
+      Map<String, Object> annotations = new LinkedHashMap<>();
+      if (metadata.get("annotations") != null) {
+        annotations.putAll(asMap(metadata.get("annotations")));
+      }
+      annotations.put(key, value);
+      metadata.put("annotations", annotations);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+      return (Map<String, Object>) value;
+    }
+
     static Map<String, Object> daemonSet(String namespace, String name) {
       Map<String, Object> d = object("apps/v1", "DaemonSet", namespace, name);
       d.put(
@@ -95,10 +146,17 @@ public final class LargeScenario {
       return d;
     }
 
-    private static Map<String, Object> podTemplate(String name, boolean hostNetwork) {
+    /**
+     * A pod template; a node agent's (DaemonSet's) uses the host network and tolerates every taint,
+     * the cordon's included, as kube-proxy and aws-node do; an app's tolerates none, so that a
+     * cordoned node takes no replacement pod.
+     */
+    private static Map<String, Object> podTemplate(String name, boolean nodeAgent) {
       Map<String, Object> spec = new LinkedHashMap<>();
-      spec.put("hostNetwork", hostNetwork);
-      spec.put("tolerations", List.of(Map.of("operator", "Exists")));
+      spec.put("hostNetwork", nodeAgent);
+      if (nodeAgent) {
+        spec.put("tolerations", List.of(Map.of("operator", "Exists")));
+      }
       spec.put(
           "containers",
           List.of(
