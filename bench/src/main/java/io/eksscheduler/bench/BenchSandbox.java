@@ -1,6 +1,14 @@
 package io.eksscheduler.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One fresh sandbox of the benchmark: started with {@code eks-sandbox up}, read with the admin
@@ -24,6 +33,7 @@ final class BenchSandbox {
   static final String SERVICE_ACCOUNT = "hibernate";
   static final String USER = "system:serviceaccount:" + NAMESPACE + ":" + SERVICE_ACCOUNT;
   private static final Duration KUBECTL_TIMEOUT = Duration.ofMinutes(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * The pods (as {@code namespace/name}) by where they are, and the nodes, as kubectl lists them.
@@ -116,6 +126,57 @@ final class BenchSandbox {
 
   Path awsRequests() {
     return dir.resolve("aws").resolve("requests.jsonl");
+  }
+
+  /** Where the simulator's request log ends now (it creates the log at its first request). */
+  long awsRequestsEnd() throws IOException {
+    return Files.exists(awsRequests()) ? Files.size(awsRequests()) : 0;
+  }
+
+  /** The simulator's requests from {@code offset} on, counted by operation. */
+  String awsRequestsFrom(long offset) throws IOException {
+    Map<String, Integer> counts = new TreeMap<>();
+    int total = 0;
+    byte[] bytes = Files.readAllBytes(awsRequests());
+    String text = new String(bytes, (int) offset, bytes.length - (int) offset, UTF_8);
+    for (String line : text.lines().filter(l -> !l.isBlank()).toList()) {
+      JsonNode request = JSON.readTree(line);
+      counts.merge(request.path("operation").asText(), 1, Integer::sum);
+      total++;
+    }
+    return total + " " + counts;
+  }
+
+  /** The simulator's settings: its delays before the speed factor, and the speed. */
+  JsonNode settings() throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(admin.env().get("AWS_ENDPOINT_URL") + "/_sandbox/settings"))
+                    .timeout(KUBECTL_TIMEOUT)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("/_sandbox/settings answered " + response.statusCode());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** Every object of {@code kinds} (e.g. {@code deployments,statefulsets}) in all namespaces. */
+  JsonNode list(String kinds) throws IOException, InterruptedException {
+    return JSON.readTree(kubectl("get", kinds, "-A", "-o", "json")).path("items");
+  }
+
+  /** Waits until the cluster has no Node left, failing after {@code timeout}. */
+  void awaitNoNode(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!nodeNames().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(nodeNames().size() + " nodes still there after " + timeout);
+      }
+      Thread.sleep(1000);
+    }
   }
 
   List<String> nodeNames() throws IOException, InterruptedException {

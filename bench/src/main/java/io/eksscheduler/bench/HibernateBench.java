@@ -1,10 +1,7 @@
 package io.eksscheduler.bench;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eksscheduler.bench.BenchSandbox.Census;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,10 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Hibernates the sandbox's {@code large} scenario (100 nodes, 3,000 pods) twice in one run, each
@@ -131,8 +125,7 @@ public final class HibernateBench {
     BenchSandbox sandbox = up();
     Census before = sandbox.census();
     long auditFrom = AuditLog.end(sandbox.auditLog());
-    // The simulator creates its request log at the first request.
-    long awsFrom = Files.exists(sandbox.awsRequests()) ? Files.size(sandbox.awsRequests()) : 0;
+    long awsFrom = sandbox.awsRequestsEnd();
     Path state = Files.createTempDirectory(work, "state-");
     Instant from = Instant.now();
     Command.Result result =
@@ -154,20 +147,14 @@ public final class HibernateBench {
                     "json"));
     Instant to = Instant.now();
     Files.writeString(work.resolve("logs").resolve("stop.jsonl"), result.stdout());
-    StopOutput output = StopOutput.parse(result.stdout());
+    RunOutput output = RunOutput.parse(result.stdout());
     OUT.printf(
         "  time: %.1f s; exit %d, run %s%s%n",
         result.millis() / 1000.0,
         result.exitCode(),
         output.status(),
         result.exitCode() == 0 ? "" : " (" + result.lastLine() + ")");
-    output
-        .steps()
-        .forEach(
-            (id, step) ->
-                OUT.printf(
-                    "    %-18s %-10s %6.1f s  %s%n",
-                    id, step.status(), step.took().toMillis() / 1000.0, brief(step.outputs())));
+    output.print(OUT);
     RequestTally tally = tally(sandbox, before, auditFrom, from, to);
     long podsOff =
         output.steps().entrySet().stream()
@@ -175,7 +162,7 @@ public final class HibernateBench {
             .mapToLong(e -> e.getValue().took().toMillis())
             .sum();
     Side side = new Side(result.millis(), podsOff, before.pods(), tally);
-    OUT.printf("  AWS API requests: %s%n", awsRequests(sandbox.awsRequests(), awsFrom));
+    OUT.printf("  AWS API requests: %s%n", sandbox.awsRequestsFrom(awsFrom));
     BenchSandbox.down(sandboxJar, work.resolve("sandbox"), host);
     return side;
   }
@@ -280,33 +267,5 @@ public final class HibernateBench {
 
   private static double perPod(Side side) {
     return (double) side.tally().requests() / side.pods();
-  }
-
-  /** Outputs in one line: scalars as they are, arrays by their size. */
-  private static String brief(JsonNode outputs) {
-    List<String> parts = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = outputs.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode v = e.getValue();
-      String value =
-          v.isArray() ? "[" + v.size() + "]" : v.isContainerNode() ? "{...}" : v.asText();
-      parts.add(e.getKey() + "=" + value);
-    }
-    return String.join(" ", parts);
-  }
-
-  /** The AWS simulator's request log from {@code offset}, counted by operation. */
-  private static String awsRequests(Path log, long offset) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    Map<String, Integer> counts = new TreeMap<>();
-    int total = 0;
-    byte[] bytes = Files.readAllBytes(log);
-    String text = new String(bytes, (int) offset, bytes.length - (int) offset, UTF_8);
-    for (String line : text.lines().filter(l -> !l.isBlank()).toList()) {
-      JsonNode request = json.readTree(line);
-      counts.merge(request.path("operation").asText(), 1, Integer::sum);
-      total++;
-    }
-    return total + " " + counts;
   }
 }
