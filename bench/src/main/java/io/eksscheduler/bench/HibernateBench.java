@@ -1,7 +1,5 @@
 package io.eksscheduler.bench;
 
-import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-
 import io.eksscheduler.bench.BenchSandbox.Census;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,12 +33,12 @@ public final class HibernateBench {
   private final Path work;
   private final Command host;
 
-  private HibernateBench(Path sandboxJar, Path cliJar, double speed, Path work) {
-    this.sandboxJar = sandboxJar;
-    this.cliJar = cliJar;
-    this.speed = speed;
-    this.work = work;
-    this.host = new Command(System.getenv(), work.resolve("logs"));
+  private HibernateBench(BenchArgs args) {
+    this.sandboxJar = args.sandboxJar();
+    this.cliJar = args.cliJar();
+    this.speed = args.speed();
+    this.work = args.work();
+    this.host = args.host();
   }
 
   /**
@@ -50,21 +48,9 @@ public final class HibernateBench {
   private record Side(long millis, long podsOffMillis, int pods, RequestTally tally) {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println(
-          "usage: HibernateBench PATH/TO/eks-sandbox.jar PATH/TO/eks-scheduler.jar [speed]"
-              + " [work-dir]");
-      System.exit(2);
-    }
-    double speed = args.length > 2 ? Double.parseDouble(args[2]) : 30;
-    Path work =
-        Path.of(args.length > 3 ? args[3] : "/tmp/eks-scheduler-hibernate-bench").toAbsolutePath();
-    Files.createDirectories(work.resolve("logs"));
-    // Copies, so that a rebuild during the run cannot change the programs under test.
-    Path sandboxJar =
-        Files.copy(Path.of(args[0]), work.resolve("eks-sandbox.jar"), REPLACE_EXISTING);
-    Path cliJar = Files.copy(Path.of(args[1]), work.resolve("eks-scheduler.jar"), REPLACE_EXISTING);
-    new HibernateBench(sandboxJar, cliJar, speed, work).run();
+    new HibernateBench(
+            BenchArgs.parse("HibernateBench", args, 30, "/tmp/eks-scheduler-hibernate-bench"))
+        .run();
   }
 
   private void run() throws IOException, InterruptedException {

@@ -1,7 +1,5 @@
 package io.eksscheduler.bench;
 
-import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
-
 import io.eksscheduler.bench.BenchSandbox.Census;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,29 +36,18 @@ public final class WakeBench {
   private final Path work;
   private final Command host;
 
-  private WakeBench(Path sandboxJar, Path cliJar, double speed, Path work) {
-    this.sandboxJar = sandboxJar;
-    this.cliJar = cliJar;
-    this.speed = speed;
-    this.work = work;
-    this.host = new Command(System.getenv(), work.resolve("logs"));
+  private WakeBench(BenchArgs args) {
+    this.sandboxJar = args.sandboxJar();
+    this.cliJar = args.cliJar();
+    this.speed = args.speed();
+    this.work = args.work();
+    this.host = args.host();
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println(
-          "usage: WakeBench PATH/TO/eks-sandbox.jar PATH/TO/eks-scheduler.jar [speed] [work-dir]");
-      System.exit(2);
-    }
-    double speed = args.length > 2 ? Double.parseDouble(args[2]) : 1;
-    Path work =
-        Path.of(args.length > 3 ? args[3] : "/tmp/eks-scheduler-wake-bench").toAbsolutePath();
-    Files.createDirectories(work.resolve("logs"));
-    // Copies, so that a rebuild during the run cannot change the programs under test.
-    Path sandboxJar =
-        Files.copy(Path.of(args[0]), work.resolve("eks-sandbox.jar"), REPLACE_EXISTING);
-    Path cliJar = Files.copy(Path.of(args[1]), work.resolve("eks-scheduler.jar"), REPLACE_EXISTING);
-    System.exit(new WakeBench(sandboxJar, cliJar, speed, work).run());
+    System.exit(
+        new WakeBench(BenchArgs.parse("WakeBench", args, 1, "/tmp/eks-scheduler-wake-bench"))
+            .run());
   }
 
   private int run() throws IOException, InterruptedException {
