@@ -182,7 +182,8 @@ final class ClusterSnapshot {
         objects, kinds, nodegroups, groups, nodes, webhookNamespaces, excludedNamespaces);
   }
 
-  private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, SimulatorConfig c) {
+  /** An AWS SDK client builder pointed at the sandbox's simulator as its admin identity. */
+  static <B extends AwsClientBuilder<B, ?>> B configure(B builder, SimulatorConfig c) {
     AwsIdentity id = c.identity("admin");
     builder
         .endpointOverride(URI.create(c.endpointUrl()))

@@ -5,23 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eksscheduler.sandbox.aws.AwsIdentity;
 import io.eksscheduler.sandbox.aws.SimulatorConfig;
 import io.eksscheduler.sandbox.junit.TestSandbox;
-import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Instance;
@@ -97,8 +88,9 @@ final class WakeSnapshot {
           }
         });
     SimulatorConfig aws = sandbox.aws();
-    try (EksClient eks = configure(EksClient.builder(), aws).build();
-        AutoScalingClient asg = configure(AutoScalingClient.builder(), aws).build()) {
+    try (EksClient eks = ClusterSnapshot.configure(EksClient.builder(), aws).build();
+        AutoScalingClient asg =
+            ClusterSnapshot.configure(AutoScalingClient.builder(), aws).build()) {
       Cluster cluster = eks.describeCluster(r -> r.name(ClusterSnapshot.CLUSTER)).cluster();
       ObjectNode c = NODES.objectNode().put("status", cluster.statusAsString());
       c.set("tags", JSON.valueToTree(new TreeMap<>(cluster.tags())));
@@ -293,23 +285,5 @@ final class WakeSnapshot {
 
   private static String show(JsonNode n) {
     return n.isMissingNode() ? "(absent)" : n.toString();
-  }
-
-  private static <B extends AwsClientBuilder<B, ?>> B configure(B builder, SimulatorConfig c) {
-    AwsIdentity id = c.identity("admin");
-    builder
-        .endpointOverride(URI.create(c.endpointUrl()))
-        .region(Region.of(c.region()))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(id.accessKeyId(), id.secretAccessKey())))
-        .overrideConfiguration(
-            o ->
-                o.apiCallAttemptTimeout(Duration.ofSeconds(30))
-                    .apiCallTimeout(Duration.ofMinutes(2)));
-    if (builder instanceof AwsSyncClientBuilder<?, ?> sync) {
-      sync.httpClientBuilder(UrlConnectionHttpClient.builder());
-    }
-    return builder;
   }
 }
