@@ -2,13 +2,11 @@ package io.eksscheduler.actions.kubernetes;
 
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ReplicaSet;
-import io.kubernetes.client.util.PatchUtils;
 
 /** The stop's annotation as the Deployment controller copied it onto ReplicaSets. */
 final class ReplicaSetOriginals {
@@ -40,19 +38,8 @@ final class ReplicaSetOriginals {
           || !meta.getAnnotations().containsKey(Originals.ANNOTATION)) {
         continue;
       }
-      String name = meta.getName();
-      V1Patch patch =
-          new V1Patch("{\"metadata\":{\"annotations\":{\"" + Originals.ANNOTATION + "\":null}}}");
       try {
-        KubeCalls.call(
-            ctx,
-            "removing " + Originals.ANNOTATION + " from ReplicaSet " + ns + "/" + name,
-            () ->
-                PatchUtils.patch(
-                    V1ReplicaSet.class,
-                    () -> apps.patchNamespacedReplicaSet(name, ns, patch).buildCall(null),
-                    V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                    client));
+        AnnotationPatch.replicaSet(ctx, client, ns, meta.getName(), Originals.ANNOTATION, null);
         ctx.changed();
       } catch (ActionFailure e) {
         if (!(e.getCause() instanceof ApiException api && api.getCode() == 404)) {

@@ -571,19 +571,8 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
       Integer replicas = rs.getSpec().getReplicas();
       if (replicas != null && replicas > 0 && serves(selector, rs.getSpec().getTemplate())) {
         String name = rs.getMetadata().getName();
-        for (String value : new String[] {"\"" + ctx.runId() + "\"", "null"}) {
-          V1Patch patch =
-              new V1Patch("{\"metadata\":{\"annotations\":{\"" + NUDGE + "\":" + value + "}}}");
-          KubeCalls.call(
-              ctx,
-              "nudging ReplicaSet " + ns + "/" + name,
-              () ->
-                  PatchUtils.patch(
-                      V1ReplicaSet.class,
-                      () -> apps.patchNamespacedReplicaSet(name, ns, patch).buildCall(null),
-                      V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                      client));
-        }
+        AnnotationPatch.replicaSet(ctx, client, ns, name, NUDGE, ctx.runId());
+        AnnotationPatch.replicaSet(ctx, client, ns, name, NUDGE, null);
       }
     }
     for (V1StatefulSet sts :
@@ -594,19 +583,8 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
             .getItems()) {
       if (serves(selector, sts.getSpec().getTemplate())) {
         String name = sts.getMetadata().getName();
-        for (String value : new String[] {"\"" + ctx.runId() + "\"", "null"}) {
-          V1Patch patch =
-              new V1Patch("{\"metadata\":{\"annotations\":{\"" + NUDGE + "\":" + value + "}}}");
-          KubeCalls.call(
-              ctx,
-              "nudging StatefulSet " + ns + "/" + name,
-              () ->
-                  PatchUtils.patch(
-                      V1StatefulSet.class,
-                      () -> apps.patchNamespacedStatefulSet(name, ns, patch).buildCall(null),
-                      V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                      client));
-        }
+        AnnotationPatch.statefulSet(ctx, client, ns, name, NUDGE, ctx.runId());
+        AnnotationPatch.statefulSet(ctx, client, ns, name, NUDGE, null);
       }
     }
   }
