@@ -181,6 +181,7 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
         }
       }
       if (waiting.isEmpty()) {
+        clearNudges(ctx, client, found);
         List<String> healthy = new ArrayList<>();
         found.forEach(h -> healthy.add(h.webhook().id()));
         relaxedEver.forEach(id -> ctx.log("relaxed, then restored: " + id));
@@ -188,6 +189,7 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
       }
       if (!ctx.clock().instant().isBefore(until)) {
         restoreAll(ctx, client, found);
+        clearNudges(ctx, client, found);
         throw new ActionFailure(
             "webhooks still unhealthy after "
                 + Durations.format(params.deadlineOrDefault())
@@ -587,6 +589,49 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
         AnnotationPatch.statefulSet(ctx, client, ns, name, NUDGE, null);
       }
     }
+  }
+
+  /**
+   * Removes the nudge annotation that a run killed between setting and removing it left on the
+   * ReplicaSets and StatefulSets next to the webhooks this run relaxed (a resume finds the webhook
+   * relaxed already and does not nudge again), so that nothing of the nudge outlives the step.
+   */
+  private static void clearNudges(ActionContext ctx, ApiClient client, List<Health> found)
+      throws ActionFailure, InterruptedException {
+    Set<String> namespaces = new java.util.TreeSet<>();
+    for (Health h : found) {
+      Webhook w = h.webhook();
+      if (w.service().isPresent() && ctx.ledger().get(w.ledgerKey(), String.class).isPresent()) {
+        namespaces.add(w.service().get().getNamespace());
+      }
+    }
+    AppsV1Api apps = new AppsV1Api(client);
+    for (String ns : namespaces) {
+      for (V1ReplicaSet rs :
+          KubeCalls.call(
+                  ctx,
+                  "listing ReplicaSets in " + ns,
+                  () -> apps.listNamespacedReplicaSet(ns).execute())
+              .getItems()) {
+        if (nudged(rs.getMetadata())) {
+          AnnotationPatch.replicaSet(ctx, client, ns, rs.getMetadata().getName(), NUDGE, null);
+        }
+      }
+      for (V1StatefulSet sts :
+          KubeCalls.call(
+                  ctx,
+                  "listing StatefulSets in " + ns,
+                  () -> apps.listNamespacedStatefulSet(ns).execute())
+              .getItems()) {
+        if (nudged(sts.getMetadata())) {
+          AnnotationPatch.statefulSet(ctx, client, ns, sts.getMetadata().getName(), NUDGE, null);
+        }
+      }
+    }
+  }
+
+  private static boolean nudged(V1ObjectMeta meta) {
+    return meta.getAnnotations() != null && meta.getAnnotations().containsKey(NUDGE);
   }
 
   private static boolean serves(Map<String, String> selector, V1PodTemplateSpec template) {
