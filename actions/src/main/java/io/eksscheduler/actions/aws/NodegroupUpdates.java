@@ -5,24 +5,27 @@ import io.eksscheduler.engine.spi.ActionFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.ErrorDetail;
 import software.amazon.awssdk.services.eks.model.ResourceInUseException;
 import software.amazon.awssdk.services.eks.model.Update;
 
 /**
- * Sets a managed node group's scaling config and waits for the update to succeed, as EKS requires:
+ * Sets managed node groups' scaling configs and waits for the updates to succeed, as EKS requires:
  * one update at a time per node group (an update already in progress is waited out), and an update
- * is done only once DescribeUpdate says Successful.
+ * is done only once DescribeUpdate says Successful. The updates of several groups are started first
+ * and then followed together, so that their instances launch or drain at the same time.
  */
 final class NodegroupUpdates {
   private static final Duration POLL = Duration.ofSeconds(1);
 
   private NodegroupUpdates() {}
 
-  /** Returns the update's id once it succeeded; fails naming the update otherwise. */
-  static String scale(
+  /** Starts the update and returns its id, waiting out an update already in progress. */
+  static String start(
       ActionContext ctx,
       EksClient eks,
       String cluster,
@@ -64,42 +67,65 @@ final class NodegroupUpdates {
       }
     }
     ctx.changed();
-    String id = update.id();
-    while (true) {
-      Update now =
-          AwsCalls.call(
-              ctx,
-              "describing update " + id + " of node group " + name,
-              until,
-              () ->
-                  eks.describeUpdate(r -> r.name(cluster).nodegroupName(name).updateId(id))
-                      .update());
-      String status = now.statusAsString();
-      if ("Successful".equals(status)) {
-        return id;
-      }
-      if ("Failed".equals(status) || "Cancelled".equals(status)) {
-        List<String> errors = new ArrayList<>();
-        for (ErrorDetail d : now.errors()) {
-          errors.add(d.errorCodeAsString() + ": " + d.errorMessage());
+    return update.id();
+  }
+
+  /**
+   * Follows updates (update id by node group name) until each succeeded; fails naming the first
+   * that failed or was cancelled, or, at the deadline, those still in progress.
+   */
+  static void await(
+      ActionContext ctx, EksClient eks, String cluster, Map<String, String> updates, Instant until)
+      throws ActionFailure, InterruptedException {
+    Map<String, String> pending = new LinkedHashMap<>(updates);
+    while (!pending.isEmpty()) {
+      List<String> progress = new ArrayList<>();
+      for (Map.Entry<String, String> e : List.copyOf(pending.entrySet())) {
+        String status = status(eks, ctx, cluster, e.getKey(), e.getValue(), until);
+        if ("Successful".equals(status)) {
+          pending.remove(e.getKey());
+        } else {
+          progress.add("update " + e.getValue() + " of node group " + e.getKey() + ": " + status);
         }
-        throw new ActionFailure(
-            "update "
-                + id
-                + " of node group "
-                + name
-                + " "
-                + status
-                + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)),
-            false);
+      }
+      if (pending.isEmpty()) {
+        return;
       }
       if (!ctx.clock().instant().isBefore(until)) {
-        throw new ActionFailure(
-            "update " + id + " of node group " + name + " still " + status + " at the deadline",
-            true);
+        throw new ActionFailure("not done at the deadline: " + String.join(", ", progress), true);
       }
-      ctx.progress("update " + id + " of node group " + name + ": " + status);
+      ctx.progress(String.join(", ", progress));
       ctx.sleeper().sleep(POLL);
     }
+  }
+
+  /** The update's status; fails if it failed or was cancelled, with EKS's errors. */
+  private static String status(
+      EksClient eks, ActionContext ctx, String cluster, String name, String id, Instant until)
+      throws ActionFailure, InterruptedException {
+    Update now =
+        AwsCalls.call(
+            ctx,
+            "describing update " + id + " of node group " + name,
+            until,
+            () ->
+                eks.describeUpdate(r -> r.name(cluster).nodegroupName(name).updateId(id)).update());
+    String status = now.statusAsString();
+    if ("Failed".equals(status) || "Cancelled".equals(status)) {
+      List<String> errors = new ArrayList<>();
+      for (ErrorDetail d : now.errors()) {
+        errors.add(d.errorCodeAsString() + ": " + d.errorMessage());
+      }
+      throw new ActionFailure(
+          "update "
+              + id
+              + " of node group "
+              + name
+              + " "
+              + status
+              + (errors.isEmpty() ? "" : ": " + String.join("; ", errors)),
+          false);
+    }
+    return status;
   }
 }

@@ -175,16 +175,26 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
     d.notes().forEach(ctx::log);
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
+    // Every group's update is started before any is waited for: their instances launch together.
+    Map<String, String> updates = new LinkedHashMap<>();
     for (Target t : d.targets()) {
       if (t.done()) {
         continue;
       }
       if (t.group().managed()) {
-        restoreManaged(ctx, eks, params.cluster(), t, until);
+        startManaged(ctx, eks, params.cluster(), t, until)
+            .ifPresent(id -> updates.put(t.group().name(), id));
       } else {
         restoreSelfManaged(ctx, autoScaling, t, until);
+        ctx.log(t.change());
       }
-      ctx.log(t.change());
+    }
+    NodegroupUpdates.await(ctx, eks, params.cluster(), updates, until);
+    for (Target t : d.targets()) {
+      if (!t.done() && t.group().managed()) {
+        untagManaged(ctx, eks, t, until);
+        ctx.log(t.change());
+      }
     }
     awaitReady(ctx, params, d.targets(), until);
     return outputs(d);
@@ -266,14 +276,23 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
     return zones;
   }
 
-  private static void restoreManaged(
+  /** Starts the update of a managed group to its sizes, unless it has them; returns its id. */
+  private static Optional<String> startManaged(
       ActionContext ctx, EksClient eks, String cluster, Target t, Instant until)
       throws ActionFailure, InterruptedException {
     Group g = t.group();
     Original o = t.original();
-    if (g.min() != o.min() || g.desired() != t.desired() || g.max() != o.max()) {
-      NodegroupUpdates.scale(ctx, eks, cluster, g.name(), o.min(), t.desired(), o.max(), until);
+    if (g.min() == o.min() && g.desired() == t.desired() && g.max() == o.max()) {
+      return Optional.empty();
     }
+    return Optional.of(
+        NodegroupUpdates.start(ctx, eks, cluster, g.name(), o.min(), t.desired(), o.max(), until));
+  }
+
+  /** Removes the stop's tag once the group's update succeeded. */
+  private static void untagManaged(ActionContext ctx, EksClient eks, Target t, Instant until)
+      throws ActionFailure, InterruptedException {
+    Group g = t.group();
     if (g.tagged().isPresent()) {
       AwsCalls.run(
           ctx,

@@ -385,11 +385,13 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     Survey s = survey(params, ctx, until);
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient asg = ctx.client(AutoScalingClient.class);
+    // Every group's update is started before any is waited for: their nodes drain together.
+    Map<String, String> updates = new LinkedHashMap<>();
     for (Managed m : s.managed()) {
       if (m.atZero() && m.tagged().isPresent()) {
         ctx.log("nodegroup " + m.name() + ": already at zero");
       } else {
-        scaleManaged(ctx, eks, params.cluster(), m, until);
+        updates.put(m.name(), scaleManaged(ctx, eks, params.cluster(), m, until));
       }
     }
     for (SelfManaged a : s.selfManaged()) {
@@ -399,6 +401,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
         scaleSelfManaged(ctx, asg, a, until);
       }
     }
+    NodegroupUpdates.await(ctx, eks, params.cluster(), updates, until);
     awaitGone(ctx, params, s, until);
     return Outputs.of(
         "nodegroups",
@@ -407,7 +410,8 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
         s.selfManaged().stream().map(SelfManaged::name).toList());
   }
 
-  private static void scaleManaged(
+  /** Tags the group with its original sizes, then starts its update to zero; returns its id. */
+  private static String scaleManaged(
       ActionContext ctx, EksClient eks, String cluster, Managed m, Instant until)
       throws ActionFailure, InterruptedException {
     Optional<Original> ledger = ctx.ledger().get(m.key(), Original.class);
@@ -425,7 +429,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       ctx.changed();
     }
     int max = Math.max(1, m.scaling().maxSize());
-    String id = NodegroupUpdates.scale(ctx, eks, cluster, m.name(), 0, 0, max, until);
+    String id = NodegroupUpdates.start(ctx, eks, cluster, m.name(), 0, 0, max, until);
     ctx.log(
         "nodegroup "
             + m.name()
@@ -436,6 +440,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
             + " (update "
             + id
             + ")");
+    return id;
   }
 
   private static void scaleSelfManaged(

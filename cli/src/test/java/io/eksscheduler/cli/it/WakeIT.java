@@ -55,7 +55,9 @@ class WakeIT {
     sandbox.reset();
     KubeJson kube = new KubeJson(sandbox.adminClient());
     WakeRuns runs = new WakeRuns(sandbox, WORK.resolve("cycle"));
+    int awsBeforeStop = awsRequests(sandbox).size();
     WakeCycle cycle = WakeCycle.stop(sandbox, runs, "wake-it-stop");
+    int awsBeforeStart = awsRequests(sandbox).size();
     StopRuns.Finished asleep = runs.run("status-asleep", null, runs.status());
     assertEquals(0, asleep.code(), asleep.toString());
     assertTrue(asleep.output().contains("cluster dev: asleep"), asleep.toString());
@@ -84,6 +86,9 @@ class WakeIT {
     assertEquals(List.of(), notReadyAtTheEnd, "woken workloads not Ready when start returned");
 
     theSelfBlockingWebhookWasRelaxedThenRestored(wake, start);
+    List<String> aws = awsRequests(sandbox);
+    theManagedGroupsScaledTogether("stop", aws.subList(awsBeforeStop, awsBeforeStart));
+    theManagedGroupsScaledTogether("start", aws.subList(awsBeforeStart, aws.size()));
 
     StopRuns.Finished awake = runs.run("status-awake", null, runs.status());
     assertEquals(0, awake.code(), awake.toString());
@@ -205,6 +210,34 @@ class WakeIT {
     int restore = out.indexOf(WEBHOOK_ID + ": failurePolicy Ignore -> Fail (its pods are Ready)");
     int said = out.indexOf("relaxed, then restored: " + WEBHOOK_ID);
     assertTrue(relax >= 0 && restore > relax && said > restore, start.toString());
+  }
+
+  /** The simulator's request log, one JSON line per AWS call, in order (none before the first). */
+  private static List<String> awsRequests(TestSandbox sandbox) throws java.io.IOException {
+    Path log = sandbox.awsRequestLog();
+    return Files.exists(log) ? Files.readAllLines(log) : List.of();
+  }
+
+  /**
+   * Dev's two managed node groups (general, system) were updated before either update was followed:
+   * their instances launched, or drained, at the same time.
+   */
+  private static void theManagedGroupsScaledTogether(String command, List<String> requests) {
+    List<String> updates = new ArrayList<>();
+    for (String line : requests) {
+      for (String op : List.of("UpdateNodegroupConfig", "DescribeUpdate")) {
+        if (line.contains("\"operation\":\"" + op + "\"")) {
+          updates.add(op);
+        }
+      }
+    }
+    assertTrue(
+        updates.size() >= 3
+            && updates
+                .subList(0, 2)
+                .equals(List.of("UpdateNodegroupConfig", "UpdateNodegroupConfig"))
+            && updates.lastIndexOf("UpdateNodegroupConfig") == 1,
+        command + ": both managed groups' updates before any DescribeUpdate: " + updates);
   }
 
   /**
