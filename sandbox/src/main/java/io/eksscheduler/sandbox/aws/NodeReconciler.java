@@ -12,9 +12,14 @@ import io.kubernetes.client.openapi.models.V1Eviction;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.util.PatchUtils;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -28,12 +33,21 @@ public final class NodeReconciler implements Runnable {
 
   private static final long TICK_MILLIS = 200;
   private static final long EVICTION_RETRY_MILLIS = 1000;
+  private static final int JOINS_AT_ONCE = 8;
 
   private final Simulator simulator;
   private final ApiClient admin;
   private final CoreV1Api core;
   private final Consumer<String> log;
   private final Map<String, Long> lastEviction = new ConcurrentHashMap<>();
+  private final ExecutorService joiners =
+      Executors.newFixedThreadPool(
+          JOINS_AT_ONCE,
+          r -> {
+            Thread t = new Thread(r, "node-join");
+            t.setDaemon(true);
+            return t;
+          });
 
   public NodeReconciler(Simulator simulator, ApiClient admin, Consumer<String> log) {
     this.simulator = simulator;
@@ -62,14 +76,52 @@ public final class NodeReconciler implements Runnable {
   /** One pass: create due Nodes, drain and terminate what scale-in chose. */
   public void tick() {
     Simulator.Work work = simulator.step();
-    for (Map.Entry<String, Instance> e : work.nodesToCreate()) {
-      createNode(e.getKey(), e.getValue());
+    if (!work.nodesToCreate().isEmpty()) {
+      createNodes(work.nodesToCreate());
     }
     for (Map.Entry<String, Instance> e : work.nodesToDrain()) {
       drain(e.getValue());
     }
     for (Map.Entry<String, Instance> e : work.nodesToTerminate()) {
       terminate(e.getValue());
+    }
+  }
+
+  /**
+   * Instances launched together join together, as EC2 instances boot independently: their Nodes are
+   * created in parallel, and the instances are marked InService in one write of the state.
+   */
+  private void createNodes(List<Map.Entry<String, Instance>> due) {
+    List<Future<String>> joins = new ArrayList<>();
+    for (Map.Entry<String, Instance> e : due) {
+      joins.add(
+          joiners.submit(
+              () -> {
+                createNode(e.getKey(), e.getValue());
+                return e.getValue().instanceId;
+              }));
+    }
+    List<String> joined = new ArrayList<>();
+    RuntimeException failure = null;
+    for (Future<String> join : joins) {
+      try {
+        joined.add(join.get());
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure =
+              e.getCause() instanceof RuntimeException r
+                  ? r
+                  : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = new IllegalStateException("interrupted while creating nodes", e);
+        break;
+      }
+    }
+    simulator.nodesCreated(joined);
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -102,7 +154,6 @@ public final class NodeReconciler implements Runnable {
             e);
       }
     }
-    simulator.nodeCreated(instance.instanceId);
   }
 
   /** The scenario's group with the labels and taints it has now (UpdateNodegroupConfig). */

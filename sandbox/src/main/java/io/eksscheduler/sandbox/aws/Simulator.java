@@ -332,17 +332,21 @@ public final class Simulator {
     return e;
   }
 
-  /** Records that the instance's Node now exists: it is InService. */
-  public synchronized void nodeCreated(String instanceId) {
-    findInstance(instanceId)
-        .ifPresent(
-            i -> {
-              if (i.lifecycleState.equals(SimulatedAws.PENDING)) {
-                i.lifecycleState = SimulatedAws.IN_SERVICE;
-                settleUpdates(clock.millis());
-                store.write(state);
-              }
-            });
+  /** Records that the instances' Nodes now exist: they are InService (one write of the state). */
+  public synchronized void nodesCreated(List<String> instanceIds) {
+    boolean changed = false;
+    for (String id : instanceIds) {
+      Optional<Instance> pending =
+          findInstance(id).filter(i -> i.lifecycleState.equals(SimulatedAws.PENDING));
+      if (pending.isPresent()) {
+        pending.get().lifecycleState = SimulatedAws.IN_SERVICE;
+        changed = true;
+      }
+    }
+    if (changed) {
+      settleUpdates(clock.millis());
+      store.write(state);
+    }
   }
 
   /** A drained managed node is terminated without waiting for the eviction deadline. */

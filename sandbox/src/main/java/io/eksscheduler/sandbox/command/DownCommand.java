@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Stops every process of a sandbox from its pid files. */
-@Command(name = "down", description = "Stop every process of the sandbox (SIGTERM, then SIGKILL).")
+@Command(
+    name = "down",
+    mixinStandardHelpOptions = true,
+    description = "Stop every process of the sandbox (SIGTERM, then SIGKILL).")
 final class DownCommand implements Callable<Integer> {
 
   @Option(names = "--dir", description = "Sandbox directory (default: ${DEFAULT-VALUE}).")

@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Prints each component's health; exit code 1 when any is unhealthy. */
-@Command(name = "status", description = "Report each component's health.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Report each component's health.")
 final class StatusCommand implements Callable<Integer> {
 
   @Option(names = "--dir", description = "Sandbox directory (default: ${DEFAULT-VALUE}).")

@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 /** Starts a sandbox and prints the shell exports that point kubectl at it. */
 @Command(
     name = "up",
+    mixinStandardHelpOptions = true,
     description = "Start the control plane, KWOK and a scenario; print the exports.")
 final class UpCommand implements Callable<Integer> {
 
