@@ -168,6 +168,24 @@ final class BenchSandbox {
     return JSON.readTree(kubectl("get", kinds, "-A", "-o", "json")).path("items");
   }
 
+  /**
+   * Scales Deployments of one namespace to {@code replicas} with one kubectl call, its stderr in
+   * {@code logs/NAME.err} (calls running together need their own names).
+   */
+  void scale(String name, String namespace, int replicas, List<String> deployments)
+      throws IOException, InterruptedException {
+    List<String> argv =
+        new ArrayList<>(
+            List.of("kubectl", "-n", namespace, "scale", "deployment", "--replicas=" + replicas));
+    argv.addAll(deployments);
+    admin.output(name, KUBECTL_TIMEOUT, argv);
+  }
+
+  /** The pods of {@code namespace}, terminating ones included. */
+  int podCount(String namespace) throws IOException, InterruptedException {
+    return lines(kubectl("-n", namespace, "get", "pods", "--no-headers", "-o", "name")).size();
+  }
+
   /** Waits until the cluster has no Node left, failing after {@code timeout}. */
   void awaitNoNode(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
