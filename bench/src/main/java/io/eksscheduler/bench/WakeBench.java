@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  * then the longest chain of readiness delays), with the ratio. The delays are the sandbox's own
  * (the scenario's launch delay, the database's {@code ready-after}), read back from the sandbox,
  * not assumed; the speed is 1 by default, so that they are the scenario's real-time figures and the
- * tool's own time (a JVM, API calls, polling) weighs what it would on EKS. Asserts nothing.
+ * tool's own time (a JVM, API calls, polling) weighs what it would on EKS. Then, untimed by the
+ * wake, it measures the sandbox's control plane alone on the last wave (kubectl scales its
+ * Deployments back at once), which gives the least a wake can take on this machine. Asserts
+ * nothing.
  *
  * <p>Usage: {@code java -cp bench/target/bench.jar io.eksscheduler.bench.WakeBench
  * sandbox/target/eks-sandbox.jar cli/target/eks-scheduler.jar [speed] [work-dir]}.
