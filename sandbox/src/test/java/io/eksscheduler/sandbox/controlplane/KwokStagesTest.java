@@ -64,6 +64,28 @@ class KwokStagesTest {
   }
 
   @Test
+  void kwokReportsSixteenAtOnceWithEveryOptionItWouldDefault() {
+    List<Map<?, ?>> configs = documents(Speed.REAL_TIME, "KwokConfiguration");
+    assertEquals(1, configs.size());
+    Map<?, ?> options = (Map<?, ?>) configs.get(0).get("options");
+    assertEquals(16, options.get("podPlayStageParallelism"));
+    assertEquals(16, options.get("nodePlayStageParallelism"));
+    // KWOK does not default a configuration it is given: an option left out would be zero.
+    for (String option :
+        List.of(
+            "manageAllNodes",
+            "enableDebuggingHandlers",
+            "enableContentionProfiling",
+            "enableProfilingHandler",
+            "nodeLeaseParallelism",
+            "podsOnNodeSyncParallelism",
+            "enablePodsOnNodeSyncListPager",
+            "enablePodsOnNodeSyncStreamWatch")) {
+      assertTrue(options.containsKey(option), option + " missing from " + options);
+    }
+  }
+
+  @Test
   void fractionalSpeedIsAJqNumber() {
     assertEquals("2.5", new Speed(2.5).jqLiteral());
     assertEquals(800, new Speed(2.5).scaledMillis(java.time.Duration.ofSeconds(2)));
@@ -78,10 +100,16 @@ class KwokStagesTest {
   }
 
   private static List<Map<?, ?>> stages(Speed speed) {
+    return documents(speed, "Stage");
+  }
+
+  private static List<Map<?, ?>> documents(Speed speed, String kind) {
     List<Map<?, ?>> out = new ArrayList<>();
     for (Object doc :
         new Load(LoadSettings.builder().build()).loadAllFromString(KwokStages.render(speed))) {
-      out.add((Map<?, ?>) doc);
+      if (kind.equals(((Map<?, ?>) doc).get("kind"))) {
+        out.add((Map<?, ?>) doc);
+      }
     }
     return out;
   }
