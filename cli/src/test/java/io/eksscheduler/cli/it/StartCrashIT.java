@@ -3,19 +3,13 @@ package io.eksscheduler.cli.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eksscheduler.engine.state.RunState;
-import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,15 +43,6 @@ class StartCrashIT {
 
   /** Kills in one start at most, however slowly it moves on: then it is resumed to its end. */
   private static final int KILLS_PER_START = 12;
-
-  /** How long after a process's first mutating step started a random kill comes, at most. */
-  private static final long KILL_WINDOW_MILLIS = 4_000;
-
-  private static final long MAX_KILL_WINDOW_MILLIS = 32_000;
-
-  /** A line a mutating step logs about its work (anything but its start). */
-  private static final Pattern WORK_LOGGED =
-      Pattern.compile("] step (" + String.join("|", STEPS) + "): (?!started \\()");
 
   @AfterAll
   static void freshScenarioForWhatFollows(TestSandbox sandbox) {
@@ -110,7 +95,16 @@ class StartCrashIT {
       WakeCycle cycle = WakeCycle.stop(sandbox, runs, "stop-random-" + round);
       String runId = "start-random-" + round;
 
-      int killed = killAtRandom(runs, runId, random, KILLS_PER_START, seed);
+      int killed =
+          CrashRuns.killAtRandom(
+              "start-crash",
+              runs.runs(),
+              runId,
+              runs.start("--run-id", runId),
+              STEPS,
+              random,
+              KILLS_PER_START,
+              seed);
       CrashRuns.finish(runs.runs(), runId);
 
       differences(cycle, runs, runId).forEach(d -> problems.add(runId + ": " + d));
@@ -121,73 +115,6 @@ class StartCrashIT {
     }
     assertEquals(
         List.of(), problems, "what the killed and resumed starts left (seed " + seed + ")");
-  }
-
-  /**
-   * Starts the wake, then resumes it, killing each process at a random moment after its first
-   * mutating step started (so that kills fall in the wake's work, not in the start of the JVM or
-   * the read-only preflight, whose lengths vary with the machine's load), until the run ends or
-   * {@code wanted} kills were made, so that they fall all along the wake. The moment is drawn
-   * within a window that doubles after a process killed before it logged any work of a mutating
-   * step, so that the reads a step starts with cannot stall the run, and is back to its first size
-   * after one that did. A process that ended its run before its moment is not a kill. Returns the
-   * kills made.
-   */
-  private static int killAtRandom(WakeRuns runs, String runId, Random random, int wanted, long seed)
-      throws Exception {
-    int kills = 0;
-    long window = KILL_WINDOW_MILLIS;
-    while (kills < wanted) {
-      Optional<RunState> state = runs.state(runId);
-      if (state.isPresent() && state.get().status() == RunStatus.SUCCEEDED) {
-        break;
-      }
-      long moment = (long) (random.nextDouble() * window);
-      String[] args = state.isPresent() ? runs.resume(runId) : runs.start("--run-id", runId);
-      StopRuns.Launch launch = runs.launch("kill-at-" + moment + "ms", null, args);
-      Optional<String> step = mutating(launch);
-      if (step.isEmpty() || launch.process().waitFor(moment, TimeUnit.MILLISECONDS)) {
-        StopRuns.Finished f = runs.await(launch);
-        assertEquals(0, f.code(), "seed " + seed + ": " + f);
-        continue;
-      }
-      launch.process().destroyForcibly();
-      StopRuns.Finished f = runs.await(launch);
-      Optional<RunState> after = runs.state(runId);
-      if (after.isPresent() && after.get().status() == RunStatus.SUCCEEDED) {
-        System.err.println("[start-crash] the run ended before its kill: " + f.label());
-        break;
-      }
-      assertEquals(StopRuns.KILLED, f.code(), "seed " + seed + ": " + f);
-      kills++;
-      System.err.printf(
-          "[start-crash] kill %d, %d ms after %s started: %s%n",
-          kills, moment, step.get(), CrashRuns.progress(after));
-      window =
-          WORK_LOGGED.matcher(f.output()).find()
-              ? KILL_WINDOW_MILLIS
-              : Math.min(2 * window, MAX_KILL_WINDOW_MILLIS);
-    }
-    return kills;
-  }
-
-  /**
-   * Waits until the process says one of the mutating steps started, and returns it; empty when the
-   * process ended before that.
-   */
-  private static Optional<String> mutating(StopRuns.Launch launch) throws Exception {
-    while (launch.elapsed().compareTo(StopRuns.DEADLINE) < 0) {
-      String log = Files.readString(launch.log());
-      for (String step : STEPS) {
-        if (log.contains("] step " + step + ": started")) {
-          return Optional.of(step);
-        }
-      }
-      if (launch.process().waitFor(50, TimeUnit.MILLISECONDS)) {
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
   }
 
   /** What differs from before the stop once the woken cluster settled, and a status not awake. */
