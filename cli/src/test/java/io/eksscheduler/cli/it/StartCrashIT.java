@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * wake meets the self-blocking webhook each time, so its relaxing and restoring are killed too.
  * Kills come at the named crash points of each mutating step (before and after a ledger write,
  * right after a mutating call), chained through the resumes of one run; and at random moments all
- * along the mutating steps of a start, until it ends, at least ten kills over one or two starts
+ * along the mutating steps of a start, until it ends, at least ten kills over up to three starts
  * (the seed is printed; set it with {@code -Deks.test.seed=N}). Each test starts from a fresh dev
  * scenario, and the next test class finds one too.
  */
@@ -39,7 +39,12 @@ class StartCrashIT {
   private static final int CHAINS = 3;
 
   private static final int RANDOM_KILLS = 10;
-  private static final int RANDOM_CYCLES = 2;
+
+  /**
+   * Runs for the random kills at most: a run ends once a process outlives its moment, after four to
+   * twelve kills on this sandbox.
+   */
+  private static final int RANDOM_CYCLES = 3;
 
   /** Kills in one start at most, however slowly it moves on: then it is resumed to its end. */
   private static final int KILLS_PER_START = 12;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * were there before the stop, in the ledger and on the objects and groups. Kills come at the named
  * crash points of each mutating step (before and after a ledger write, right after a mutating
  * call), chained through the resumes of one run; and at random moments all along the mutating steps
- * of a stop, until it ends, at least ten kills over one or two stops (the seed is printed; set it
+ * of a stop, until it ends, at least ten kills over up to three stops (the seed is printed; set it
  * with {@code -Deks.test.seed=N}). Each run starts from a fresh dev scenario, and the next test
  * class finds one too.
  */
@@ -34,7 +34,12 @@ class StopCrashIT {
   private static final int CHAINS = 3;
 
   private static final int RANDOM_KILLS = 10;
-  private static final int RANDOM_RUNS = 2;
+
+  /**
+   * Runs for the random kills at most: a run ends once a process outlives its moment, after four to
+   * twelve kills on this sandbox.
+   */
+  private static final int RANDOM_RUNS = 3;
 
   /** Kills in one stop at most, however slowly it moves on: then it is resumed to its end. */
   private static final int KILLS_PER_RUN = 12;
