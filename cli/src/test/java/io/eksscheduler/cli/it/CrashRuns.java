@@ -82,10 +82,12 @@ final class CrashRuns {
    * after its first mutating step (one of {@code steps}) started, so that kills fall in the run's
    * work, not in the start of the JVM or the read-only preflight, whose lengths vary with the
    * machine's load; until the run ends or {@code wanted} kills were made, so that they fall all
-   * along it. The moment is drawn within a window that doubles after a process killed before it
-   * logged any work of a mutating step, so that the reads a step starts with cannot stall the run,
-   * and is back to its first size after one that did. A process that ended its run before its
-   * moment is not a kill. Returns the kills made.
+   * along it. The moment is drawn within a window that doubles after a process killed in its second
+   * half before it logged any work of a mutating step, so that the reads a step starts with cannot
+   * stall the run, and is back to its first size after one that did (a process killed early says
+   * nothing of how long the reads take, and a window doubled for it would let the next process run
+   * to the end). A process that ended its run before its moment is not a kill. Returns the kills
+   * made.
    */
   static int killAtRandom(
       String tag,
@@ -127,10 +129,11 @@ final class CrashRuns {
       System.err.printf(
           "[%s] kill %d, %d ms after %s started: %s%n",
           tag, kills, moment, step.get(), progress(after));
-      window =
-          workLogged.matcher(f.output()).find()
-              ? KILL_WINDOW_MILLIS
-              : Math.min(2 * window, MAX_KILL_WINDOW_MILLIS);
+      if (workLogged.matcher(f.output()).find()) {
+        window = KILL_WINDOW_MILLIS;
+      } else if (moment >= window / 2) {
+        window = Math.min(2 * window, MAX_KILL_WINDOW_MILLIS);
+      }
     }
     return kills;
   }

@@ -36,7 +36,7 @@ class StopCrashIT {
   private static final int RANDOM_KILLS = 10;
 
   /**
-   * Runs for the random kills at most: a run ends once a process outlives its moment, after four to
+   * Runs for the random kills at most: a run ends once a process outlives its moment, after six to
    * twelve kills on this sandbox.
    */
   private static final int RANDOM_RUNS = 3;
