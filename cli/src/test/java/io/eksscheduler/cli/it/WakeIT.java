@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.engine.state.StepStatus;
@@ -55,9 +56,10 @@ class WakeIT {
     sandbox.reset();
     KubeJson kube = new KubeJson(sandbox.adminClient());
     WakeRuns runs = new WakeRuns(sandbox, WORK.resolve("cycle"));
-    int awsBeforeStop = awsRequests(sandbox).size();
+    CallLogs stopCalls = CallLogs.from(sandbox);
     WakeCycle cycle = WakeCycle.stop(sandbox, runs, "wake-it-stop");
-    int awsBeforeStart = awsRequests(sandbox).size();
+    List<JsonNode> stopAws = stopCalls.awsCalls();
+    CallLogs startCalls = CallLogs.from(sandbox);
     StopRuns.Finished asleep = runs.run("status-asleep", null, runs.status());
     assertEquals(0, asleep.code(), asleep.toString());
     assertTrue(asleep.output().contains("cluster dev: asleep"), asleep.toString());
@@ -86,9 +88,8 @@ class WakeIT {
     assertEquals(List.of(), notReadyAtTheEnd, "woken workloads not Ready when start returned");
 
     theSelfBlockingWebhookWasRelaxedThenRestored(wake, start);
-    List<String> aws = awsRequests(sandbox);
-    theManagedGroupsScaledTogether("stop", aws.subList(awsBeforeStop, awsBeforeStart));
-    theManagedGroupsScaledTogether("start", aws.subList(awsBeforeStart, aws.size()));
+    theManagedGroupsScaledTogether("stop", stopAws);
+    theManagedGroupsScaledTogether("start", startCalls.awsCalls());
 
     StopRuns.Finished awake = runs.run("status-awake", null, runs.status());
     assertEquals(0, awake.code(), awake.toString());
@@ -212,23 +213,16 @@ class WakeIT {
     assertTrue(relax >= 0 && restore > relax && said > restore, start.toString());
   }
 
-  /** The simulator's request log, one JSON line per AWS call, in order (none before the first). */
-  private static List<String> awsRequests(TestSandbox sandbox) throws java.io.IOException {
-    Path log = sandbox.awsRequestLog();
-    return Files.exists(log) ? Files.readAllLines(log) : List.of();
-  }
-
   /**
    * Dev's two managed node groups (general, system) were updated before either update was followed:
    * their instances launched, or drained, at the same time.
    */
-  private static void theManagedGroupsScaledTogether(String command, List<String> requests) {
+  private static void theManagedGroupsScaledTogether(String command, List<JsonNode> calls) {
     List<String> updates = new ArrayList<>();
-    for (String line : requests) {
-      for (String op : List.of("UpdateNodegroupConfig", "DescribeUpdate")) {
-        if (line.contains("\"operation\":\"" + op + "\"")) {
-          updates.add(op);
-        }
+    for (JsonNode call : calls) {
+      String op = call.path("operation").asText();
+      if (op.equals("UpdateNodegroupConfig") || op.equals("DescribeUpdate")) {
+        updates.add(op);
       }
     }
     assertTrue(
