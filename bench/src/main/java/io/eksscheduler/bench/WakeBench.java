@@ -165,11 +165,7 @@ public final class WakeBench {
     Map<String, Integer> out = new TreeMap<>();
     for (JsonNode d : deployments) {
       if (d.path("metadata").path("annotations").has(WakeLowerBound.DEPENDS_ON)) {
-        out.put(
-            d.path("metadata").path("namespace").asText()
-                + "/"
-                + d.path("metadata").path("name").asText(),
-            d.path("spec").path("replicas").asInt());
+        out.put(WakeLowerBound.id(d), d.path("spec").path("replicas").asInt());
       }
     }
     return out;
@@ -179,11 +175,7 @@ public final class WakeBench {
   private static boolean allReady(JsonNode deployments, Map<String, Integer> wave) {
     int ready = 0;
     for (JsonNode d : deployments) {
-      String id =
-          d.path("metadata").path("namespace").asText()
-              + "/"
-              + d.path("metadata").path("name").asText();
-      Integer want = wave.get(id);
+      Integer want = wave.get(WakeLowerBound.id(d));
       JsonNode status = d.path("status");
       if (want != null
           && status.path("readyReplicas").asInt() == want

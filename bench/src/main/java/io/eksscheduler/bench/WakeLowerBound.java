@@ -50,6 +50,12 @@ record WakeLowerBound(double speed, Duration launch, Duration nodeReady, List<Li
     return String.join(" + ", parts) + (speed == 1 ? "" : ", all / speed " + speed);
   }
 
+  /** A workload's "namespace/name", as its {@value #DEPENDS_ON} annotation names it. */
+  static String id(JsonNode workload) {
+    JsonNode meta = workload.path("metadata");
+    return meta.path("namespace").asText() + "/" + meta.path("name").asText();
+  }
+
   /**
    * The bound from the simulator's {@code /_sandbox/settings} and the items of a list of
    * Deployments and StatefulSets (the woken cluster's, whose replicas are back).
@@ -59,8 +65,7 @@ record WakeLowerBound(double speed, Duration launch, Duration nodeReady, List<Li
     Map<String, JsonNode> byName = new LinkedHashMap<>();
     for (JsonNode w : workloads) {
       if (w.path("spec").path("replicas").asInt(1) > 0) {
-        JsonNode meta = w.path("metadata");
-        byName.put(meta.path("namespace").asText() + "/" + meta.path("name").asText(), w);
+        byName.put(id(w), w);
       }
     }
     Map<String, List<Link>> longest = new HashMap<>();
