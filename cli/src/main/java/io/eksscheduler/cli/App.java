@@ -2,7 +2,10 @@ package io.eksscheduler.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.cli.store.ClusterStores;
+import io.eksscheduler.cli.store.Fence;
 import io.eksscheduler.engine.playbook.ActionRegistry;
+import io.eksscheduler.engine.playbook.Durations;
 import io.eksscheduler.engine.playbook.ParamBinding;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.playbook.PlaybookLoader;
@@ -16,12 +19,13 @@ import io.eksscheduler.engine.run.RunExecutor;
 import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.Json;
+import io.eksscheduler.engine.state.RunStore;
+import io.kubernetes.client.openapi.ApiClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eks.EksClient;
@@ -39,8 +44,6 @@ import software.amazon.awssdk.services.eks.EksClient;
  * environment.
  */
 final class App {
-  static final String STATE_DIR_ENV = "EKS_SCHEDULER_STATE_DIR";
-
   final PrintWriter out;
   final PrintWriter err;
   final Map<String, String> env;
@@ -50,6 +53,20 @@ final class App {
   final Clock clock = Clock.systemUTC();
   final SecureRandom random = new SecureRandom();
   final Clients clients = new Clients();
+
+  /** Whether this process may still change anything: tripped when it loses a Lease it holds. */
+  final Fence fence = new Fence();
+
+  /** This runner in user agents: {@code eks-scheduler/VERSION (pid N on HOST)}. */
+  final String runner =
+      "eks-scheduler/"
+          + VersionProvider.version()
+          + " (pid "
+          + ProcessHandle.current().pid()
+          + " on "
+          + host()
+          + ")";
+
   boolean interactive;
   private Region region;
   private String eksLogin;
@@ -64,21 +81,24 @@ final class App {
     clients.register(
         io.kubernetes.client.openapi.ApiClient.class,
         () ->
-            eksLogin == null
-                ? KubernetesClients.fromEnvironment(env)
-                : KubernetesClients.fromEks(
-                    clients.get(EksClient.class),
-                    eksLogin,
-                    new EksTokens(
-                        DefaultCredentialsProvider.builder().build(),
-                        AwsClients.region(region),
-                        EksTokens.stsEndpoint(env, AwsClients.region(region)),
+            KubernetesClients.fenced(
+                eksLogin == null
+                    ? KubernetesClients.fromEnvironment(env)
+                    : KubernetesClients.fromEks(
+                        clients.get(EksClient.class),
                         eksLogin,
-                        clock)));
-    clients.register(EksClient.class, () -> AwsClients.eks(region));
+                        new EksTokens(
+                            DefaultCredentialsProvider.builder().build(),
+                            AwsClients.region(region),
+                            EksTokens.stsEndpoint(env, AwsClients.region(region)),
+                            eksLogin,
+                            clock)),
+                fence,
+                runner));
+    clients.register(EksClient.class, () -> AwsClients.eks(region, fence, runner));
     clients.register(
         software.amazon.awssdk.services.autoscaling.AutoScalingClient.class,
-        () -> AwsClients.autoScaling(region));
+        () -> AwsClients.autoScaling(region, fence, runner));
   }
 
   /**
@@ -168,16 +188,50 @@ final class App {
   }
 
   /**
-   * The run store under {@code --state-dir}, {@code $EKS_SCHEDULER_STATE_DIR} or ./.eks-scheduler.
+   * The store {@code choice} names: a directory, or a namespace of the cluster the run acts on (the
+   * clients' target, see {@link #target}) or of {@code --state-context}'s cluster.
+   *
+   * @param waiting where lines about waiting for a held lock go
    */
-  DirectoryRunStore store(Path stateDir) {
-    Path root =
-        stateDir != null
-            ? stateDir
-            : env.containsKey(STATE_DIR_ENV)
-                ? Paths.get(env.get(STATE_DIR_ENV))
-                : Paths.get(".eks-scheduler");
-    return new DirectoryRunStore(root);
+  RunStore store(StateChoice choice, StoreOptions options, Consumer<String> waiting) {
+    if (!choice.cluster()) {
+      return new DirectoryRunStore(choice.dir());
+    }
+    ApiClient client =
+        options.stateContext == null
+            ? clients.get(ApiClient.class)
+            : KubernetesClients.fenced(
+                KubernetesClients.fromContext(env, options.stateContext), fence, runner);
+    return ClusterStores.open(
+        client,
+        choice.namespace(),
+        fence,
+        leaseDuration(options),
+        clock,
+        Sleeper.system(),
+        host(),
+        waiting);
+  }
+
+  /** {@code --lease-duration}, between 3 s and 5 min; 60 s by default. */
+  static Duration leaseDuration(StoreOptions options) {
+    if (options.leaseDuration == null) {
+      return ClusterStores.DEFAULT_LEASE;
+    }
+    Duration d =
+        Durations.parse(options.leaseDuration)
+            .orElseThrow(
+                () ->
+                    new UserError(
+                        List.of(
+                            "--lease-duration: " + Durations.badDuration(options.leaseDuration)),
+                        ExitCodes.INVALID));
+    if (d.compareTo(Duration.ofSeconds(3)) < 0 || d.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw new UserError(
+          List.of("--lease-duration must be between 3s and 5m, not " + options.leaseDuration),
+          ExitCodes.INVALID);
+    }
+    return d;
   }
 
   RunExecutor.Settings settings() {

@@ -1,7 +1,10 @@
 package io.eksscheduler.cli;
 
+import io.eksscheduler.cli.store.Fence;
+import io.eksscheduler.cli.store.FenceInterceptors;
 import java.time.Duration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -15,29 +18,36 @@ import software.amazon.awssdk.services.eks.EksClient;
  * standard retry policy.
  */
 final class AwsClients {
-  private static final ClientOverrideConfiguration BOUNDED =
-      ClientOverrideConfiguration.builder()
-          .apiCallAttemptTimeout(Duration.ofSeconds(20))
-          .apiCallTimeout(Duration.ofMinutes(2))
-          .build();
-
   private AwsClients() {}
 
+  /**
+   * Every call bounded; every mutating call refused once {@code fence} trips; the user agent naming
+   * this runner, so that a request log tells runners apart.
+   */
+  private static ClientOverrideConfiguration bounded(Fence fence, String runner) {
+    return ClientOverrideConfiguration.builder()
+        .apiCallAttemptTimeout(Duration.ofSeconds(20))
+        .apiCallTimeout(Duration.ofMinutes(2))
+        .addExecutionInterceptor(FenceInterceptors.aws(fence))
+        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, runner)
+        .build();
+  }
+
   /** The EKS client, in {@code region} or, when null, the SDK's default region. */
-  static EksClient eks(Region region) {
+  static EksClient eks(Region region, Fence fence, String runner) {
     var builder =
         EksClient.builder()
             .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(BOUNDED);
+            .overrideConfiguration(bounded(fence, runner));
     return (region == null ? builder : builder.region(region)).build();
   }
 
   /** The Auto Scaling client, in {@code region} or, when null, the SDK's default region. */
-  static AutoScalingClient autoScaling(Region region) {
+  static AutoScalingClient autoScaling(Region region, Fence fence, String runner) {
     var builder =
         AutoScalingClient.builder()
             .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(BOUNDED);
+            .overrideConfiguration(bounded(fence, runner));
     return (region == null ? builder : builder.region(region)).build();
   }
 

@@ -1,5 +1,7 @@
 package io.eksscheduler.cli;
 
+import io.eksscheduler.cli.store.Fence;
+import io.eksscheduler.cli.store.FenceInterceptors;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.Config;
@@ -87,6 +89,54 @@ final class KubernetesClients {
         .setConnectTimeout(CONNECT_MILLIS)
         .setReadTimeout(READ_MILLIS)
         .setWriteTimeout(READ_MILLIS);
+  }
+
+  /**
+   * {@code client} with every mutating request refused once {@code fence} trips (answered 403 by
+   * the client itself, never sent), and a user agent naming this runner.
+   */
+  static ApiClient fenced(ApiClient client, Fence fence, String runner) {
+    client.setHttpClient(
+        client
+            .getHttpClient()
+            .newBuilder()
+            .addInterceptor(FenceInterceptors.kubernetes(fence))
+            .build());
+    return client.setUserAgent(runner);
+  }
+
+  /**
+   * A client for kubeconfig context {@code context} ({@code $KUBECONFIG}'s first file, else
+   * ~/.kube/config), or for the pod's own cluster when {@code context} is {@code in-cluster}.
+   */
+  static ApiClient fromContext(Map<String, String> env, String context) {
+    try {
+      if ("in-cluster".equals(context)) {
+        return bounded(Config.fromCluster());
+      }
+      String kubeconfig = env.get("KUBECONFIG");
+      Path file =
+          kubeconfig != null && !kubeconfig.isBlank()
+              ? Paths.get(kubeconfig.split(java.io.File.pathSeparator)[0])
+              : homeConfig(env);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalStateException(
+            "--state-context " + context + ": no kubeconfig at " + file);
+      }
+      io.kubernetes.client.util.KubeConfig config;
+      try (java.io.Reader reader = Files.newBufferedReader(file)) {
+        config = io.kubernetes.client.util.KubeConfig.loadKubeConfig(reader);
+      }
+      config.setFile(file.toFile());
+      if (!config.setContext(context)) {
+        throw new IllegalStateException(
+            "--state-context " + context + ": no such context in " + file);
+      }
+      return bounded(ClientBuilder.kubeconfig(config).build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "reading the kubeconfig for --state-context " + context + ": " + e.getMessage(), e);
+    }
   }
 
   static ApiClient fromEnvironment(Map<String, String> env) {

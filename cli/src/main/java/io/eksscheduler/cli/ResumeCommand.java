@@ -1,11 +1,13 @@
 package io.eksscheduler.cli;
 
+import io.eksscheduler.cli.output.Notice;
 import io.eksscheduler.cli.output.Output;
+import io.eksscheduler.cli.store.StoreSetupException;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.run.Runs;
-import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.LockHeldException;
 import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,11 @@ import picocli.CommandLine.Parameters;
       "The run uses the copy of the playbook it started with. If the playbook file changed since,"
           + " that is reported, and the changed file is used only with --allow-changed."
     },
-    footer = {"%nExamples:", "  eks-scheduler resume 20261124T173000Z-3f9a1c"})
+    footer = {
+      "%nExamples:",
+      "  eks-scheduler resume 20261124T173000Z-3f9a1c",
+      "  eks-scheduler resume 20261124T173000Z-3f9a1c --cluster dev --eks-login"
+    })
 final class ResumeCommand extends AppCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run to resume.")
   String runId;
@@ -49,42 +55,55 @@ final class ResumeCommand extends AppCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    DirectoryRunStore store = app.store(state.stateDir);
-    RunState saved = RunLookup.find(store, runId);
-    if (!saved.status().resumable()) {
-      throw new UserError("run " + runId + " " + saved.status().label() + "; nothing to resume");
+    StateChoice choice = state.choice(app);
+    if (choice.cluster()) {
+      state.target(app);
     }
-    app.target(saved.params());
     RunLauncher launcher = new RunLauncher(app);
     try (Output output = launcher.output(state.output)) {
-      Playbook playbook = playbook(store, saved, output);
-      AtomicBoolean interrupt = Signals.install(() -> output.notice("stopping: saving state"));
-      Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
-      RunState end;
+      RunStore store = app.store(choice, state.store, RunLauncher.waiting(output));
       try {
-        end =
-            runs.resume(
-                playbook,
-                saved.runId(),
-                saved.lockKey(),
-                Optional.ofNullable(changedText),
-                output,
-                interrupt,
-                RunLauncher.lockReport(output));
-      } catch (LockHeldException e) {
-        throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
-      } catch (IllegalStateException e) {
-        throw new UserError(e.getMessage());
+        RunState saved = RunLookup.find(store, runId);
+        if (!saved.status().resumable()) {
+          throw new UserError(
+              "run " + runId + " " + saved.status().label() + "; nothing to resume");
+        }
+        app.target(saved.params());
+        Playbook playbook = playbook(store, saved, output);
+        AtomicBoolean interrupt =
+            Signals.install(
+                () -> output.notice(new Notice(Notice.STOPPING, runId, "stopping: saving state")));
+        app.fence.onTrip(() -> interrupt.set(true));
+        Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
+        RunState end;
+        try {
+          end =
+              runs.resume(
+                  playbook,
+                  saved.runId(),
+                  saved.lockKey(),
+                  Optional.ofNullable(changedText),
+                  output,
+                  interrupt,
+                  RunLauncher.lockReport(output));
+        } catch (LockHeldException e) {
+          throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
+        } catch (IllegalStateException e) {
+          throw new UserError(e.getMessage());
+        } catch (IOException | RuntimeException e) {
+          throw launcher.lostRun(e);
+        }
+        output.summary(playbook, end);
+        return RunLauncher.exitCode(end);
       } finally {
-        store.close();
+        RunLauncher.closeQuietly(store);
       }
-      output.summary(playbook, end);
-      return RunLauncher.exitCode(end);
+    } catch (StoreSetupException e) {
+      throw new UserError(List.of("error: " + e.getMessage()), ExitCodes.STEP_FAILED);
     }
   }
 
-  private Playbook playbook(DirectoryRunStore store, RunState saved, Output output)
-      throws IOException {
+  private Playbook playbook(RunStore store, RunState saved, Output output) throws IOException {
     String copy = store.playbookText(saved.runId());
     Path original = Paths.get(saved.playbookFile());
     if (Files.isRegularFile(original)) {
@@ -93,19 +112,25 @@ final class ResumeCommand extends AppCommand implements Callable<Integer> {
       if (!digest.equals(saved.playbookDigest())) {
         if (allowChanged) {
           output.notice(
-              "playbook "
-                  + original
-                  + " changed since the run started; using it as it"
-                  + " is now (--allow-changed)");
+              new Notice(
+                  Notice.PLAYBOOK_CHANGED,
+                  saved.runId(),
+                  "playbook "
+                      + original
+                      + " changed since the run started; using it as it"
+                      + " is now (--allow-changed)"));
           Playbook changed = app.load(now, original.toString());
           changedText = now;
           return changed;
         }
         output.notice(
-            "playbook "
-                + original
-                + " changed since the run started; resuming with the"
-                + " copy kept in the run (use --allow-changed to run the file as it is now)");
+            new Notice(
+                Notice.PLAYBOOK_CHANGED,
+                saved.runId(),
+                "playbook "
+                    + original
+                    + " changed since the run started; resuming with the"
+                    + " copy kept in the run (use --allow-changed to run the file as it is now)"));
       }
     }
     return app.load(copy, saved.playbookFile());

@@ -40,6 +40,7 @@ final class RunCommand extends AppCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UserError(file + ":1:1: cannot read: " + e.getMessage());
     }
-    return new RunLauncher(app).launch(app.load(text, file.toString()), text, options);
+    return new RunLauncher(app)
+        .launch(app.load(text, file.toString()), text, options, StateChoice.Kind.DIR, null);
   }
 }

@@ -1,22 +1,31 @@
 package io.eksscheduler.cli;
 
 import io.eksscheduler.cli.output.JsonOutput;
+import io.eksscheduler.cli.output.Notice;
 import io.eksscheduler.cli.output.Output;
 import io.eksscheduler.cli.output.TextOutput;
+import io.eksscheduler.cli.store.ClusterRunStore;
+import io.eksscheduler.cli.store.RunConflictException;
+import io.eksscheduler.cli.store.StoreSetupException;
+import io.eksscheduler.cli.store.StoreWebhooks;
 import io.eksscheduler.engine.expr.EvaluationException;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.run.DryRun;
 import io.eksscheduler.engine.run.RunIds;
 import io.eksscheduler.engine.run.Runs;
-import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.LockHeldException;
+import io.eksscheduler.engine.state.RunExistsException;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
+import io.eksscheduler.engine.state.RunStore;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /** Runs a loaded playbook, dry or for real, and maps its end to an exit code. */
 final class RunLauncher {
@@ -29,10 +38,24 @@ final class RunLauncher {
   Output output(RunOptions.OutputFormat format) {
     return format == RunOptions.OutputFormat.json
         ? new JsonOutput(app.out)
-        : new TextOutput(app.out, app.clock, app.interactive);
+        : new TextOutput(app.out, app.err, app.clock, app.interactive);
   }
 
-  int launch(Playbook playbook, String text, RunOptions options) {
+  /** Lines about waiting for a held lock, as notices. */
+  static Consumer<String> waiting(Output output) {
+    return line -> output.notice(new Notice("waiting-for-lock", null, line));
+  }
+
+  /**
+   * Runs {@code playbook}; with {@code continuing} (stop, start), an unfinished run of its lock key
+   * is continued or abandoned first (see {@link Continuation}).
+   */
+  int launch(
+      Playbook playbook,
+      String text,
+      RunOptions options,
+      StateChoice.Kind fallback,
+      ContinuedRuns.Settings continuing) {
     Map<String, Object> params = app.params(playbook, options.params, options.paramsFile);
     app.target(params);
     String runId = options.runId != null ? options.runId : RunIds.next(app.clock, app.random);
@@ -40,53 +63,173 @@ final class RunLauncher {
     if (problem != null) {
       throw new UserError(problem);
     }
+    StateChoice choice = StateChoice.resolve(options.store, app.env, fallback);
     try (Output output = output(options.output)) {
-      if (options.dryRun) {
-        List<DryRun.StepPreview> previews =
-            new DryRun(app.actions, app.schemas, app.clients, app.settings())
-                .preview(playbook, params, runId);
-        output.dryRun(playbook, params, previews);
-        return previews.stream().anyMatch(p -> p.error() != null)
-            ? ExitCodes.STEP_FAILED
-            : ExitCodes.OK;
-      }
-      DirectoryRunStore store = app.store(options.stateDir);
-      AtomicBoolean interrupt =
-          Signals.install(
-              () ->
-                  output.notice(
-                      "stopping: cancelling running"
-                          + " steps and saving state (the run stays resumable)"));
-      Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
-      RunState end;
+      RunStore store = app.store(choice, options.store, waiting(output));
       try {
-        end = runs.start(playbook, text, params, runId, output, interrupt, lockReport(output));
-      } catch (FileAlreadyExistsException e) {
-        throw new UserError(
-            "run "
-                + runId
-                + " already exists in "
-                + store.runDirectory(runId)
-                + "; resume it with: eks-scheduler resume "
-                + runId);
-      } catch (LockHeldException e) {
-        throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
-      } catch (EvaluationException e) {
-        throw new UserError("lock: " + e.getMessage());
+        Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
+        Optional<String> key;
+        try {
+          key = runs.lockKey(playbook, params, runId);
+        } catch (EvaluationException e) {
+          throw new UserError("lock: " + e.getMessage());
+        }
+        ContinuedRuns continued =
+            continuing == null || key.isEmpty()
+                ? null
+                : new ContinuedRuns(app, store, output, continuing, key.get());
+        if (options.dryRun) {
+          return dryRun(playbook, text, params, runId, output, continued);
+        }
+        if (continued != null && store instanceof ClusterRunStore cluster) {
+          refuseBlockingWebhooks(cluster);
+          continued.warnDirectoryStore(choice);
+        }
+        AtomicBoolean interrupt =
+            Signals.install(
+                () ->
+                    output.notice(
+                        new Notice(
+                            Notice.STOPPING,
+                            null,
+                            "stopping: cancelling running steps and saving state (the run stays"
+                                + " resumable)")));
+        app.fence.onTrip(() -> interrupt.set(true));
+        RunState end;
+        try {
+          end =
+              continued == null
+                  ? runs.start(playbook, text, params, runId, output, interrupt, lockReport(output))
+                  : continued.run(runs, playbook, text, params, runId, options.runId, interrupt);
+        } catch (RunExistsException e) {
+          throw new UserError(
+              e.getMessage()
+                  + "; resume it with: eks-scheduler resume "
+                  + runId
+                  + storeHint(choice));
+        } catch (LockHeldException e) {
+          throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
+        } catch (EvaluationException e) {
+          throw new UserError("lock: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+          throw lostRun(e);
+        }
+        output.notice(
+            new Notice(Notice.RUN_STATE, end.runId(), "state: " + store.where(end.runId())));
+        output.summary(playbook, end);
+        return exitCode(end);
       } finally {
-        store.close();
+        closeQuietly(store);
       }
-      output.notice("state: " + store.runDirectory(runId));
-      output.summary(playbook, end);
-      return exitCode(end);
+    } catch (StoreSetupException e) {
+      throw new UserError(List.of("error: " + e.getMessage()), ExitCodes.STEP_FAILED);
     } catch (IOException e) {
       throw new IllegalStateException("run state: " + e.getMessage(), e);
     }
   }
 
+  private int dryRun(
+      Playbook playbook,
+      String text,
+      Map<String, Object> params,
+      String runId,
+      Output output,
+      ContinuedRuns continued)
+      throws IOException {
+    Optional<RunState> continuing =
+        continued == null ? Optional.empty() : continued.preview(playbook, text, params);
+    List<DryRun.StepPreview> previews =
+        new DryRun(app.actions, app.schemas, app.clients, app.settings())
+            .preview(
+                playbook,
+                continuing.map(RunState::params).orElse(params),
+                continuing.map(RunState::runId).orElse(runId),
+                continuing);
+    output.dryRun(playbook, continuing.map(RunState::params).orElse(params), previews);
+    return previews.stream().anyMatch(p -> p.error() != null)
+        ? ExitCodes.STEP_FAILED
+        : ExitCodes.OK;
+  }
+
+  /**
+   * Refuses, before any change, a cluster whose admission webhooks would refuse the store's writes
+   * once its nodes are at zero.
+   */
+  static void refuseBlockingWebhooks(ClusterRunStore store) throws IOException {
+    List<StoreWebhooks.Finding> found = store.blockingWebhooks();
+    if (found.isEmpty()) {
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "error: the run store in "
+            + store.describe()
+            + " could not be written while the cluster sleeps: with its nodes at zero nothing"
+            + " answers these admission webhooks, which refuse what they cannot ask:");
+    found.forEach(f -> lines.add("  " + f + " in namespace " + store.namespace()));
+    lines.add(
+        "nothing was changed. Fix: exclude the namespace from each webhook (namespaceSelector:"
+            + " {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: ["
+            + store.namespace()
+            + "]}]}), set its failurePolicy to Ignore, or keep the runs elsewhere: --state dir,"
+            + " or --state-context CONTEXT (a management cluster)");
+    throw new UserError(lines, ExitCodes.STEP_FAILED);
+  }
+
+  /**
+   * The error of a run this runner may no longer write: its Lease lost (the fence tripped) or its
+   * run written by another runner; otherwise {@code e} itself.
+   */
+  RuntimeException lostRun(Exception e) {
+    String refusal = app.fence.refusal();
+    RunConflictException conflict = causeOf(e, RunConflictException.class);
+    if (refusal == null && conflict == null) {
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      return new UncheckedIOException((IOException) e);
+    }
+    return new UserError(
+        List.of(
+            "error: this runner stopped: " + (refusal != null ? refusal : conflict.getMessage()),
+            "it made no change after that (its clients refuse every mutating request); the run"
+                + " is continued by the runner that holds its lock now (eks-scheduler runs list"
+                + " shows it)"),
+        ExitCodes.LOCKED);
+  }
+
+  private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  static String storeHint(StateChoice choice) {
+    return choice.cluster() ? " --state " + choice : "";
+  }
+
+  static void closeQuietly(RunStore store) {
+    try {
+      store.close();
+    } catch (IOException e) {
+      // what could not be sent are log lines (the events that matter were acknowledged)
+    }
+  }
+
   static Runs.LockReport lockReport(Output output) {
     return (key, dead) ->
-        output.notice("lock '" + key + "': its holder " + dead + " is gone; taking it over");
+        output.notice(
+            new Notice(
+                Notice.TOOK_OVER_LEASE,
+                dead.runId(),
+                "lock '"
+                    + key
+                    + "': its holder "
+                    + dead
+                    + " is gone (its lock lapsed unrenewed); taking it over"));
   }
 
   static int exitCode(RunState end) {

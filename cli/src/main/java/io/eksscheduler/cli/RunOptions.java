@@ -3,6 +3,7 @@ package io.eksscheduler.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of every command that starts a run. */
@@ -24,12 +25,7 @@ final class RunOptions {
       description = "Show what each step would change, from live state; change nothing.")
   boolean dryRun;
 
-  @Option(
-      names = "--state-dir",
-      paramLabel = "DIR",
-      description =
-          "Where runs are kept (default: $EKS_SCHEDULER_STATE_DIR, else ./.eks-scheduler).")
-  Path stateDir;
+  @Mixin StoreOptions store = new StoreOptions();
 
   @Option(
       names = "--run-id",

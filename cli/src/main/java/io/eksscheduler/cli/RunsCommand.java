@@ -1,17 +1,22 @@
 package io.eksscheduler.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eksscheduler.cli.output.Notice;
 import io.eksscheduler.cli.output.Output;
+import io.eksscheduler.cli.store.StoreSetupException;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.run.Runs;
-import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.LockHeldException;
+import io.eksscheduler.engine.state.LockHolder;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
+import io.eksscheduler.engine.state.RunStore;
+import io.eksscheduler.engine.state.RunSummary;
 import io.eksscheduler.engine.state.StepState;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -22,8 +27,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "runs",
     mixinStandardHelpOptions = true,
-    description = "List, show and abandon runs kept in the state directory.",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Abandon.class})
+    description =
+        "List, show, abandon and unlock runs, kept in a directory (--state dir, the default) or in"
+            + " a cluster (--cluster C, or --state kubernetes).",
+    subcommands = {
+      RunsCommand.ListRuns.class,
+      RunsCommand.Show.class,
+      RunsCommand.Abandon.class,
+      RunsCommand.Unlock.class
+    })
 final class RunsCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -32,70 +44,78 @@ final class RunsCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** "running" for a live process, "killed (resumable)" for a dead one on this machine. */
-  static String status(RunState s) {
-    if (s.status() != RunStatus.RUNNING) {
-      return s.status().label();
+  /**
+   * A run's status; a {@code running} one is judged by its own lock: "running (pid N on HOST)"
+   * while its holder keeps it, "killed (resumable)" when nobody holds it.
+   */
+  static String status(RunStore store, String runId, RunStatus status) throws IOException {
+    if (status != RunStatus.RUNNING) {
+      return status.label();
     }
-    if (!s.host().equals(App.host())) {
-      return "running or killed (pid " + s.pid() + " on " + s.host() + ")";
-    }
-    return ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)
-        ? "running (pid " + s.pid() + ")"
+    Optional<LockHolder> holder = store.liveHolder(runId);
+    return holder.isPresent()
+        ? "running (pid " + holder.get().pid() + " on " + holder.get().host() + ")"
         : "killed (resumable)";
   }
 
-  /** The runs that can be read, oldest first; the unreadable ones, named with why. */
-  static List<RunState> readable(DirectoryRunStore store, List<String> problems)
-      throws IOException {
-    List<RunState> runs = new java.util.ArrayList<>();
-    for (String id : store.runIds()) {
-      try {
-        store.load(id).ifPresent(runs::add);
-      } catch (IOException | RuntimeException e) {
-        problems.add("run " + id + " cannot be read: " + e.getMessage());
-      }
+  /** The store the options name, the clients pointed at its cluster when it is one. */
+  static RunStore open(App app, StateOptions state, Output output) {
+    StateChoice choice = state.choice(app);
+    if (choice.cluster()) {
+      state.target(app);
     }
-    runs.sort(java.util.Comparator.comparing(RunState::startedAt).thenComparing(RunState::runId));
-    return runs;
+    return app.store(choice, state.store, RunLauncher.waiting(output));
   }
 
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List runs, oldest first.",
-      footer = {"%nExamples:", "  eks-scheduler runs list --state-dir /var/lib/eks-scheduler"})
+      footer = {
+        "%nExamples:",
+        "  eks-scheduler runs list --state-dir /var/lib/eks-scheduler",
+        "  eks-scheduler runs list --cluster dev --output json"
+      })
   static final class ListRuns extends AppCommand implements Callable<Integer> {
     @Mixin StateOptions state;
 
     @Override
     public Integer call() throws IOException {
-      DirectoryRunStore store = app.store(state.stateDir);
-      List<String> problems = new java.util.ArrayList<>();
-      List<RunState> runs = readable(store, problems);
-      problems.forEach(app.err::println);
-      if (state.output == RunOptions.OutputFormat.json) {
-        for (RunState s : runs) {
-          ObjectNode line = App.json().createObjectNode();
-          line.put("run", s.runId()).put("playbook", s.playbook()).put("status", status(s));
-          line.put("startedAt", s.startedAt().toString())
-              .put("updatedAt", s.updatedAt().toString());
-          app.out.println(line);
+      try (RunStore store = open(app, state, new RunLauncher(app).output(state.output))) {
+        List<String> problems = new java.util.ArrayList<>();
+        List<RunSummary> runs = store.summaries(problems);
+        problems.forEach(app.err::println);
+        if (state.output == RunOptions.OutputFormat.json) {
+          for (RunSummary s : runs) {
+            ObjectNode line = App.json().createObjectNode();
+            line.put("run", s.runId())
+                .put("playbook", s.playbook())
+                .put("status", status(store, s.runId(), s.status()));
+            if (s.lockKey() != null) {
+              line.put("lock", s.lockKey());
+            }
+            line.put("startedAt", s.startedAt().toString())
+                .put("updatedAt", s.updatedAt().toString());
+            app.out.println(line);
+          }
+          return ExitCodes.OK;
+        }
+        if (runs.isEmpty()) {
+          app.out.println("no runs in " + store.describe());
+          return ExitCodes.OK;
+        }
+        app.out.println(
+            String.format("%-28s %-24s %-22s %s", "RUN", "PLAYBOOK", "STATUS", "STARTED"));
+        for (RunSummary s : runs) {
+          app.out.println(
+              String.format(
+                  "%-28s %-24s %-22s %s",
+                  s.runId(), s.playbook(), status(store, s.runId(), s.status()), s.startedAt()));
         }
         return ExitCodes.OK;
+      } catch (StoreSetupException e) {
+        throw new UserError(List.of("error: " + e.getMessage()), ExitCodes.STEP_FAILED);
       }
-      if (runs.isEmpty()) {
-        app.out.println("no runs in " + store.runDirectory("x").getParent());
-        return ExitCodes.OK;
-      }
-      app.out.println(
-          String.format("%-28s %-24s %-22s %s", "RUN", "PLAYBOOK", "STATUS", "STARTED"));
-      for (RunState s : runs) {
-        app.out.println(
-            String.format(
-                "%-28s %-24s %-22s %s", s.runId(), s.playbook(), status(s), s.startedAt()));
-      }
-      return ExitCodes.OK;
     }
   }
 
@@ -112,7 +132,14 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      DirectoryRunStore store = app.store(state.stateDir);
+      try (RunStore store = open(app, state, new RunLauncher(app).output(state.output))) {
+        return show(store);
+      } catch (StoreSetupException e) {
+        throw new UserError(List.of("error: " + e.getMessage()), ExitCodes.STEP_FAILED);
+      }
+    }
+
+    private int show(RunStore store) throws IOException {
       RunState s = RunLookup.find(store, runId);
       if (state.output == RunOptions.OutputFormat.json) {
         app.out.println(App.json().writeValueAsString(s));
@@ -121,7 +148,10 @@ final class RunsCommand implements Runnable {
       app.out.println("run:       " + s.runId());
       app.out.println(
           "playbook:  " + s.playbook() + " (" + s.playbookFile() + ", " + s.playbookDigest() + ")");
-      app.out.println("status:    " + status(s) + (s.round() > 1 ? ", round " + s.round() : ""));
+      app.out.println(
+          "status:    "
+              + status(store, s.runId(), s.status())
+              + (s.round() > 1 ? ", round " + s.round() : ""));
       app.out.println("started:   " + s.startedAt() + " by pid " + s.pid() + " on " + s.host());
       app.out.println("updated:   " + s.updatedAt());
       if (s.lockKey() != null) {
@@ -164,26 +194,88 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      DirectoryRunStore store = app.store(state.stateDir);
-      RunState saved = RunLookup.find(store, runId);
-      if (!saved.status().resumable()) {
-        throw new UserError("run " + runId + " " + saved.status().label() + "; nothing to abandon");
-      }
       RunLauncher launcher = new RunLauncher(app);
       try (Output output = launcher.output(state.output)) {
-        Playbook playbook = app.load(store.playbookText(runId), saved.playbookFile());
-        AtomicBoolean interrupt = Signals.install(() -> output.notice("stopping: saving state"));
-        Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
-        RunState end;
+        RunStore store = open(app, state, output);
         try {
-          end = runs.abandon(playbook, saved, output, interrupt, RunLauncher.lockReport(output));
-        } catch (LockHeldException e) {
-          throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
+          RunState saved = RunLookup.find(store, runId);
+          if (!saved.status().resumable()) {
+            throw new UserError(
+                "run " + runId + " " + saved.status().label() + "; nothing to abandon");
+          }
+          if (!state.choice(app).cluster()) {
+            app.target(saved.params());
+          }
+          Playbook playbook = app.load(store.playbookText(runId), saved.playbookFile());
+          AtomicBoolean interrupt =
+              Signals.install(
+                  () ->
+                      output.notice(new Notice(Notice.STOPPING, runId, "stopping: saving state")));
+          app.fence.onTrip(() -> interrupt.set(true));
+          Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
+          RunState end;
+          try {
+            end = runs.abandon(playbook, saved, output, interrupt, RunLauncher.lockReport(output));
+          } catch (LockHeldException e) {
+            throw new UserError(List.of(e.getMessage()), ExitCodes.LOCKED);
+          } catch (IOException | RuntimeException e) {
+            throw launcher.lostRun(e);
+          }
+          output.summary(playbook, end);
+          return RunLauncher.exitCode(end);
         } finally {
-          store.close();
+          RunLauncher.closeQuietly(store);
         }
-        output.summary(playbook, end);
-        return RunLauncher.exitCode(end);
+      } catch (StoreSetupException e) {
+        throw new UserError(List.of("error: " + e.getMessage()), ExitCodes.STEP_FAILED);
+      }
+    }
+  }
+
+  @Command(
+      name = "unlock",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Break a lock of a cluster store by hand: the Lease of lock key cluster/C (or --key), and"
+            + " the Lease of the run that holds it. A holder still alive finds its Lease taken at"
+            + " its next renewal and stops changing anything (its clients refuse every mutating"
+            + " request); its run stays resumable. Prints what it broke.",
+        "Directory stores keep OS locks, which end with their process: there is nothing to break."
+      },
+      footer = {
+        "%nExamples:",
+        "  eks-scheduler runs unlock --cluster dev",
+        "  eks-scheduler runs unlock --state kubernetes --key reports/nightly"
+      })
+  static final class Unlock extends AppCommand implements Callable<Integer> {
+    @Mixin StateOptions state;
+
+    @picocli.CommandLine.Option(
+        names = "--key",
+        paramLabel = "KEY",
+        description = "The lock key (default: cluster/C for --cluster C).")
+    String key;
+
+    @Override
+    public Integer call() throws IOException {
+      String lock = key != null ? key : state.cluster != null ? "cluster/" + state.cluster : null;
+      if (lock == null) {
+        throw new UserError("runs unlock needs --cluster C (lock cluster/C) or --key KEY");
+      }
+      try (RunStore store = open(app, state, new RunLauncher(app).output(state.output))) {
+        Optional<LockHolder> broken;
+        try {
+          broken = store.breakLock(lock);
+        } catch (UnsupportedOperationException e) {
+          throw new UserError(e.getMessage());
+        }
+        app.out.println(
+            broken.isPresent()
+                ? "broke lock '" + lock + "' in " + store.describe() + ", held by " + broken.get()
+                : "lock '" + lock + "' in " + store.describe() + " was not held; nothing broken");
+        return ExitCodes.OK;
+      } catch (StoreSetupException e) {
+        throw new UserError(List.of("error: " + e.getMessage()), ExitCodes.STEP_FAILED);
       }
     }
   }

@@ -1,12 +1,15 @@
 package io.eksscheduler.cli;
 
+import io.eksscheduler.engine.playbook.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,6 +47,24 @@ abstract class StockPlaybookCommand extends AppCommand {
               + " Without a kubeconfig this is what happens anyway.")
   boolean eksLogin;
 
+  @Option(
+      names = "--allow-changed",
+      description =
+          "Continue an unfinished run of this cluster even though its playbook text differs from"
+              + " the one given now (the stock playbook of another version, an edited --playbook);"
+              + " steps are matched by id.")
+  boolean allowChanged;
+
+  @Option(
+      names = "--continue-within",
+      paramLabel = "DURATION",
+      description =
+          "Continue an unfinished run of this playbook on this cluster only if it started less"
+              + " than this long ago and is the cluster's latest run (default 12h); older or"
+              + " superseded unfinished runs are abandoned (their finally steps run) and a fresh"
+              + " run starts.")
+  String continueWithin;
+
   @Mixin RunOptions options;
 
   /** The stock playbook's file name under {@code playbooks/}, e.g. {@code hibernate.yaml}. */
@@ -78,7 +99,26 @@ abstract class StockPlaybookCommand extends AppCommand {
       name = "eks-scheduler:playbooks/" + stockPlaybook();
       text = stock(stockPlaybook());
     }
-    return new RunLauncher(app).launch(app.load(text, name), text, options);
+    return new RunLauncher(app)
+        .launch(
+            app.load(text, name),
+            text,
+            options,
+            StateChoice.Kind.KUBERNETES,
+            new ContinuedRuns.Settings(allowChanged, maxAge()));
+  }
+
+  private Duration maxAge() {
+    if (continueWithin == null) {
+      return Continuation.DEFAULT_MAX_AGE;
+    }
+    return Durations.parse(continueWithin)
+        .filter(d -> !d.isZero())
+        .orElseThrow(
+            () ->
+                new UserError(
+                    List.of("--continue-within: " + Durations.badDuration(continueWithin)),
+                    ExitCodes.INVALID));
   }
 
   /** The text of a stock playbook packaged in the jar. */

@@ -6,7 +6,12 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
   @Override
   public String[] getVersion() {
+    return new String[] {"eks-scheduler " + version()};
+  }
+
+  /** The project's version, or "development build" outside a jar. */
+  static String version() {
     String v = Main.class.getPackage().getImplementationVersion();
-    return new String[] {"eks-scheduler " + (v == null ? "development build" : v)};
+    return v == null ? "development build" : v;
   }
 }

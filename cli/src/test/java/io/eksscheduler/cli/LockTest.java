@@ -58,9 +58,13 @@ class LockTest {
       Cli.Result third = cli.run("run", playbook.toString(), "--run-id", "third");
       assertEquals(0, third.code(), third.toString());
       assertTrue(
-          third.out().contains("lock 'cluster/me': its holder run first (pid " + holder.pid()),
-          third.out());
-      assertTrue(third.out().contains("is gone; taking it over"), third.out());
+          third
+              .err()
+              .contains("notice: lock 'cluster/me': its holder run first (pid " + holder.pid()),
+          third.toString());
+      assertTrue(
+          third.err().contains("is gone (its lock lapsed unrenewed); taking it over"),
+          third.toString());
     } finally {
       holder.destroyForcibly();
     }

@@ -231,7 +231,8 @@ class RunCommandTest {
     Cli.Result copy = cli.run("resume", "r1");
     assertEquals(1, copy.code(), copy.toString());
     assertTrue(
-        copy.out().contains("changed since the run started; resuming with the copy"), copy.out());
+        copy.err().contains("notice: playbook " + pb + " changed since the run started; resuming"),
+        copy.toString());
     Cli.Result changed = cli.run("resume", "r1", "--allow-changed");
     assertEquals(0, changed.code(), changed.toString());
     assertEquals(Files.readString(pb), Files.readString(state.resolve("runs/r1/playbook.yaml")));

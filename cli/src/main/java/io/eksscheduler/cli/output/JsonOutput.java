@@ -74,6 +74,13 @@ public final class JsonOutput implements Output {
       line.put("wave", p.wave() + 1);
       line.put("finally", p.step().inFinally());
       line.put("skipped", p.skipped());
+      if (p.kept() != null) {
+        line.put("status", p.kept().status().label());
+        line.put("kept", true);
+        if (!p.kept().outputs().isEmpty()) {
+          line.set("outputs", json.valueToTree(p.kept().outputs()));
+        }
+      }
       p.plan()
           .ifPresent(
               plan -> {
@@ -88,10 +95,14 @@ public final class JsonOutput implements Output {
   }
 
   @Override
-  public void notice(String message) {
+  public void notice(Notice notice) {
     ObjectNode line = json.createObjectNode();
     line.put("type", "notice");
-    line.put("message", message);
+    line.put("code", notice.code());
+    if (notice.run() != null) {
+      line.put("run", notice.run());
+    }
+    line.put("message", notice.message());
     print(line);
   }
 

@@ -16,8 +16,11 @@ public interface Output extends EventSink, AutoCloseable {
   /** A dry-run's preview of every step. */
   void dryRun(Playbook playbook, Map<String, Object> params, List<DryRun.StepPreview> previews);
 
-  /** A line of information (lock taken over, playbook changed, ...). */
-  void notice(String message);
+  /**
+   * A notice: in text {@code notice: MESSAGE} on standard error, in JSON a {@code {"type":
+   * "notice", "code": ..., "run": ..., "message": ...}} line on standard output.
+   */
+  void notice(Notice notice);
 
   @Override
   void close();

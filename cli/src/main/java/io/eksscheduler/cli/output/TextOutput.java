@@ -32,6 +32,7 @@ public final class TextOutput implements Output {
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
   private final PrintWriter out;
+  private final PrintWriter err;
   private final Clock clock;
   private final boolean live;
   private final Map<String, Instant> running = new LinkedHashMap<>();
@@ -39,8 +40,9 @@ public final class TextOutput implements Output {
   private final ScheduledExecutorService ticker;
   private int drawnLines;
 
-  public TextOutput(PrintWriter out, Clock clock, boolean live) {
+  public TextOutput(PrintWriter out, PrintWriter err, Clock clock, boolean live) {
     this.out = out;
+    this.err = err;
     this.clock = clock;
     this.live = live;
     if (live) {
@@ -225,6 +227,16 @@ public final class TextOutput implements Output {
         out.println("wave " + (wave + 1));
       }
       String head = "  " + step.id() + " (" + step.action() + ")";
+      if (preview.kept() != null) {
+        StepState kept = preview.kept();
+        out.println(head + ": " + kept.status().label() + " in the run it continues, kept");
+        if (!kept.outputs().isEmpty()) {
+          List<String> o = new ArrayList<>();
+          kept.outputs().forEach((k, v) -> o.add(k + "=" + v));
+          out.println("      outputs (stored): " + String.join(", ", o));
+        }
+        continue;
+      }
       if (preview.skipped()) {
         out.println(head + ": skipped, when is false");
         continue;
@@ -249,9 +261,11 @@ public final class TextOutput implements Output {
   }
 
   @Override
-  public synchronized void notice(String message) {
+  public synchronized void notice(Notice notice) {
     clear();
-    out.println(message);
+    out.flush();
+    err.println("notice: " + notice.message());
+    err.flush();
     draw();
     out.flush();
   }

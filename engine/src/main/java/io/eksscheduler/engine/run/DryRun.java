@@ -43,14 +43,41 @@ public final class DryRun {
    * @param skipped true when {@code when} is false
    * @param plan the action's plan, if it could be made
    * @param error why no plan could be made, or null
+   * @param kept the step's state in the run a real run would continue, when that run already ended
+   *     the step for good (succeeded, skipped, failed with {@code onFailure: continue}): it will
+   *     not run again, and its stored outputs are what later steps read; null otherwise
    */
   public record StepPreview(
-      Step step, int wave, boolean skipped, Optional<Plan> plan, String error) {}
+      Step step, int wave, boolean skipped, Optional<Plan> plan, String error, StepState kept) {
+
+    public StepPreview(Step step, int wave, boolean skipped, Optional<Plan> plan, String error) {
+      this(step, wave, skipped, plan, error, null);
+    }
+  }
 
   /** The preview of every step, steps first (in wave order), then finally. */
   public List<StepPreview> preview(Playbook playbook, Map<String, Object> params, String runId) {
+    return preview(playbook, params, runId, Optional.empty());
+  }
+
+  /**
+   * The preview of a run that continues {@code continuing} when present (its params, its id): steps
+   * it ended for good are shown as kept with their stored outputs, the others are planned from live
+   * state, as a resume would run them.
+   */
+  public List<StepPreview> preview(
+      Playbook playbook, Map<String, Object> params, String runId, Optional<RunState> continuing) {
     Map<String, StepState> steps = new LinkedHashMap<>();
-    playbook.allSteps().forEach(s -> steps.put(s.id(), StepState.pending()));
+    Map<String, StepState> kept = new LinkedHashMap<>();
+    for (Step s : playbook.allSteps()) {
+      StepState before = continuing.map(c -> c.steps().get(s.id())).orElse(null);
+      if (before != null && !s.inFinally() && endedForGood(before, s)) {
+        steps.put(s.id(), before);
+        kept.put(s.id(), before);
+      } else {
+        steps.put(s.id(), StepState.pending());
+      }
+    }
     RunState state =
         new RunState(
             RunState.VERSION,
@@ -70,6 +97,28 @@ public final class DryRun {
             "",
             0,
             steps);
+    if (continuing.isPresent()) {
+      RunState c = continuing.get();
+      state =
+          new RunState(
+              RunState.VERSION,
+              c.runId(),
+              c.playbook(),
+              c.playbookFile(),
+              c.playbookDigest(),
+              c.params(),
+              c.lockKey(),
+              RunStatus.RUNNING,
+              RunState.MAIN,
+              null,
+              c.round(),
+              c.startedAt(),
+              settings.clock().instant(),
+              ProcessHandle.current().pid(),
+              "",
+              0,
+              steps);
+    }
     RunRecorder recorder =
         new RunRecorder(Optional.empty(), EventSink.none(), settings.clock(), state);
     List<StepPreview> out = new ArrayList<>();
@@ -84,7 +133,12 @@ public final class DryRun {
         }
         waveOf.put(step.id(), w);
         maxWave = Math.max(maxWave, w);
-        out.add(preview(step, w, recorder));
+        StepState done = kept.get(step.id());
+        out.add(
+            done != null
+                ? new StepPreview(
+                    step, w, done.status() == StepStatus.SKIPPED, Optional.empty(), null, done)
+                : preview(step, w, recorder));
       }
       wave = maxWave + 1;
     }
@@ -133,6 +187,13 @@ public final class DryRun {
     } catch (Exception e) {
       return new StepPreview(step, wave, false, Optional.empty(), StepRunner.describe(e));
     }
+  }
+
+  /** True for a step a resume does not run again (see {@link Runs#prepareResume}). */
+  private static boolean endedForGood(StepState st, Step step) {
+    return st.status() == StepStatus.SUCCEEDED
+        || st.status() == StepStatus.SKIPPED
+        || (st.status() == StepStatus.FAILED && step.onFailure() == Step.OnFailure.CONTINUE);
   }
 
   private static io.eksscheduler.engine.state.Event skip(RunRecorder recorder, Step step) {

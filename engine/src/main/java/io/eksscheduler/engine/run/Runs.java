@@ -26,12 +26,31 @@ public final class Runs {
   private final RunStore store;
   private final RunExecutor.Settings settings;
   private final String host;
+  private final String heldKey;
 
   public Runs(RunExecutor executor, RunStore store, RunExecutor.Settings settings, String host) {
+    this(executor, store, settings, host, null);
+  }
+
+  private Runs(
+      RunExecutor executor,
+      RunStore store,
+      RunExecutor.Settings settings,
+      String host,
+      String heldKey) {
     this.executor = executor;
     this.store = store;
     this.settings = settings;
     this.host = host;
+    this.heldKey = heldKey;
+  }
+
+  /**
+   * These runs for a caller that already holds the playbook lock {@code key} (to choose, under it,
+   * which run to continue and which to abandon): runs of that key take only their own run lock.
+   */
+  public Runs holdingKey(String key) {
+    return new Runs(executor, store, settings, host, key);
   }
 
   /** Reports a lock taken over from a dead holder, before the run goes on. */
@@ -49,6 +68,29 @@ public final class Runs {
       AtomicBoolean interrupt,
       LockReport report)
       throws IOException, LockHeldException, EvaluationException {
+    RunState withLock = initial(playbook, playbookText, params, runId, host, settings);
+    String lockKey = withLock.lockKey();
+    try (RunLock lock = lock(lockKey, runId, report)) {
+      store.create(withLock, playbookText);
+      RunRecorder recorder = new RunRecorder(Optional.of(store), sink, settings.clock(), withLock);
+      recorder.update(
+          s -> s, recorder.event("run-started", null, null, "running", playbook.name()));
+      return executor.execute(playbook, recorder, interrupt);
+    }
+  }
+
+  /**
+   * The first state of a run of {@code playbook}: every step pending, its lock key rendered from
+   * {@code params}.
+   */
+  static RunState initial(
+      Playbook playbook,
+      String playbookText,
+      Map<String, Object> params,
+      String runId,
+      String host,
+      RunExecutor.Settings settings)
+      throws EvaluationException {
     Map<String, StepState> steps = new LinkedHashMap<>();
     playbook.allSteps().forEach(s -> steps.put(s.id(), StepState.pending()));
     RunState initial =
@@ -70,36 +112,34 @@ public final class Runs {
             host,
             0,
             steps);
-    String lockKey = null;
-    if (playbook.lock().isPresent()) {
-      lockKey = new Rendering(initial, settings.env(), false).text(playbook.lock().get());
+    if (playbook.lock().isEmpty()) {
+      return initial;
     }
-    RunState withLock =
-        new RunState(
-            initial.version(),
-            runId,
-            initial.playbook(),
-            initial.playbookFile(),
-            initial.playbookDigest(),
-            params,
-            lockKey,
-            initial.status(),
-            initial.phase(),
-            null,
-            1,
-            initial.startedAt(),
-            initial.updatedAt(),
-            initial.pid(),
-            host,
-            0,
-            steps);
-    try (RunLock lock = lock(lockKey, runId, report)) {
-      store.create(withLock, playbookText);
-      RunRecorder recorder = new RunRecorder(Optional.of(store), sink, settings.clock(), withLock);
-      recorder.update(
-          s -> s, recorder.event("run-started", null, null, "running", playbook.name()));
-      return executor.execute(playbook, recorder, interrupt);
-    }
+    String lockKey = new Rendering(initial, settings.env(), false).text(playbook.lock().get());
+    return new RunState(
+        initial.version(),
+        runId,
+        initial.playbook(),
+        initial.playbookFile(),
+        initial.playbookDigest(),
+        params,
+        lockKey,
+        initial.status(),
+        initial.phase(),
+        null,
+        1,
+        initial.startedAt(),
+        initial.updatedAt(),
+        initial.pid(),
+        host,
+        0,
+        steps);
+  }
+
+  /** The lock key a run of {@code playbook} with {@code params} takes, if the playbook has one. */
+  public Optional<String> lockKey(Playbook playbook, Map<String, Object> params, String runId)
+      throws EvaluationException {
+    return Optional.ofNullable(initial(playbook, "", params, runId, host, settings).lockKey());
   }
 
   /**
@@ -238,7 +278,7 @@ public final class Runs {
         store.lockRun(
             runId,
             new LockHolder(runId, ProcessHandle.current().pid(), host, settings.clock().instant()));
-    if (key == null) {
+    if (key == null || key.equals(heldKey)) {
       return own;
     }
     RunLock shared;
@@ -263,6 +303,15 @@ public final class Runs {
   }
 
   private RunLock take(String key, String runId, LockReport report)
+      throws IOException, LockHeldException {
+    return lockKey(key, runId, report);
+  }
+
+  /**
+   * Takes the playbook lock {@code key} for run {@code runId} of this process, reporting a holder
+   * it took over from.
+   */
+  public RunLock lockKey(String key, String runId, LockReport report)
       throws IOException, LockHeldException {
     RunLock lock =
         store.lock(

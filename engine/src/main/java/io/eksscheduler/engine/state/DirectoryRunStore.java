@@ -8,7 +8,6 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -62,8 +61,7 @@ public final class DirectoryRunStore implements RunStore {
     Path dir = runDirectory(state.runId());
     Files.createDirectories(dir.getParent());
     if (Files.exists(dir)) {
-      throw new FileAlreadyExistsException(
-          dir.toString(), null, "a run with id " + state.runId() + " already exists");
+      throw new RunExistsException(state.runId(), dir.getParent().toString());
     }
     // Built aside and renamed into place, so a crash never leaves a run without its state.
     Path staging = Files.createTempDirectory(dir.getParent(), "." + state.runId() + ".");
@@ -77,8 +75,7 @@ public final class DirectoryRunStore implements RunStore {
       Files.deleteIfExists(staging.resolve(STATE));
       Files.deleteIfExists(staging);
       if (Files.exists(dir)) {
-        throw new FileAlreadyExistsException(
-            dir.toString(), null, "a run with id " + state.runId() + " already exists");
+        throw new RunExistsException(state.runId(), dir.getParent().toString());
       }
       throw e;
     }
@@ -194,6 +191,69 @@ public final class DirectoryRunStore implements RunStore {
   public synchronized void replacePlaybook(String runId, String playbookText) throws IOException {
     files.replace(
         runDirectory(runId).resolve(PLAYBOOK), playbookText.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public String describe() {
+    return "directory " + root;
+  }
+
+  @Override
+  public String where(String runId) {
+    return runDirectory(runId).toString();
+  }
+
+  @Override
+  public List<RunSummary> summaries(List<String> problems) throws IOException {
+    List<RunSummary> out = new ArrayList<>();
+    for (String id : runIds()) {
+      try {
+        load(id).map(RunSummary::of).ifPresent(out::add);
+      } catch (IOException | RuntimeException e) {
+        problems.add("run " + id + " cannot be read: " + e.getMessage());
+      }
+    }
+    out.sort(
+        java.util.Comparator.comparing(RunSummary::startedAt).thenComparing(RunSummary::runId));
+    return out;
+  }
+
+  /**
+   * Probes the run's lock file: a lock this process can take is nobody's (it is released at once).
+   * Not for a run this process holds: closing the probe's descriptor would drop the process's own
+   * POSIX lock.
+   */
+  @Override
+  public Optional<LockHolder> liveHolder(String runId) throws IOException {
+    Path file = root.resolve("locks").resolve("runs").resolve(fileName(runId));
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe;
+      try {
+        probe = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        probe = null;
+      }
+      if (probe != null) {
+        probe.release();
+        return Optional.empty();
+      }
+      LockHolder holder = readHolder(ch);
+      return Optional.of(
+          holder != null ? holder : new LockHolder(runId, 0, "an unknown process", null));
+    }
+  }
+
+  @Override
+  public Optional<LockHolder> breakLock(String key) {
+    throw new UnsupportedOperationException(
+        "the locks of "
+            + describe()
+            + " are OS file locks: they end when their process ends, and cannot be broken by"
+            + " hand");
   }
 
   @Override
@@ -338,6 +398,7 @@ public final class DirectoryRunStore implements RunStore {
   }
 
   /** Closes the event logs this store opened. */
+  @Override
   public synchronized void close() throws IOException {
     for (FileChannel ch : eventLogs.values()) {
       ch.close();

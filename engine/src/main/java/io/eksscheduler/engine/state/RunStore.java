@@ -4,10 +4,19 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
-/** Keeps runs durably: their state, their event log and the playbook they started with. */
-public interface RunStore {
+/**
+ * Keeps runs durably: their state, their event log and the playbook they started with; and the
+ * locks that keep two processes from running one run, or two runs of one lock key, at once.
+ * Implementations: {@link DirectoryRunStore} (files and OS locks on one machine); the command line
+ * adds a store in a Kubernetes namespace (objects and Leases, shared by every machine).
+ */
+public interface RunStore extends AutoCloseable {
 
-  /** Creates the run with its playbook text and first state; fails if the id is taken. */
+  /**
+   * Creates the run with its playbook text and first state.
+   *
+   * @throws RunExistsException if the id is taken
+   */
   void create(RunState state, String playbookText) throws IOException;
 
   /** Replaces the run's state snapshot atomically and durably. */
@@ -39,6 +48,35 @@ public interface RunStore {
   /** Replaces the run's copy of its playbook, atomically and durably. */
   void replacePlaybook(String runId, String playbookText) throws IOException;
 
+  /** Where the runs are kept, for messages: a directory, a namespace of a cluster. */
+  String describe();
+
+  /** Where run {@code runId} is kept, for messages. */
+  default String where(String runId) {
+    return "run " + runId + " in " + describe();
+  }
+
+  /**
+   * Every run's summary, oldest first (by start time, then id); runs that cannot be read are left
+   * out and named in {@code problems}.
+   */
+  List<RunSummary> summaries(List<String> problems) throws IOException;
+
+  /**
+   * Who holds run {@code runId}'s own lock now, judged by the lock itself (an OS lock held by a
+   * live process, a Lease renewed in time), not by a process id; empty when nobody does.
+   */
+  Optional<LockHolder> liveHolder(String runId) throws IOException;
+
+  /**
+   * Breaks the playbook lock {@code key} by hand, whoever holds it; returns the holder it broke,
+   * empty when the lock was free.
+   *
+   * @throws UnsupportedOperationException when the store's locks cannot be broken (OS locks end
+   *     with their process)
+   */
+  Optional<LockHolder> breakLock(String key) throws IOException;
+
   /** Every run's id, sorted by id (ids made by the engine sort by start time). */
   List<String> runIds() throws IOException;
 
@@ -50,4 +88,8 @@ public interface RunStore {
 
   /** Takes run {@code runId}'s own lock (one process per run), or says who holds it. */
   RunLock lockRun(String runId, LockHolder holder) throws IOException, LockHeldException;
+
+  /** Releases what the store holds open (files, threads); its locks are closed by their owners. */
+  @Override
+  void close() throws IOException;
 }

@@ -27,6 +27,13 @@ public final class StateLog {
     run.put("round", after.round());
     run.put("pid", after.pid());
     run.put("host", after.host());
+    // The playbook changes only on a resume with --allow-changed; a store that keeps no snapshot
+    // rebuilds the run from its events alone, so the change travels in the event.
+    if (!java.util.Objects.equals(before.playbookDigest(), after.playbookDigest())
+        || !java.util.Objects.equals(before.playbookFile(), after.playbookFile())) {
+      run.put("playbookFile", after.playbookFile());
+      run.put("playbookDigest", after.playbookDigest());
+    }
     ObjectNode steps = change.putObject("steps");
     for (Map.Entry<String, StepState> e : after.steps().entrySet()) {
       StepState old = before.steps().get(e.getKey());
@@ -65,6 +72,9 @@ public final class StateLog {
               .withRound(run.path("round").asInt(next.round()))
               .withProcess(
                   run.path("pid").asLong(next.pid()), run.path("host").asText(next.host()));
+      if (run.has("playbookDigest")) {
+        next = next.withPlaybook(text(run, "playbookFile"), text(run, "playbookDigest"));
+      }
       Iterator<Map.Entry<String, JsonNode>> steps = change.path("steps").fields();
       while (steps.hasNext()) {
         Map.Entry<String, JsonNode> e = steps.next();

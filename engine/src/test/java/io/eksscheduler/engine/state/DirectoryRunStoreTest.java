@@ -73,7 +73,8 @@ class DirectoryRunStoreTest {
     DirectoryRunStore store = new DirectoryRunStore(dir);
     store.create(state("r1"), "x");
     assertThrows(
-        java.nio.file.FileAlreadyExistsException.class, () -> store.create(state("r1"), "x"));
+        io.eksscheduler.engine.state.RunExistsException.class,
+        () -> store.create(state("r1"), "x"));
   }
 
   @Test
