@@ -51,6 +51,13 @@ final class LeaseLocks implements AutoCloseable {
   private final Consumer<String> progress;
   private final String identity;
   private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+  /**
+   * Holders this process saw let a Lease lapse: a runner's fence trips on the first of its Leases
+   * to pass its deadline, so its other Leases are taken over without waiting again.
+   */
+  private final java.util.Set<String> lapsed = ConcurrentHashMap.newKeySet();
+
   private ScheduledExecutorService renewer;
 
   /** A Lease this process holds. */
@@ -156,6 +163,13 @@ final class LeaseLocks implements AutoCloseable {
         continue;
       }
       LockHolder other = holderOf(lease, what);
+      if (lapsed.contains(holderId)) {
+        RunLock taken = take(name, lease, holder, Optional.of(other));
+        if (taken != null) {
+          return taken;
+        }
+        continue;
+      }
       String now = holderId + "@" + lease.path("spec").path("renewTime").asText("");
       long leaseSeconds = lease.path("spec").path("leaseDurationSeconds").asLong(60);
       if (observed == null) {
@@ -178,6 +192,7 @@ final class LeaseLocks implements AutoCloseable {
       if (waited >= lapse) {
         RunLock taken = take(name, lease, holder, Optional.of(other));
         if (taken != null) {
+          lapsed.add(holderId);
           return taken;
         }
         throw new LockHeldException(what, holderOf(rest.get(path(name)).body(), what));
@@ -214,8 +229,11 @@ final class LeaseLocks implements AutoCloseable {
       return handle(register(name, put.body(), sent), from);
     }
     if (put.code() == 409) {
-      if (put.retried() && mine(rest.get(path(name)).body(), now)) {
-        return handle(register(name, rest.get(path(name)).body(), sent), from);
+      if (put.retried()) {
+        KubeRest.Answer now2 = rest.get(path(name));
+        if (now2.ok() && mine(now2.body(), now)) {
+          return handle(register(name, now2.body(), sent), from);
+        }
       }
       return null;
     }
@@ -469,6 +487,7 @@ final class LeaseLocks implements AutoCloseable {
   public synchronized void close() {
     if (renewer != null) {
       renewer.shutdownNow();
+      renewer = null;
     }
   }
 

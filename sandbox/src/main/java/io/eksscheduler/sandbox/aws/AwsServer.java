@@ -222,7 +222,8 @@ public final class AwsServer implements AutoCloseable {
             mutating,
             status,
             errorCode,
-            injected));
+            injected,
+            exchange.getRequestHeaders().getFirst("User-Agent")));
     // Logged before answering: a client that reads the log after its call sees the call.
     respond(
         exchange,
@@ -522,6 +523,7 @@ public final class AwsServer implements AutoCloseable {
             false,
             result.authenticated() ? 200 : 403,
             result.authenticated() ? null : "TokenRefused",
+            null,
             null));
     respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
   }

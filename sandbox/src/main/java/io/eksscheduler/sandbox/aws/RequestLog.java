@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Appends one JSON line per AWS call to {@code aws/requests.jsonl}: time, service, operation,
- * caller ARN, whether it mutates, HTTP status, error code and the fault injected if any. Never the
- * credentials, signature or token.
+ * caller ARN, whether it mutates, HTTP status, error code, the fault injected if any, and the
+ * client's User-Agent (which tells apart two processes of one identity). Never the credentials,
+ * signature or token.
  */
 public final class RequestLog {
 
@@ -28,7 +29,8 @@ public final class RequestLog {
       boolean mutating,
       int status,
       String errorCode,
-      String injected) {}
+      String injected,
+      String userAgent) {}
 
   private final Path file;
 
@@ -49,6 +51,9 @@ public final class RequestLog {
     }
     if (entry.injected() != null) {
       line.put("injected", entry.injected());
+    }
+    if (entry.userAgent() != null) {
+      line.put("userAgent", entry.userAgent());
     }
     try {
       Files.write(
