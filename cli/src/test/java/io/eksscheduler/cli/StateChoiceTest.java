@@ -72,8 +72,7 @@ class StateChoiceTest {
         assertThrows(
             UserError.class,
             () ->
-                StateChoice.resolve(
-                    options("dir", Path.of("/d")), Map.of(), StateChoice.Kind.DIR));
+                StateChoice.resolve(options("dir", Path.of("/d")), Map.of(), StateChoice.Kind.DIR));
     assertEquals(ExitCodes.INVALID, e.exitCode());
   }
 

@@ -68,6 +68,7 @@ public final class ClusterRunStore implements RunStore {
   private final Duration retention;
   private final Map<String, Writer> writers = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final java.util.function.Consumer<String> warn;
 
   /** What this process knows of a run it writes: the head's version and its records. */
   private static final class Writer {
@@ -87,7 +88,13 @@ public final class ClusterRunStore implements RunStore {
   }
 
   ClusterRunStore(
-      KubeRest rest, StoreNamespace namespace, LeaseLocks leases, Clock clock, Duration retention) {
+      KubeRest rest,
+      StoreNamespace namespace,
+      LeaseLocks leases,
+      Clock clock,
+      Duration retention,
+      java.util.function.Consumer<String> warn) {
+    this.warn = warn;
     this.rest = rest;
     this.namespace = namespace;
     this.objects = new RunObjects(rest, namespace.name());
@@ -187,7 +194,7 @@ public final class ClusterRunStore implements RunStore {
     w.resourceVersion = created.resourceVersion();
     inHead.forEach((k, v) -> addToTail(w, k, v));
     writers.put(runId, w);
-    new StoreRetention(rest, objects, leases, clock, retention).prune(runId);
+    new StoreRetention(rest, objects, leases, clock, retention).prune(runId, warn);
   }
 
   private static void put(Map<String, byte[]> records, Map.Entry<String, byte[]> entry) {

@@ -25,7 +25,7 @@ public final class ClusterStores {
    * The store in {@code namespace} of the cluster {@code client} reaches.
    *
    * @param host this machine, for the Leases' holder identity
-   * @param progress where lines about waiting for a held lock go
+   * @param progress where lines about waiting for a held lock, and warnings, go
    */
   public static ClusterRunStore open(
       ApiClient client,
@@ -48,6 +48,7 @@ public final class ClusterStores {
             + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
     LeaseLocks leases =
         new LeaseLocks(leaseRest, ns, fence, leaseDuration, clock, sleeper, identity, progress);
-    return new ClusterRunStore(rest, ns, leases, clock, ClusterRunStore.DEFAULT_RETENTION);
+    return new ClusterRunStore(
+        rest, ns, leases, clock, ClusterRunStore.DEFAULT_RETENTION, progress);
   }
 }

@@ -230,13 +230,14 @@ final class KubeRest {
     }
   }
 
+  /**
+   * 200 ms doubling up to 5 s, plus up to half again at random, so that the callers a 429 turned
+   * away do not come back together. API Priority and Fairness's Retry-After (1 s) is not waited for
+   * as such: a seat freed sooner is taken sooner.
+   */
   private static Duration delay(int attempt, Answer answer) {
     Duration doubled = FIRST_DELAY.multipliedBy(1L << Math.min(attempt - 1, 10));
     Duration base = doubled.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : doubled;
-    if (answer != null && answer.code() == 429) {
-      // Kubernetes answers APF rejections with Retry-After; its seconds are a floor, not a wait.
-      base = base.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : base;
-    }
     return base.plusMillis(
         (long) (base.toMillis() * 0.5 * ThreadLocalRandom.current().nextDouble()));
   }

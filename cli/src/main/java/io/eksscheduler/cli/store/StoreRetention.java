@@ -35,12 +35,16 @@ final class StoreRetention {
     this.retention = retention;
   }
 
-  /** Deletes what is older than the retention, never run {@code keep}; returns the runs deleted. */
-  int prune(String keep) {
+  /**
+   * Deletes what is older than the retention, never run {@code keep}; returns the runs deleted. A
+   * failure is said through {@code warn} and tried again when the next run is created.
+   */
+  int prune(String keep, java.util.function.Consumer<String> warn) {
     try {
       return pruneOrThrow(keep);
     } catch (IOException | RuntimeException e) {
-      return 0; // tried again when the next run is created
+      warn.accept("the runs older than " + retention.toDays() + " days were not deleted: " + e);
+      return 0;
     }
   }
 
@@ -48,6 +52,7 @@ final class StoreRetention {
     Instant cutoff = clock.instant().minus(retention);
     List<JsonNode> all = objects.listMetadata(StoreNames.MANAGED_BY + "=" + StoreNames.MANAGER);
     Map<String, Instant> newest = new HashMap<>();
+    Map<String, Instant> updated = new HashMap<>();
     Map<String, String> runIds = new HashMap<>();
     for (JsonNode o : all) {
       JsonNode meta = o.path("metadata");
@@ -64,13 +69,17 @@ final class StoreRetention {
           RunSummary s =
               JSON.readValue(
                   meta.path("annotations").path(StoreNames.SUMMARY).asText(), RunSummary.class);
-          when = s.updatedAt() != null && s.updatedAt().isAfter(when) ? s.updatedAt() : when;
+          if (s.updatedAt() != null) {
+            updated.put(run, s.updatedAt());
+          }
         } catch (IOException e) {
-          // no readable summary: the object's age decides
+          // no readable summary: the objects' age decides
         }
       }
       newest.merge(run, when, (a, b) -> a.isAfter(b) ? a : b);
     }
+    // A run's last update is what its summary says; objects without a head, their own age.
+    newest.putAll(updated);
     String kept = StoreNames.runLabel(keep);
     int deleted = 0;
     for (Map.Entry<String, Instant> run : newest.entrySet()) {

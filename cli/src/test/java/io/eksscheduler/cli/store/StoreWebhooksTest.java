@@ -127,8 +127,7 @@ class StoreWebhooksTest {
 
   @Test
   void matchConditionsCountAsMatching() throws Exception {
-    String conditions =
-        ",\"matchConditions\":[{\"name\":\"not-ours\",\"expression\":\"false\"}]";
+    String conditions = ",\"matchConditions\":[{\"name\":\"not-ours\",\"expression\":\"false\"}]";
     assertEquals(1, check(hook(SECRETS, conditions)).size());
   }
 
@@ -147,8 +146,6 @@ class StoreWebhooksTest {
         JSON.readTree("{\"metadata\":{\"name\":\"m\"},\"webhooks\":[" + hook(SECRETS, "") + "]}");
     assertEquals(
         "MutatingWebhookConfiguration",
-        StoreWebhooks.blocking("MutatingWebhookConfiguration", List.of(config), NS)
-            .get(0)
-            .kind());
+        StoreWebhooks.blocking("MutatingWebhookConfiguration", List.of(config), NS).get(0).kind());
   }
 }

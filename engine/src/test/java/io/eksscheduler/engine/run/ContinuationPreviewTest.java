@@ -91,8 +91,23 @@ class ContinuationPreviewTest {
   void aChangedPlaybookIsPartOfTheEventThatChangesIt() {
     RunState before =
         new RunState(
-            RunState.VERSION, "r", "p", "a.yaml", "sha256:old", Map.of(), null,
-            RunStatus.FAILED, RunState.MAIN, null, 1, null, null, 1, "h", 0, Map.of());
+            RunState.VERSION,
+            "r",
+            "p",
+            "a.yaml",
+            "sha256:old",
+            Map.of(),
+            null,
+            RunStatus.FAILED,
+            RunState.MAIN,
+            null,
+            1,
+            null,
+            null,
+            1,
+            "h",
+            0,
+            Map.of());
     RunState after = before.withPlaybook("a.yaml", "sha256:new").withStatus(RunStatus.RUNNING);
     var event =
         new io.eksscheduler.engine.state.Event(
