@@ -33,6 +33,12 @@ final class CrashRuns {
 
   private static final long MAX_KILL_WINDOW_MILLIS = 32_000;
 
+  /**
+   * The Leases of the crash tests on the cluster store: a resume after a kill waits this long for
+   * the killed runner's run Lease to lapse (its lock key's is then taken at once).
+   */
+  static final java.time.Duration LEASE = java.time.Duration.ofSeconds(3);
+
   private CrashRuns() {}
 
   /** Every named crash point of {@code steps}, step by step, as {@code point:step}. */

@@ -62,7 +62,10 @@ class StartCrashIT {
     List<String> problems = new ArrayList<>();
     for (int chain = 1; chain <= CHAINS && !remaining.isEmpty(); chain++) {
       long start = System.nanoTime();
-      WakeRuns runs = new WakeRuns(sandbox, WORK.resolve("named-" + chain));
+      // The named points on the cluster store (the random kills below use the directory store).
+      WakeRuns runs =
+          new WakeRuns(
+              StopRuns.clusterStore(sandbox, WORK.resolve("named-" + chain), CrashRuns.LEASE));
       WakeCycle cycle = WakeCycle.stop(sandbox, runs, "stop-named-" + chain);
       String runId = "start-named-" + chain;
 

@@ -55,7 +55,9 @@ class StopCrashIT {
     for (int chain = 1; chain <= CHAINS && !remaining.isEmpty(); chain++) {
       long start = System.nanoTime();
       sandbox.reset();
-      StopRuns runs = new StopRuns(sandbox, WORK.resolve("named-" + chain));
+      // The named points on the cluster store (the random kills below use the directory store).
+      StopRuns runs =
+          StopRuns.clusterStore(sandbox, WORK.resolve("named-" + chain), CrashRuns.LEASE);
       ClusterSnapshot before = ClusterSnapshot.capture(sandbox);
       String runId = "crash-named-" + chain;
 

@@ -1,8 +1,12 @@
 package io.eksscheduler.cli.it;
 
+import io.eksscheduler.cli.store.ClusterStores;
+import io.eksscheduler.cli.store.Fence;
 import io.eksscheduler.cli.testing.Jvm;
+import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.RunStore;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,13 +49,29 @@ final class StopRuns {
   }
 
   private final TestSandbox sandbox;
+  private final Path dir;
   private final Path stateDir;
   private final Path logs;
+  private final Duration lease;
   private int count;
 
   /** Runs whose state goes to {@code dir}/state and logs to {@code dir}/logs (emptied first). */
   StopRuns(TestSandbox sandbox, Path dir) throws IOException {
+    this(sandbox, dir, null);
+  }
+
+  /**
+   * Runs whose state goes to the cluster store of the sandbox's cluster, with Leases of {@code
+   * lease}, and logs to {@code dir}/logs (emptied first).
+   */
+  static StopRuns clusterStore(TestSandbox sandbox, Path dir, Duration lease) throws IOException {
+    return new StopRuns(sandbox, dir, lease);
+  }
+
+  private StopRuns(TestSandbox sandbox, Path dir, Duration lease) throws IOException {
     this.sandbox = sandbox;
+    this.dir = dir;
+    this.lease = lease;
     if (Files.exists(dir)) {
       try (Stream<Path> all = Files.walk(dir)) {
         for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
@@ -63,36 +83,66 @@ final class StopRuns {
     this.logs = Files.createDirectories(dir.resolve("logs"));
   }
 
-  /** {@code stop --cluster dev ...more} with this state directory. */
+  /** The options that name this store. */
+  List<String> storeArgs() {
+    return lease == null
+        ? List.of("--state-dir", stateDir.toString())
+        : List.of("--state", "kubernetes", "--lease-duration", lease.toSeconds() + "s");
+  }
+
+  private String[] command(List<String> head, String... more) {
+    List<String> args = new ArrayList<>(head);
+    args.addAll(storeArgs());
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** {@code stop --cluster dev ...more} with this store. */
   String[] stop(String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "stop", "--cluster", ClusterSnapshot.CLUSTER, "--state-dir", stateDir.toString()));
-    args.addAll(List.of(more));
-    return args.toArray(String[]::new);
+    return command(List.of("stop", "--cluster", ClusterSnapshot.CLUSTER), more);
   }
 
-  /** {@code run FILE ...more} with this state directory. */
+  /** {@code start --cluster dev ...more} with this store. */
+  String[] startCluster(String... more) {
+    return command(List.of("start", "--cluster", ClusterSnapshot.CLUSTER), more);
+  }
+
+  /** {@code run FILE ...more} with this store. */
   String[] run(Path playbook, String... more) {
-    List<String> args =
-        new ArrayList<>(List.of("run", playbook.toString(), "--state-dir", stateDir.toString()));
-    args.addAll(List.of(more));
-    return args.toArray(String[]::new);
+    return command(List.of("run", playbook.toString()), more);
   }
 
-  /** {@code resume RUN_ID} with this state directory. */
+  /** {@code resume RUN_ID} with this store. */
   String[] resume(String runId) {
-    return new String[] {"resume", runId, "--state-dir", stateDir.toString()};
+    return command(List.of("resume", runId));
   }
 
   /** Starts {@code eks-scheduler ARGS}; {@code crashAt} names a crash point, or null. */
   Launch start(String label, String crashAt, String... args) throws IOException {
+    return start(
+        label,
+        false,
+        crashAt == null ? List.of() : List.of("-Deks-scheduler.crash-at=" + crashAt),
+        args);
+  }
+
+  /**
+   * Starts {@code eks-scheduler ARGS} with {@code jvmOptions}; with {@code apart}, in a working
+   * directory and HOME of its own, as on another machine (nothing on disk in common with the other
+   * runners).
+   */
+  Launch start(String label, boolean apart, List<String> jvmOptions, String... args)
+      throws IOException {
     count++;
-    Path log =
-        logs.resolve(String.format("%02d-%s.log", count, label.replaceAll("[^A-Za-z0-9.-]", "_")));
-    Map<String, String> env = sandbox.sandbox().environment().variables();
-    return new Launch(Jvm.start(log, env, crashAt, args), log, label, System.nanoTime());
+    String name = String.format("%02d-%s", count, label.replaceAll("[^A-Za-z0-9.-]", "_"));
+    Path log = logs.resolve(name + ".log");
+    Map<String, String> env = new java.util.HashMap<>(sandbox.sandbox().environment().variables());
+    Path home = null;
+    if (apart) {
+      home = Files.createDirectories(dir.resolve("machines").resolve(name));
+      env.put("HOME", home.toString());
+    }
+    return new Launch(Jvm.start(log, env, home, jvmOptions, args), log, label, System.nanoTime());
   }
 
   /** Waits for a process to end, killing it (and failing) past {@link #DEADLINE}. */
@@ -124,13 +174,32 @@ final class StopRuns {
     return await(start(label, crashAt, args));
   }
 
-  /** The ids of the runs in the state directory. */
+  /** The store the command line writes, as a reader of it. */
+  private RunStore reader() {
+    return lease == null
+        ? new DirectoryRunStore(stateDir)
+        : ClusterStores.open(
+            sandbox.adminClient(),
+            ClusterStores.DEFAULT_NAMESPACE,
+            new Fence(),
+            lease,
+            java.time.Clock.systemUTC(),
+            Sleeper.system(),
+            "test-reader",
+            line -> {});
+  }
+
+  /** The ids of the runs in the store. */
   List<String> runIds() throws IOException {
-    return new DirectoryRunStore(stateDir).runIds();
+    try (RunStore store = reader()) {
+      return store.runIds();
+    }
   }
 
   /** The run's state as the command line left it, empty when the run was never created. */
   Optional<RunState> state(String runId) throws IOException {
-    return new DirectoryRunStore(stateDir).load(runId);
+    try (RunStore store = reader()) {
+      return store.load(runId);
+    }
   }
 }

@@ -4,7 +4,6 @@ import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,12 +14,15 @@ import java.util.Optional;
  */
 final class WakeRuns {
   private final StopRuns runs;
-  private final String stateDir;
 
   /** Runs whose state goes to {@code dir}/state and logs to {@code dir}/logs (emptied first). */
   WakeRuns(TestSandbox sandbox, Path dir) throws IOException {
-    this.runs = new StopRuns(sandbox, dir);
-    this.stateDir = dir.resolve("state").toString();
+    this(new StopRuns(sandbox, dir));
+  }
+
+  /** Runs of the wake's commands through {@code runs} and the store it uses. */
+  WakeRuns(StopRuns runs) {
+    this.runs = runs;
   }
 
   /** The runs of {@code stop}, {@code run} and {@code resume} these share their state with. */
@@ -35,11 +37,7 @@ final class WakeRuns {
 
   /** {@code start --cluster dev ...more} with this state directory. */
   String[] start(String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of("start", "--cluster", ClusterSnapshot.CLUSTER, "--state-dir", stateDir));
-    args.addAll(List.of(more));
-    return args.toArray(String[]::new);
+    return runs.startCluster(more);
   }
 
   /** {@code run FILE ...more} with this state directory. */

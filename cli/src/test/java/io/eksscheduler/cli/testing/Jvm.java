@@ -24,6 +24,21 @@ public final class Jvm {
    */
   public static Process start(Path log, Map<String, String> env, String crashAt, String... args)
       throws IOException {
+    return start(
+        log,
+        env,
+        null,
+        crashAt == null ? List.of() : List.of("-Deks-scheduler.crash-at=" + crashAt),
+        args);
+  }
+
+  /**
+   * As {@link #start(Path, Map, String, String...)}, in working directory {@code dir} (null: this
+   * one), with {@code jvmOptions} (system properties) before the main class.
+   */
+  public static Process start(
+      Path log, Map<String, String> env, Path dir, List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     // A process started in the background by a non-interactive shell (as CI may start the build)
     // inherits SIGINT ignored, and the JVM keeps it ignored, as nohup intends. The child gets
@@ -37,12 +52,13 @@ public final class Jvm {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    if (crashAt != null) {
-      command.add("-Deks-scheduler.crash-at=" + crashAt);
-    }
+    command.addAll(jvmOptions);
     command.add(Main.class.getName());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
+    if (dir != null) {
+      builder.directory(dir.toFile());
+    }
     builder.environment().putAll(env);
     return builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
