@@ -61,10 +61,77 @@ final class Grants {
   static List<Map<String, Object>> role(String name) throws IOException {
     List<Map<String, Object>> out =
         yaml(Files.readString(RBAC)).stream()
+            .filter(m -> String.valueOf(m.get("kind")).startsWith("ClusterRole"))
             .filter(m -> name.equals(((Map<String, Object>) m.get("metadata")).get("name")))
             .toList();
     assertEquals(2, out.size(), "ClusterRole and ClusterRoleBinding " + name + " in " + RBAC);
     return out;
+  }
+
+  /** The run store's Namespace, Role and RoleBinding of deploy/rbac.yaml. */
+  static List<Map<String, Object>> storeRole() throws IOException {
+    List<Map<String, Object>> out =
+        yaml(Files.readString(RBAC)).stream()
+            .filter(
+                m ->
+                    "Namespace".equals(m.get("kind"))
+                        || "Role".equals(m.get("kind"))
+                        || "RoleBinding".equals(m.get("kind")))
+            .toList();
+    assertEquals(3, out.size(), "the store's Namespace, Role and RoleBinding in " + RBAC);
+    return out;
+  }
+
+  /** The rules of the store's Role among {@code manifests}. */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> storeRules(List<Map<String, Object>> manifests) {
+    return manifests.stream()
+        .filter(m -> "Role".equals(m.get("kind")))
+        .findFirst()
+        .map(m -> (List<Map<String, Object>>) m.get("rules"))
+        .orElseThrow(() -> new AssertionError("no Role in " + RBAC));
+  }
+
+  /**
+   * A finished run in the cluster store, last updated longer ago than the retention, so that the
+   * next run created deletes it (and the role's delete rules are used).
+   */
+  static void oldRun(TestSandbox sandbox) throws IOException {
+    java.time.Instant then =
+        java.time.Instant.now()
+            .minus(io.eksscheduler.cli.store.ClusterRunStore.DEFAULT_RETENTION)
+            .minus(Duration.ofDays(1));
+    try (var store =
+        io.eksscheduler.cli.store.ClusterStores.open(
+            sandbox.adminClient(),
+            io.eksscheduler.cli.store.ClusterStores.DEFAULT_NAMESPACE,
+            new io.eksscheduler.cli.store.Fence(),
+            Duration.ofSeconds(60),
+            java.time.Clock.fixed(then, java.time.ZoneOffset.UTC),
+            io.eksscheduler.engine.spi.Sleeper.system(),
+            "seed",
+            line -> {})) {
+      store.create(
+          new io.eksscheduler.engine.state.RunState(
+              io.eksscheduler.engine.state.RunState.VERSION,
+              "old-run",
+              "hibernate",
+              "eks-scheduler:playbooks/hibernate.yaml",
+              "sha256:old",
+              Map.of("cluster", "dev"),
+              "cluster/dev",
+              io.eksscheduler.engine.state.RunStatus.SUCCEEDED,
+              io.eksscheduler.engine.state.RunState.FINALLY,
+              "succeeded",
+              1,
+              then,
+              then,
+              1,
+              "seed",
+              0,
+              Map.of()),
+          "# an old run\n");
+    }
   }
 
   static void apply(TestSandbox sandbox, List<Map<String, Object>> manifests) {

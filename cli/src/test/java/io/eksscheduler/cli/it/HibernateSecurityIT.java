@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,18 +47,32 @@ class HibernateSecurityIT {
   @Test
   void aStopUsesExactlyTheRulesAndActionsItIsGranted(TestSandbox sandbox) throws Exception {
     List<Map<String, Object>> rbac = Grants.role(ROLE);
+    List<Map<String, Object>> store = Grants.storeRole();
     Grants.apply(sandbox, rbac);
+    Grants.apply(sandbox, store);
     Grants.applyMoreKinds(sandbox);
+    Grants.oldRun(sandbox);
     JsonNode policy = Grants.policy(POLICY);
     Grants.usePolicy(sandbox, policy);
     Path calls = tmp.resolve("aws-calls");
     Instant from = Instant.now();
 
-    Grants.Outcome stop = stop(sandbox, calls);
+    // On the cluster store, the default: its Role's rules are part of what a stop uses.
+    Grants.Outcome stop =
+        Grants.asOperator(
+            sandbox,
+            tmp.resolve("home"),
+            calls,
+            tmp.resolve("stop.log"),
+            "stop",
+            "--cluster",
+            "dev");
 
     assertEquals(0, stop.code(), stop.output());
+    Set<KubePermission> granted = new TreeSet<>(KubePermission.ofRules(Grants.rules(rbac)));
+    granted.addAll(KubePermission.ofRules(Grants.storeRules(store)));
     assertEquals(
-        new TreeSet<>(KubePermission.ofRules(Grants.rules(rbac))),
+        granted,
         new TreeSet<>(KubePermission.ofAudit(sandbox.auditLog(), Grants.USER)),
         "the role's rules are exactly what the stop used");
     assertEquals(Grants.actions(policy), new TreeSet<>(Files.readAllLines(calls)));

@@ -26,6 +26,9 @@ final class WakeMarkers {
     Set<String> out = new TreeSet<>();
     for (String list : listablePaths(kube)) {
       for (JsonNode o : kube.items(list)) {
+        if (WakeSnapshot.inRunStore(o)) {
+          continue; // the run store's objects carry the tool's labels by design
+        }
         String id =
             list.substring(list.lastIndexOf('/') + 1)
                 + " "

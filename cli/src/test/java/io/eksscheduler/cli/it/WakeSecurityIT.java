@@ -72,11 +72,26 @@ class WakeSecurityIT {
         noAction.output());
 
     Grants.usePolicy(sandbox, policy);
+    List<Map<String, Object>> store = Grants.storeRole();
+    Grants.apply(sandbox, store);
+    Grants.oldRun(sandbox);
     Instant from = Instant.now();
-    Grants.Outcome start = start(sandbox, "granted");
+    // On the cluster store, the default: its Role's rules are part of what a start uses.
+    Grants.Outcome start =
+        Grants.asOperator(
+            sandbox,
+            tmp.resolve("home"),
+            tmp.resolve("granted.aws-calls"),
+            tmp.resolve("granted.log"),
+            "start",
+            "--cluster",
+            "dev");
     assertEquals(0, start.code(), start.output());
+    java.util.Set<KubePermission> granted =
+        new TreeSet<>(KubePermission.ofRules(Grants.rules(rbac)));
+    granted.addAll(KubePermission.ofRules(Grants.storeRules(store)));
     assertEquals(
-        new TreeSet<>(KubePermission.ofRules(Grants.rules(rbac))),
+        granted,
         new TreeSet<>(KubePermission.ofAudit(sandbox.auditLog(), Grants.USER, from)),
         "the role's rules are exactly what the start used");
     assertEquals(

@@ -65,6 +65,20 @@ final class WakeSnapshot {
           Map.entry("PodDisruptionBudget", "/apis/policy/v1/poddisruptionbudgets"),
           Map.entry("Namespace", "/api/v1/namespaces"));
 
+  /** The namespace the cluster store keeps runs in: the tool's own record, not cluster state. */
+  static final String RUN_STORE = "eks-scheduler";
+
+  /** True for the run store's namespace and what is in it. */
+  static boolean inRunStore(JsonNode o) {
+    JsonNode meta = o.path("metadata");
+    return RUN_STORE.equals(meta.path("namespace").asText())
+        || ("Namespace".equals(o.path("kind").asText(""))
+            && RUN_STORE.equals(meta.path("name").asText()))
+        || (!meta.has("namespace")
+            && RUN_STORE.equals(meta.path("name").asText())
+            && meta.path("labels").has("kubernetes.io/metadata.name"));
+  }
+
   private static final List<String> CONTROLLER_METADATA =
       List.of("resourceVersion", "generation", "managedFields", "uid", "creationTimestamp");
   private static final String REVISION = "deployment.kubernetes.io/revision";
@@ -82,7 +96,7 @@ final class WakeSnapshot {
     LISTS.forEach(
         (kind, path) -> {
           for (JsonNode o : kube.items(path)) {
-            if (!ownedByCronJob(o)) {
+            if (!ownedByCronJob(o) && !inRunStore(o)) {
               things.put(id(kind, o), normalized(o));
             }
           }
