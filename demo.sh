@@ -69,10 +69,10 @@ say "the cluster before"
 summary | tee "$state.before"
 
 say "eks-scheduler stop --cluster dev --dry-run"
-java -jar "$jar" stop --cluster dev --dry-run --state-dir "$state"
+java -jar "$jar" stop --cluster dev --dry-run
 
-say "eks-scheduler stop --cluster dev"
-java -jar "$jar" stop --cluster dev --state-dir "$state"
+say "eks-scheduler stop --cluster dev     (its run is kept in the cluster: namespace eks-scheduler)"
+java -jar "$jar" stop --cluster dev
 
 say "the cluster asleep"
 summary
@@ -80,7 +80,7 @@ say "eks-scheduler status --cluster dev"
 java -jar "$jar" status --cluster dev
 
 say "eks-scheduler start --cluster dev"
-java -jar "$jar" start --cluster dev --state-dir "$state"
+java -jar "$jar" start --cluster dev
 
 say "the cluster after"
 summary | tee "$state.after"
@@ -88,6 +88,8 @@ echo "pods Running and Ready: $(kubectl get pods -A --no-headers | awk '{split($
   "of $(kubectl get pods -A --no-headers | wc -l)"
 say "eks-scheduler status --cluster dev"
 java -jar "$jar" status --cluster dev
+say "eks-scheduler runs list --cluster dev     (any machine sees the runs the cluster keeps)"
+java -jar "$jar" runs list --cluster dev
 echo
 if diff -u "$state.before" "$state.after"; then
   echo "before/after: identical ($(wc -l < "$state.before") lines compared)"

@@ -134,6 +134,37 @@ public final class ClusterRunStore implements RunStore {
     return out;
   }
 
+  /**
+   * One line per object of run {@code runId} (name, part, bytes of data), the largest first, then
+   * the total; for the benchmark and for anyone sizing the store.
+   */
+  public List<String> objectSizes(String runId) throws IOException {
+    List<long[]> sizes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    long total = 0;
+    for (JsonNode o : objects.list(StoreNames.RUN + "=" + StoreNames.runLabel(runId))) {
+      long bytes = 0;
+      var data = o.path("data").fields();
+      while (data.hasNext()) {
+        bytes += Records.unb64(data.next().getValue().asText()).length;
+      }
+      total += bytes;
+      sizes.add(new long[] {bytes, names.size()});
+      names.add(
+          o.path("metadata").path("name").asText()
+              + " ("
+              + o.path("metadata").path("labels").path(StoreNames.PART).asText()
+              + ")");
+    }
+    sizes.sort((a, b) -> Long.compare(b[0], a[0]));
+    List<String> out = new ArrayList<>();
+    for (long[] s : sizes) {
+      out.add(String.format("%-72s %8d bytes", names.get((int) s[1]), s[0]));
+    }
+    out.add(sizes.size() + " objects, " + total + " bytes of data");
+    return out;
+  }
+
   /** Requests and bytes sent so far, for the benchmark. */
   public String stats() {
     KubeRest.Stats s = rest.stats();

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * successful start: the next stop starts afresh and puts the workloads to sleep. A webhook that
  * would refuse the store's writes while the cluster sleeps is refused before any change.
  *
- * <p>The tests run in order on one dev scenario: each starts with the cluster awake.
+ * <p>The tests run in order on one dev scenario, as the class before left it: each starts with the
+ * cluster awake.
  */
 @ExtendWith(SandboxExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -68,7 +69,7 @@ class SharedStateIT {
   @Order(1)
   void aWebhookThatWouldRefuseTheStoreWhileAsleepIsRefusedBeforeAnyChange(TestSandbox sandbox)
       throws Exception {
-    sandbox.reset();
+    // Every test class leaves a fresh dev scenario behind: no reset needed first.
     StopRuns runs = StopRuns.clusterStore(sandbox, WORK.resolve("webhook"), LEASE);
     ClusterSnapshot before = ClusterSnapshot.capture(sandbox);
     new ManifestApplier(sandbox.adminClient()).applyAll(List.of(blockingWebhook()));

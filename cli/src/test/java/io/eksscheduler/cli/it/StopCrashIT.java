@@ -23,6 +23,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * of a stop, until it ends, at least ten kills over up to three stops (the seed is printed; set it
  * with {@code -Deks.test.seed=N}). Each run starts from a fresh dev scenario, and the next test
  * class finds one too.
+ *
+ * <p>The named points run on the cluster store (runs and Leases in the sandbox's cluster, each
+ * resume taking over the killed runner's Lease after it lapses); the random kills on the directory
+ * store.
  */
 @ExtendWith(SandboxExtension.class)
 class StopCrashIT {

@@ -274,7 +274,7 @@ class ClusterStoreIT {
                 }
               }
             });
-    int count = 60;
+    int count = 40;
     try (KubernetesThrottle throttle =
         sandbox.throttleKubernetesGroup(ClusterAdminServiceAccount.GROUP)) {
       busy.start();
