@@ -67,7 +67,8 @@ public final class StoreBench {
             Sleeper.system(),
             "bench",
             line -> {});
-    Result remote = run(cluster, "cluster-1");
+    String runId = "cluster-" + Long.toString(System.currentTimeMillis(), 36);
+    Result remote = run(cluster, runId);
     long[] c = cluster.counts();
     System.out.printf(
         "  cluster store:   %d ms, %.2f ms per step, %d durable events%n",
@@ -84,7 +85,7 @@ public final class StoreBench {
     System.out.printf(
         "  ratio cluster/directory: %.1fx%n", remote.millis / (double) Math.max(1, local.millis));
     System.out.println("== the run's objects in the cluster store (namespace store-bench)");
-    for (String line : cluster.objectSizes("cluster-1")) {
+    for (String line : cluster.objectSizes(runId)) {
       System.out.println("  " + line);
     }
     dir.close();
