@@ -12,6 +12,7 @@ import io.eksscheduler.engine.run.Runs;
 import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.RunStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,9 +122,26 @@ public final class EngineBench {
   }
 
   private static void runNoOps(Path stateDir, int concurrency) throws Exception {
+    DirectoryRunStore store = new DirectoryRunStore(stateDir);
+    long start = System.nanoTime();
+    RunState end = noOps(store, "noops", concurrency);
+    long micros = (System.nanoTime() - start) / 1_000;
+    store.close();
+    System.out.printf(
+        "  concurrency %d: %s in %d ms: %.2f ms per step, %.1f fsyncs per step, peak RSS %d MiB%n",
+        concurrency,
+        end.status().label(),
+        micros / 1000,
+        micros / 1000.0 / 1000,
+        store.fsyncs() / 1000.0,
+        peakRssKib() / 1024);
+  }
+
+  /** Runs 1,000 no-op steps ({@code sleep 0s}) as run {@code runId} on {@code store}. */
+  static RunState noOps(RunStore store, String runId, int concurrency) throws Exception {
     StringBuilder y = new StringBuilder();
     y.append("apiVersion: eks-scheduler/v1\nkind: Playbook\nmetadata: {name: noops}\n");
-    y.append("concurrency: ").append(concurrency).append("\nsteps:\n");
+    y.append("lock: bench/noops\nconcurrency: ").append(concurrency).append("\nsteps:\n");
     for (int i = 0; i < 1000; i++) {
       y.append("  - {id: s").append(i).append(", action: sleep, with: {duration: 0s}}\n");
     }
@@ -138,30 +156,17 @@ public final class EngineBench {
     RunExecutor.Settings settings =
         new RunExecutor.Settings(
             Clock.systemUTC(), Sleeper.system(), new Random(1), Duration.ofSeconds(5), Map.of());
-    DirectoryRunStore store = new DirectoryRunStore(stateDir);
     Runs runs =
         new Runs(
             new RunExecutor(actions, schemas, new Clients(), settings), store, settings, "bench");
-    long start = System.nanoTime();
-    RunState end =
-        runs.start(
-            playbook,
-            y.toString(),
-            Map.of(),
-            "noops",
-            EventSink.none(),
-            new AtomicBoolean(),
-            (k, h) -> {});
-    long micros = (System.nanoTime() - start) / 1_000;
-    store.close();
-    System.out.printf(
-        "  concurrency %d: %s in %d ms: %.2f ms per step, %.1f fsyncs per step, peak RSS %d MiB%n",
-        concurrency,
-        end.status().label(),
-        micros / 1000,
-        micros / 1000.0 / 1000,
-        store.fsyncs() / 1000.0,
-        peakRssKib() / 1024);
+    return runs.start(
+        playbook,
+        y.toString(),
+        Map.of(),
+        runId,
+        EventSink.none(),
+        new AtomicBoolean(),
+        (k, h) -> {});
   }
 
   private static long peakRssKib() throws IOException {

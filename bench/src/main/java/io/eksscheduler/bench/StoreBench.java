@@ -3,15 +3,6 @@ package io.eksscheduler.bench;
 import io.eksscheduler.cli.store.ClusterRunStore;
 import io.eksscheduler.cli.store.ClusterStores;
 import io.eksscheduler.cli.store.Fence;
-import io.eksscheduler.engine.playbook.ActionRegistry;
-import io.eksscheduler.engine.playbook.Playbook;
-import io.eksscheduler.engine.playbook.PlaybookLoader;
-import io.eksscheduler.engine.playbook.SchemaCheck;
-import io.eksscheduler.engine.playbook.YamlLimits;
-import io.eksscheduler.engine.run.Clients;
-import io.eksscheduler.engine.run.EventSink;
-import io.eksscheduler.engine.run.RunExecutor;
-import io.eksscheduler.engine.run.Runs;
 import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.Event;
@@ -21,11 +12,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.Config;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Prints the run stores' figures: 1,000 no-op steps run by the engine on the directory store and on
@@ -95,36 +82,8 @@ public final class StoreBench {
   private record Result(long millis, long durable) {}
 
   private static Result run(RunStore store, String runId) throws Exception {
-    StringBuilder y = new StringBuilder();
-    y.append("apiVersion: eks-scheduler/v1\nkind: Playbook\nmetadata: {name: noops}\n");
-    y.append("lock: bench/noops\nsteps:\n");
-    for (int i = 0; i < STEPS; i++) {
-      y.append("  - {id: s").append(i).append(", action: sleep, with: {duration: 0s}}\n");
-    }
-    ActionRegistry actions = ActionRegistry.fromServiceLoader(StoreBench.class.getClassLoader());
-    SchemaCheck schemas = new SchemaCheck();
-    PlaybookLoader.Result loaded =
-        new PlaybookLoader(actions, schemas, YamlLimits.DEFAULT).load(y.toString(), "noops.yaml");
-    Playbook playbook =
-        loaded
-            .playbook()
-            .orElseThrow(() -> new IllegalStateException(loaded.problems().toString()));
-    RunExecutor.Settings settings =
-        new RunExecutor.Settings(
-            Clock.systemUTC(), Sleeper.system(), new Random(1), Duration.ofSeconds(5), Map.of());
-    Runs runs =
-        new Runs(
-            new RunExecutor(actions, schemas, new Clients(), settings), store, settings, "bench");
     long start = System.nanoTime();
-    RunState end =
-        runs.start(
-            playbook,
-            y.toString(),
-            Map.of(),
-            runId,
-            EventSink.none(),
-            new AtomicBoolean(),
-            (k, h) -> {});
+    RunState end = EngineBench.noOps(store, runId, 1);
     long millis = (System.nanoTime() - start) / 1_000_000;
     if (!"succeeded".equals(end.status().label())) {
       throw new IllegalStateException("the no-op run " + end.status().label());

@@ -388,6 +388,21 @@ final class LeaseLocks implements AutoCloseable {
 
   /** Who holds Lease {@code name} now, judged by its renewal and this machine's clock. */
   Optional<LockHolder> liveHolder(String name, String what) throws IOException {
+    Optional<JsonNode> held = heldLease(name);
+    if (held.isEmpty()) {
+      return Optional.empty();
+    }
+    JsonNode spec = held.get().path("spec");
+    Instant renewed = parse(spec.path("renewTime").asText(""));
+    long seconds = spec.path("leaseDurationSeconds").asLong(60);
+    if (renewed != null && renewed.plusSeconds(seconds).isBefore(clock.instant())) {
+      return Optional.empty();
+    }
+    return Optional.of(holderOf(held.get(), what));
+  }
+
+  /** Lease {@code name} as read, when it exists and has a holder. */
+  private Optional<JsonNode> heldLease(String name) throws IOException {
     KubeRest.Answer got = rest.get(path(name));
     if (got.code() == 404) {
       return Optional.empty();
@@ -395,34 +410,20 @@ final class LeaseLocks implements AutoCloseable {
     if (!got.ok()) {
       throw failure("reading Lease " + name, got);
     }
-    JsonNode spec = got.body().path("spec");
-    if (spec.path("holderIdentity").asText("").isEmpty()) {
-      return Optional.empty();
-    }
-    Instant renewed = parse(spec.path("renewTime").asText(""));
-    long seconds = spec.path("leaseDurationSeconds").asLong(60);
-    if (renewed != null && renewed.plusSeconds(seconds).isBefore(clock.instant())) {
-      return Optional.empty();
-    }
-    return Optional.of(holderOf(got.body(), what));
+    return got.body().path("spec").path("holderIdentity").asText("").isEmpty()
+        ? Optional.empty()
+        : Optional.of(got.body());
   }
 
   /** Clears Lease {@code name}'s holder, whoever it is; returns the holder cleared. */
   Optional<LockHolder> breakLease(String name, String what) throws IOException {
     for (int attempt = 0; attempt < 5; attempt++) {
-      KubeRest.Answer got = rest.get(path(name));
-      if (got.code() == 404) {
+      Optional<JsonNode> held = heldLease(name);
+      if (held.isEmpty()) {
         return Optional.empty();
       }
-      if (!got.ok()) {
-        throw failure("reading Lease " + name, got);
-      }
-      JsonNode spec = got.body().path("spec");
-      if (spec.path("holderIdentity").asText("").isEmpty()) {
-        return Optional.empty();
-      }
-      LockHolder was = holderOf(got.body(), what);
-      ObjectNode next = got.body().deepCopy();
+      LockHolder was = holderOf(held.get(), what);
+      ObjectNode next = held.get().deepCopy();
       next.with("spec").remove("holderIdentity");
       ((ObjectNode) next.with("metadata").with("annotations")).remove(StoreNames.HOLDER);
       KubeRest.Answer put = rest.put(path(name), next);
@@ -472,15 +473,7 @@ final class LeaseLocks implements AutoCloseable {
   }
 
   private static IOException failure(String what, KubeRest.Answer answer) {
-    if (answer.code() == 403) {
-      return new StoreSetupException(
-          what
-              + ": "
-              + answer.message()
-              + " (the identity in use lacks the store's Role in its namespace: see"
-              + " deploy/rbac.yaml)");
-    }
-    return new IOException(what + ": " + answer.message());
+    return RunObjects.failure(what, answer);
   }
 
   @Override

@@ -84,7 +84,8 @@ class HibernateSecurityIT {
     Grants.apply(sandbox, Grants.withoutVerb(Grants.role(ROLE), "apps", "deployments", "patch"));
     Grants.usePolicy(sandbox, Grants.policy(POLICY));
 
-    Grants.Outcome stop = stop(sandbox, tmp.resolve("aws-calls"));
+    Grants.Outcome stop =
+        stop(sandbox, tmp.resolve("aws-calls"), "--state-dir", tmp.resolve("state").toString());
 
     assertNotEquals(0, stop.code(), stop.output());
     assertTrue(
@@ -97,24 +98,19 @@ class HibernateSecurityIT {
     Grants.usePolicy(
         sandbox, Grants.withoutAction(Grants.policy(POLICY), "eks:UpdateNodegroupConfig"));
 
-    Grants.Outcome stop = stop(sandbox, tmp.resolve("aws-calls"));
+    Grants.Outcome stop =
+        stop(sandbox, tmp.resolve("aws-calls"), "--state-dir", tmp.resolve("state").toString());
 
     assertNotEquals(0, stop.code(), stop.output());
     assertTrue(
         stop.output().contains(Grants.notAuthorized("eks:UpdateNodegroupConfig")), stop.output());
   }
 
-  /** {@code stop --cluster dev} as the operator. */
-  private Grants.Outcome stop(TestSandbox sandbox, Path calls) throws Exception {
+  /** {@code stop --cluster dev ...more} as the operator. */
+  private Grants.Outcome stop(TestSandbox sandbox, Path calls, String... more) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("stop", "--cluster", "dev"));
+    args.addAll(List.of(more));
     return Grants.asOperator(
-        sandbox,
-        tmp.resolve("home"),
-        calls,
-        tmp.resolve("stop.log"),
-        "stop",
-        "--cluster",
-        "dev",
-        "--state-dir",
-        tmp.resolve("state").toString());
+        sandbox, tmp.resolve("home"), calls, tmp.resolve("stop.log"), args.toArray(String[]::new));
   }
 }
