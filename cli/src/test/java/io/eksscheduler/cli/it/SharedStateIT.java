@@ -33,13 +33,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * cluster store (each runner in a JVM, working directory and HOME of its own: nothing on disk in
  * common): a second runner exits 4 while the first stops the cluster; a third takes the run over
  * once the first, killed, lets its Lease lapse, and finishes the same run without running a
- * succeeded step again; a fourth wakes the cluster back to what it was. A runner frozen past its
- * Lease while another takes over changes nothing once it thaws. A stop that failed, then a
- * successful start: the next stop starts afresh and puts the workloads to sleep. A webhook that
- * would refuse the store's writes while the cluster sleeps is refused before any change.
+ * succeeded step again; a fourth wakes the cluster back to what it was. A stop that failed, then a
+ * successful start: the next stop starts afresh and puts the workloads to sleep. A runner's start
+ * frozen past its Lease while another takes over changes nothing once it thaws, and the cluster
+ * wakes as it was. A webhook that would refuse the store's writes while the cluster sleeps is
+ * refused before any change.
  *
- * <p>The tests run in order on one dev scenario, as the class before left it: each starts with the
- * cluster awake.
+ * <p>The tests run in order on one dev scenario, each from where the one before left it (awake for
+ * the first three, asleep for the fencing test), which saves a wake per test.
  */
 @ExtendWith(SandboxExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,6 +49,11 @@ class SharedStateIT {
   private static final Path WORK = Path.of("target", "shared-state-it");
   private static final Duration LEASE = Duration.ofSeconds(6);
   private static final Duration SEEN = Duration.ofMinutes(3);
+
+  /** The awake cluster the stale-run test saw first, to which the fencing test's start returns. */
+  private static WakeSnapshot awakeBeforeStale;
+
+  private static Set<String> markersBeforeStale;
 
   /** Resources only the steps before the drain change: a runner that repeats one patches these. */
   private static final Set<String> BEFORE_DRAIN =
@@ -161,60 +167,12 @@ class SharedStateIT {
 
   @Test
   @Order(3)
-  void aRunnerFrozenPastItsLeaseChangesNothingAfterAnotherTookOver(TestSandbox sandbox)
-      throws Exception {
-    StopRuns runs = StopRuns.clusterStore(sandbox, WORK.resolve("fencing"), LEASE);
-    WakeChecks.awaitAwake(sandbox, WakeCycle.SETTLE);
-    ClusterSnapshot before = ClusterSnapshot.capture(sandbox);
-    CallLogs calls = CallLogs.from(sandbox);
-    String runId = "fenced-1";
-
-    StopRuns.Launch frozen =
-        runs.start(
-            "frozen",
-            true,
-            List.of("-Deks-scheduler.pause-at=ledger-after:drain"),
-            runs.stop("--run-id", runId));
-    awaitLine(frozen, "pause point reached: ledger-after:drain");
-    Instant pausedAt = Instant.now();
-    StopRuns.Launch taker = runs.start("taker", true, List.of(), runs.stop());
-    awaitLine(taker, "taking it over");
-    Instant takenAt = Instant.now();
-    new ProcessBuilder("kill", "-CONT", Long.toString(frozen.process().pid()))
-        .inheritIO()
-        .start()
-        .waitFor(10, TimeUnit.SECONDS);
-    StopRuns.Finished thawed = runs.await(frozen);
-    StopRuns.Finished took = runs.await(taker);
-
-    assertEquals(4, thawed.code(), thawed.toString());
-    assertTrue(thawed.output().contains("error: this runner stopped:"), thawed.toString());
-    assertEquals(0, took.code(), took.toString());
-    List<String> late = new ArrayList<>();
-    for (JsonNode e : runnerRequests(calls, frozen)) {
-      if (mutating(e) && !received(e).isBefore(pausedAt)) {
-        late.add(e.path("verb").asText() + " " + e.path("requestURI").asText());
-      }
-    }
-    for (JsonNode c : calls.awsCalls()) {
-      if (c.path("userAgent").asText().contains(runner(frozen))
-          && c.path("mutating").asBoolean()
-          && !Instant.parse(c.path("time").asText()).isBefore(pausedAt)) {
-        late.add("aws " + c.path("operation").asText());
-      }
-    }
-    assertEquals(
-        List.of(), late, "requests of the frozen runner after " + takenAt + " (taken over)");
-    StoppedCluster.assertHibernated(sandbox, before, runs.state(runId).orElseThrow());
-  }
-
-  @Test
-  @Order(4)
   void aStopThatFailedIsNotContinuedAfterASuccessfulStart(TestSandbox sandbox) throws Exception {
     StopRuns runs = StopRuns.clusterStore(sandbox, WORK.resolve("stale"), LEASE);
-    StopRuns.Finished wake = runs.run("wake", null, runs.startCluster());
-    assertEquals(0, wake.code(), wake.toString());
+    // Awake as the takeover test's start left it: remembered for the fencing test's start.
     WakeChecks.awaitAwake(sandbox, WakeCycle.SETTLE);
+    awakeBeforeStale = WakeSnapshot.capture(sandbox);
+    markersBeforeStale = WakeMarkers.everywhere(sandbox);
     ClusterSnapshot before = ClusterSnapshot.capture(sandbox);
 
     Path failing = Files.createDirectories(WORK).resolve("hibernate-failing.yaml");
@@ -245,6 +203,63 @@ class SharedStateIT {
     assertEquals(StepStatus.SUCCEEDED, fresh.step("sleep-workloads").status());
     assertNotEquals(0, fresh.step("sleep-workloads").ledger().size(), "workloads put to sleep");
     StoppedCluster.assertHibernated(sandbox, before, fresh);
+  }
+
+  @Test
+  @Order(4)
+  void aRunnerFrozenPastItsLeaseChangesNothingAfterAnotherTookOver(TestSandbox sandbox)
+      throws Exception {
+    // Asleep as the stale-run test's stop left it: a start is frozen where its next request is
+    // the node groups' update, an AWS call, and the Kubernetes writes of the steps after it.
+    StopRuns runs = StopRuns.clusterStore(sandbox, WORK.resolve("fencing"), LEASE);
+    CallLogs calls = CallLogs.from(sandbox);
+    String runId = "fenced-1";
+
+    StopRuns.Launch frozen =
+        runs.start(
+            "frozen",
+            true,
+            List.of("-Deks-scheduler.pause-at=ledger-before:restore-nodegroups"),
+            runs.startCluster("--run-id", runId));
+    awaitLine(frozen, "pause point reached: ledger-before:restore-nodegroups");
+    Instant pausedAt = Instant.now();
+    StopRuns.Launch taker = runs.start("taker", true, List.of(), runs.startCluster());
+    awaitLine(taker, "taking it over");
+    Instant takenAt = Instant.now();
+    new ProcessBuilder("kill", "-CONT", Long.toString(frozen.process().pid()))
+        .inheritIO()
+        .start()
+        .waitFor(10, TimeUnit.SECONDS);
+    StopRuns.Finished thawed = runs.await(frozen);
+    StopRuns.Finished took = runs.await(taker);
+
+    assertEquals(4, thawed.code(), thawed.toString());
+    assertTrue(thawed.output().contains("error: this runner stopped:"), thawed.toString());
+    assertEquals(0, took.code(), took.toString());
+    assertTrue(
+        took.output().contains("notice: continuing unfinished run " + runId), took.toString());
+    List<String> late = new ArrayList<>();
+    for (JsonNode e : runnerRequests(calls, frozen)) {
+      if (mutating(e) && !received(e).isBefore(pausedAt)) {
+        late.add(e.path("verb").asText() + " " + e.path("requestURI").asText());
+      }
+    }
+    for (JsonNode c : calls.awsCalls()) {
+      if (c.path("userAgent").asText().contains(runner(frozen))
+          && c.path("mutating").asBoolean()
+          && !Instant.parse(c.path("time").asText()).isBefore(pausedAt)) {
+        late.add("aws " + c.path("operation").asText());
+      }
+    }
+    assertEquals(
+        List.of(), late, "requests of the frozen runner after " + takenAt + " (taken over)");
+    WakeChecks.awaitAwake(sandbox, WakeCycle.SETTLE);
+    List<String> differences =
+        new ArrayList<>(WakeSnapshot.capture(sandbox).differencesFrom(awakeBeforeStale));
+    Set<String> left = new TreeSet<>(WakeMarkers.everywhere(sandbox));
+    left.removeAll(markersBeforeStale);
+    left.forEach(m -> differences.add("marker left: " + m));
+    assertEquals(List.of(), differences, "the cluster after the taken-over start");
   }
 
   /** A webhook that matches the store's Secrets in its namespace and nothing else, failing. */
