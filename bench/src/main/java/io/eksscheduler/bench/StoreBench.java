@@ -7,6 +7,7 @@ import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.Event;
 import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.engine.state.RunStore;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.Config;
@@ -85,7 +86,7 @@ public final class StoreBench {
     long start = System.nanoTime();
     RunState end = EngineBench.noOps(store, runId, 1);
     long millis = (System.nanoTime() - start) / 1_000_000;
-    if (!"succeeded".equals(end.status().label())) {
+    if (end.status() != RunStatus.SUCCEEDED) {
       throw new IllegalStateException("the no-op run " + end.status().label());
     }
     List<Event> events = store.events(runId);

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Keeps runs in a namespace of a Kubernetes cluster (by default the cluster a run acts on), so that
@@ -68,7 +69,7 @@ public final class ClusterRunStore implements RunStore {
   private final Duration retention;
   private final Map<String, Writer> writers = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
-  private final java.util.function.Consumer<String> warn;
+  private final Consumer<String> warn;
 
   /** What this process knows of a run it writes: the head's version and its records. */
   private static final class Writer {
@@ -93,7 +94,7 @@ public final class ClusterRunStore implements RunStore {
       LeaseLocks leases,
       Clock clock,
       Duration retention,
-      java.util.function.Consumer<String> warn) {
+      Consumer<String> warn) {
     this.warn = warn;
     this.rest = rest;
     this.namespace = namespace;
@@ -139,29 +140,32 @@ public final class ClusterRunStore implements RunStore {
    * the total; for the benchmark and for anyone sizing the store.
    */
   public List<String> objectSizes(String runId) throws IOException {
-    List<long[]> sizes = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    long total = 0;
+    record Sized(String name, long bytes) {}
+    List<Sized> sizes = new ArrayList<>();
     for (JsonNode o : objects.list(StoreNames.RUN + "=" + StoreNames.runLabel(runId))) {
       long bytes = 0;
       var data = o.path("data").fields();
       while (data.hasNext()) {
         bytes += Records.unb64(data.next().getValue().asText()).length;
       }
-      total += bytes;
-      sizes.add(new long[] {bytes, names.size()});
-      names.add(
-          o.path("metadata").path("name").asText()
-              + " ("
-              + o.path("metadata").path("labels").path(StoreNames.PART).asText()
-              + ")");
+      sizes.add(
+          new Sized(
+              o.path("metadata").path("name").asText()
+                  + " ("
+                  + o.path("metadata").path("labels").path(StoreNames.PART).asText()
+                  + ")",
+              bytes));
     }
-    sizes.sort((a, b) -> Long.compare(b[0], a[0]));
+    sizes.sort(Comparator.comparingLong(Sized::bytes).reversed());
     List<String> out = new ArrayList<>();
-    for (long[] s : sizes) {
-      out.add(String.format("%-72s %8d bytes", names.get((int) s[1]), s[0]));
+    for (Sized s : sizes) {
+      out.add(String.format("%-72s %8d bytes", s.name(), s.bytes()));
     }
-    out.add(sizes.size() + " objects, " + total + " bytes of data");
+    out.add(
+        sizes.size()
+            + " objects, "
+            + sizes.stream().mapToLong(Sized::bytes).sum()
+            + " bytes of data");
     return out;
   }
 

@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The store's few Kubernetes requests, as JSON, through the command line's {@link ApiClient} (its
  * authentication, TLS, timeouts and interceptors): throttling (429, whether API Priority and
  * Fairness or a proxy said it), server errors and requests that got no answer are tried again with
- * backoff and jitter, never sooner than Retry-After, until a deadline; any other answer is returned
- * to the caller, who decides. An answer after a retry is flagged: the attempt before it may have
- * been committed without its answer reaching us, so a conditional write answered 409 then must be
- * checked, not taken for a conflict.
+ * backoff and jitter (see {@link #delay}: Retry-After is not waited for as such), until a deadline;
+ * any other answer is returned to the caller, who decides. An answer after a retry is flagged: the
+ * attempt before it may have been committed without its answer reaching us, so a conditional write
+ * answered 409 then must be checked, not taken for a conflict.
  */
 final class KubeRest {
   private static final ObjectMapper JSON = Json.mapper();
@@ -155,7 +155,7 @@ final class KubeRest {
       if (answer != null && answer.code() == 429) {
         throttled.incrementAndGet();
       }
-      Duration wait = delay(attempt, answer);
+      Duration wait = delay(attempt);
       if (System.nanoTime() + wait.toNanos() > until) {
         if (failure != null) {
           throw new IOException(
@@ -235,7 +235,7 @@ final class KubeRest {
    * away do not come back together. API Priority and Fairness's Retry-After (1 s) is not waited for
    * as such: a seat freed sooner is taken sooner.
    */
-  private static Duration delay(int attempt, Answer answer) {
+  private static Duration delay(int attempt) {
     Duration doubled = FIRST_DELAY.multipliedBy(1L << Math.min(attempt - 1, 10));
     Duration base = doubled.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : doubled;
     return base.plusMillis(

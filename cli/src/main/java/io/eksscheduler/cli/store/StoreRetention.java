@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Deletes the runs of the store not updated for the retention period: every object of such a run
@@ -39,7 +40,7 @@ final class StoreRetention {
    * Deletes what is older than the retention, never run {@code keep}; returns the runs deleted. A
    * failure is said through {@code warn} and tried again when the next run is created.
    */
-  int prune(String keep, java.util.function.Consumer<String> warn) {
+  int prune(String keep, Consumer<String> warn) {
     try {
       return pruneOrThrow(keep);
     } catch (IOException | RuntimeException e) {
