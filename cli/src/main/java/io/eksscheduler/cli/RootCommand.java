@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       ValidateCommand.class,
+      FleetCommand.class,
       RunCommand.class,
       StopCommand.class,
       StartCommand.class,

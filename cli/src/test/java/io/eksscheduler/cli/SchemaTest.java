@@ -103,6 +103,20 @@ class SchemaTest {
   }
 
   @Test
+  void anotherDraft07ValidatorAcceptsTheExampleFleetAndRejectsAMistake() throws Exception {
+    Schema schema = everit("fleet.schema.json");
+    schema.validate(asJson(SCHEMAS.resolveSibling("examples/fleet.yaml")));
+    JSONObject bad = asJson(SCHEMAS.resolveSibling("examples/fleet.yaml"));
+    bad.getJSONObject("schedules")
+        .getJSONObject("office-hours")
+        .getJSONArray("awake")
+        .getJSONObject(0)
+        .put("days", "Monday-Friday");
+    ValidationException e = assertThrows(ValidationException.class, () -> schema.validate(bad));
+    assertTrue(e.getAllMessages().toString().contains("days"), e.getAllMessages().toString());
+  }
+
+  @Test
   void theSchemaCommandPrintsTheFileOnDisk(@TempDir Path state) throws Exception {
     Cli.Result r = new Cli(state).run("schema");
     assertEquals(0, r.code());
@@ -112,7 +126,11 @@ class SchemaTest {
   }
 
   private static Schema everit() throws Exception {
-    try (InputStream in = Files.newInputStream(SCHEMAS.resolve("playbook.schema.json"))) {
+    return everit("playbook.schema.json");
+  }
+
+  private static Schema everit(String file) throws Exception {
+    try (InputStream in = Files.newInputStream(SCHEMAS.resolve(file))) {
       return SchemaLoader.builder()
           .schemaClient(SchemaClient.classPathAwareClient())
           .resolutionScope(SCHEMAS.toUri().toString())

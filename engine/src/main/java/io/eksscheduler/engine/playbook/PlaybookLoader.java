@@ -3,12 +3,6 @@ package io.eksscheduler.engine.playbook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.eksscheduler.engine.spi.ValueType;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,43 +50,9 @@ public final class PlaybookLoader {
 
   /** Loads the playbook file at {@code path}, naming it {@code file} in problems. */
   public Result load(Path path, String file) {
-    byte[] bytes;
-    try {
-      if (Files.size(path) > limits.maxBytes()) {
-        return new Result(
-            Optional.empty(),
-            List.of(
-                Problem.at(
-                    file,
-                    Position.START,
-                    "document is too large ("
-                        + Files.size(path)
-                        + " bytes; the limit is "
-                        + limits.maxBytes()
-                        + ")")));
-      }
-      bytes = Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      return new Result(
-          Optional.empty(), List.of(Problem.at(file, Position.START, "no such file")));
-    } catch (IOException e) {
-      return new Result(
-          Optional.empty(),
-          List.of(Problem.at(file, Position.START, "cannot read: " + e.getMessage())));
-    }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .decode(java.nio.ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (CharacterCodingException e) {
-      return new Result(
-          Optional.empty(), List.of(Problem.at(file, Position.START, "file is not UTF-8 text")));
-    }
-    return load(text, file);
+    List<Problem> problems = new ArrayList<>();
+    Optional<String> text = YamlReader.readText(path, file, limits, problems);
+    return text.isPresent() ? load(text.get(), file) : new Result(Optional.empty(), problems);
   }
 
   /** Loads a playbook from {@code text}, naming it {@code file} in problems. */

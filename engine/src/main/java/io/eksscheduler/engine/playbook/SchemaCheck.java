@@ -112,6 +112,9 @@ public final class SchemaCheck {
         String child = pointer + "/" + YamlTree.segment(m.getProperty());
         at = tree.keyAt(child);
         message = describePath(pointer) + describe(m);
+      } else if ("propertyNames".equals(m.getType()) && m.getProperty() != null) {
+        at = tree.keyAt(pointer + "/" + YamlTree.segment(m.getProperty()));
+        message = describePath(pointer) + badName(pointer, m.getProperty());
       } else if ("required".equals(m.getType())) {
         at = tree.keyAt(pointer);
         message = describePath(pointer) + describe(m);
@@ -125,8 +128,45 @@ public final class SchemaCheck {
     return new ArrayList<>(unique.values());
   }
 
+  private static String badName(String pointer, String name) {
+    return pointer.equals("/schedules")
+        ? "'" + name + "' is not a valid schedule name: " + DNS_LABEL
+        : "'" + name + "' is not a valid param name: use letters, digits and '_'";
+  }
+
+  private static final String DNS_LABEL = "use lower-case letters, digits and '-', at most 63";
+
+  /** Messages for the fleet file's patterns, by the schema location's tail. */
+  private static final Map<String, String> FLEET_PATTERNS = fleetPatterns();
+
+  private static Map<String, String> fleetPatterns() {
+    Map<String, String> m = new LinkedHashMap<>();
+    // Longest first: clockTime is a prefix of clockTimeOrMidnight.
+    m.put("/definitions/clockTimeOrMidnight", "is not a time: write HH:MM, 00:00 to 24:00");
+    m.put("/definitions/clockTime", "is not a time: write HH:MM, 00:00 to 23:59");
+    m.put(
+        "/definitions/days",
+        "is not days: write Mon, Tue, Wed, Thu, Fri, Sat or Sun, ranges such as Mon-Fri or"
+            + " Fri-Mon, lists such as Sat,Sun");
+    m.put("/definitions/date", "is not a date: write YYYY-MM-DD");
+    m.put("/definitions/scheduleName", "is not a valid schedule name: " + DNS_LABEL);
+    m.put(
+        "/properties/calendar",
+        "is not a calendar: an ISO 3166-1 country (DE, US) or ISO 3166-2 subdivision (DE-BY,"
+            + " US-CA), upper case");
+    m.put("/definitions/cluster/properties/region", "is not an AWS Region such as eu-west-1");
+    m.put(
+        "/definitions/cluster/properties/roleArn",
+        "is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+    m.put(
+        "/definitions/cluster/properties/name",
+        "is not an EKS cluster name: letters, digits, '-' and '_', from a letter or digit");
+    m.put("/properties/env", "is not an environment variable name");
+    return m;
+  }
+
   /** "steps[2].with: " for a pointer, "" for the root. */
-  static String describePath(String pointer) {
+  public static String describePath(String pointer) {
     if (pointer.isEmpty()) {
       return "";
     }
@@ -210,6 +250,11 @@ public final class SchemaCheck {
     }
     if (location.contains("OrExpression") || location.contains("/definitions/expression")) {
       return "expected an expression ${{ }}, got '" + value + "'";
+    }
+    for (Map.Entry<String, String> e : FLEET_PATTERNS.entrySet()) {
+      if (location.contains("fleet.schema.json") && location.contains(e.getKey() + "/")) {
+        return "'" + value + "' " + e.getValue();
+      }
     }
     if (location.contains("/definitions/stepId") || location.endsWith("/id/pattern")) {
       return "'" + value + "' is not a valid step id: use lower-case letters, digits and '-'";

@@ -4,7 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +48,42 @@ public final class YamlReader {
 
   public YamlReader(YamlLimits limits) {
     this.limits = limits;
+  }
+
+  /**
+   * The UTF-8 text of the file at {@code path} (named {@code file} in problems), or empty with the
+   * reason (missing, unreadable, too large, not UTF-8) added to {@code problems}.
+   */
+  public static Optional<String> readText(
+      Path path, String file, YamlLimits limits, List<Problem> problems) {
+    try {
+      long size = Files.size(path);
+      if (size > limits.maxBytes()) {
+        problems.add(
+            Problem.at(
+                file,
+                Position.START,
+                "document is too large ("
+                    + size
+                    + " bytes; the limit is "
+                    + limits.maxBytes()
+                    + ")"));
+        return Optional.empty();
+      }
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(Files.readAllBytes(path)))
+              .toString());
+    } catch (NoSuchFileException e) {
+      problems.add(Problem.at(file, Position.START, "no such file"));
+    } catch (CharacterCodingException e) {
+      problems.add(Problem.at(file, Position.START, "file is not UTF-8 text"));
+    } catch (IOException e) {
+      problems.add(Problem.at(file, Position.START, "cannot read: " + e.getMessage()));
+    }
+    return Optional.empty();
   }
 
   /** The tree read from {@code text}, or empty with the reasons added to {@code problems}. */
