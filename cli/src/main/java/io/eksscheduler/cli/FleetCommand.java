@@ -149,7 +149,10 @@ final class FleetCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Instant t = at == null ? app.clock.instant() : instant(at);
+      Instant t =
+          at == null
+              ? app.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+              : instant(at);
       Fleet fleet = load(app, file);
       if (output == RunOptions.OutputFormat.json) {
         for (Fleet.Cluster c : fleet.clusters()) {
