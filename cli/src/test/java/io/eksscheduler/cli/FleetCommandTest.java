@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code fleet validate} and {@code fleet plan} as a user runs them. */
 class FleetCommandTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-  private static final Path EXAMPLE = ROOT.resolve("examples/fleet.yaml");
+  private static final Path EXAMPLE = ROOT.resolve("examples/fleets/non-prod.yaml");
 
   @TempDir Path dir;
 

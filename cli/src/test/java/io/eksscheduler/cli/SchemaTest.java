@@ -105,8 +105,8 @@ class SchemaTest {
   @Test
   void anotherDraft07ValidatorAcceptsTheExampleFleetAndRejectsAMistake() throws Exception {
     Schema schema = everit("fleet.schema.json");
-    schema.validate(asJson(SCHEMAS.resolveSibling("examples/fleet.yaml")));
-    JSONObject bad = asJson(SCHEMAS.resolveSibling("examples/fleet.yaml"));
+    schema.validate(asJson(SCHEMAS.resolveSibling("examples/fleets/non-prod.yaml")));
+    JSONObject bad = asJson(SCHEMAS.resolveSibling("examples/fleets/non-prod.yaml"));
     bad.getJSONObject("schedules")
         .getJSONObject("office-hours")
         .getJSONArray("awake")
