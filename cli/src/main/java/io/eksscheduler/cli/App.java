@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.eks.EksClient;
@@ -70,6 +71,7 @@ final class App {
   boolean interactive;
   private Region region;
   private String eksLogin;
+  private AwsCredentialsProvider credentials;
 
   App(PrintWriter out, PrintWriter err, Map<String, String> env, ActionRegistry actions) {
     this.out = out;
@@ -88,17 +90,34 @@ final class App {
                         clients.get(EksClient.class),
                         eksLogin,
                         new EksTokens(
-                            DefaultCredentialsProvider.builder().build(),
+                            credentials(),
                             AwsClients.region(region),
                             EksTokens.stsEndpoint(env, AwsClients.region(region)),
                             eksLogin,
                             clock)),
                 fence,
                 runner));
-    clients.register(EksClient.class, () -> AwsClients.eks(region, fence, runner));
+    clients.register(EksClient.class, () -> AwsClients.eks(region, credentials(), fence, runner));
     clients.register(
         software.amazon.awssdk.services.autoscaling.AutoScalingClient.class,
-        () -> AwsClients.autoScaling(region, fence, runner));
+        () -> AwsClients.autoScaling(region, credentials(), fence, runner));
+  }
+
+  /** The AWS credentials: a role's, once {@link #assumeRole} named one, else the default chain. */
+  AwsCredentialsProvider credentials() {
+    if (credentials == null) {
+      credentials = DefaultCredentialsProvider.builder().build();
+    }
+    return credentials;
+  }
+
+  /**
+   * Makes every AWS client act as {@code roleArn} (a fleet entry's role in another account), with
+   * credentials STS issues for it from the default chain's, renewed before they expire. Call before
+   * the first client is made.
+   */
+  void assumeRole(String roleArn, String session) {
+    credentials = AwsClients.assumedRole(roleArn, session, AwsClients.region(region), runner);
   }
 
   /**

@@ -3,6 +3,8 @@ package io.eksscheduler.cli;
 import io.eksscheduler.cli.store.Fence;
 import io.eksscheduler.cli.store.FenceInterceptors;
 import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -11,6 +13,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * Makes the AWS clients the way every AWS SDK does: the default credential chain and region, and
@@ -34,21 +38,49 @@ final class AwsClients {
   }
 
   /** The EKS client, in {@code region} or, when null, the SDK's default region. */
-  static EksClient eks(Region region, Fence fence, String runner) {
+  static EksClient eks(
+      Region region, AwsCredentialsProvider credentials, Fence fence, String runner) {
     var builder =
         EksClient.builder()
+            .credentialsProvider(credentials)
             .httpClient(UrlConnectionHttpClient.create())
             .overrideConfiguration(bounded(fence, runner));
     return (region == null ? builder : builder.region(region)).build();
   }
 
   /** The Auto Scaling client, in {@code region} or, when null, the SDK's default region. */
-  static AutoScalingClient autoScaling(Region region, Fence fence, String runner) {
+  static AutoScalingClient autoScaling(
+      Region region, AwsCredentialsProvider credentials, Fence fence, String runner) {
     var builder =
         AutoScalingClient.builder()
+            .credentialsProvider(credentials)
             .httpClient(UrlConnectionHttpClient.create())
             .overrideConfiguration(bounded(fence, runner));
     return (region == null ? builder : builder.region(region)).build();
+  }
+
+  /** The STS client, in {@code region}, with {@code credentials}. */
+  static StsClient sts(Region region, AwsCredentialsProvider credentials, String runner) {
+    return StsClient.builder()
+        .credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create())
+        .region(region)
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .apiCallAttemptTimeout(Duration.ofSeconds(20))
+                .apiCallTimeout(Duration.ofMinutes(2))
+                .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, runner)
+                .build())
+        .build();
+  }
+
+  /** Credentials of {@code roleArn}, assumed with the default chain's, renewed before expiry. */
+  static AwsCredentialsProvider assumedRole(
+      String roleArn, String session, Region region, String runner) {
+    return StsAssumeRoleCredentialsProvider.builder()
+        .stsClient(sts(region, DefaultCredentialsProvider.builder().build(), runner))
+        .refreshRequest(b -> b.roleArn(roleArn).roleSessionName(session))
+        .build();
   }
 
   /** {@code region}, else the SDK's default (AWS_REGION, the profile's region, ...). */

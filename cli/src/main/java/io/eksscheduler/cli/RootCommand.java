@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       StopCommand.class,
       StartCommand.class,
       StatusCommand.class,
+      ReconcileCommand.class,
+      HoldCommand.class,
       ResumeCommand.class,
       RunsCommand.class,
       ActionsCommand.class,
@@ -36,6 +38,7 @@ import picocli.CommandLine.Command;
       "Examples:",
       "  eks-scheduler stop --cluster dev --dry-run",
       "  eks-scheduler start --cluster dev --min-nodes 2",
+      "  eks-scheduler reconcile --fleet fleet.yaml --cluster dev",
       "  eks-scheduler validate playbooks/*.yaml",
       "  eks-scheduler run examples/hello.yaml -p name=world --dry-run",
       "  eks-scheduler resume 20261124T173000Z-3f9a1c"

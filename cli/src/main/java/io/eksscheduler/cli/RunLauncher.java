@@ -30,9 +30,15 @@ import java.util.function.Consumer;
 /** Runs a loaded playbook, dry or for real, and maps its end to an exit code. */
 final class RunLauncher {
   private final App app;
+  private RunState ended;
 
   RunLauncher(App app) {
     this.app = app;
+  }
+
+  /** How the last run {@link #launch} ran ended, if it ran one to an end (not a dry-run). */
+  Optional<RunState> ended() {
+    return Optional.ofNullable(ended);
   }
 
   Output output(RunOptions.OutputFormat format) {
@@ -114,6 +120,7 @@ final class RunLauncher {
         } catch (IOException | RuntimeException e) {
           throw lostRun(e);
         }
+        ended = end;
         output.notice(
             new Notice(Notice.RUN_STATE, end.runId(), "state: " + store.where(end.runId())));
         output.summary(playbook, end);

@@ -1,15 +1,19 @@
 package io.eksscheduler.cli;
 
+import io.eksscheduler.cli.fleet.Hold;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.run.DryRun;
 import io.eksscheduler.engine.run.RunIds;
 import io.eksscheduler.engine.spi.Plan;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.eks.EksClient;
 
 /** Says whether a cluster is asleep, from what a stop recorded on it. */
 @Command(
@@ -88,15 +92,34 @@ final class StatusCommand extends AppCommand implements Callable<Integer> {
       return ExitCodes.STEP_FAILED;
     }
     Plan plan = preview.plan().orElseThrow();
+    Optional<Hold> hold = new ClusterTags(app.clients.get(EksClient.class), cluster).hold();
+    Instant now = app.clock.instant();
     if (output == RunOptions.OutputFormat.json) {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("cluster", cluster);
       json.putAll(plan.predictedOutputs());
+      if (hold.isPresent()) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("desired", hold.get().awake() ? "awake" : "asleep");
+        h.put("until", hold.get().until().toString());
+        h.put("by", hold.get().by());
+        h.put("reason", hold.get().reason());
+        h.put("active", hold.get().activeAt(now));
+        json.put("hold", h);
+      } else {
+        json.put("hold", null);
+      }
       app.out.println(App.json().writeValueAsString(json));
       return ExitCodes.OK;
     }
     List<String> lines = plan.changes();
     app.out.println("cluster " + cluster + ": " + lines.get(0));
+    hold.ifPresent(
+        h ->
+            app.out.println(
+                "  hold: "
+                    + h.describe()
+                    + (h.activeAt(now) ? "" : "; lapsed (the schedule rules; hold --release)")));
     lines.subList(1, lines.size()).forEach(l -> app.out.println("  " + l));
     return ExitCodes.OK;
   }

@@ -1,0 +1,392 @@
+package io.eksscheduler.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eksscheduler.cli.fleet.Fleet;
+import io.eksscheduler.cli.fleet.Hold;
+import io.eksscheduler.engine.playbook.Playbook;
+import io.eksscheduler.engine.run.DryRun;
+import io.eksscheduler.engine.run.RunIds;
+import io.eksscheduler.engine.run.Runs;
+import io.eksscheduler.engine.spi.Sleeper;
+import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.engine.state.RunStatus;
+import io.eksscheduler.engine.state.RunStore;
+import io.eksscheduler.engine.state.RunSummary;
+import io.eksscheduler.engine.state.StepState;
+import io.eksscheduler.engine.state.StepStatus;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Secret;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.eks.EksClient;
+
+/**
+ * Brings one cluster of a fleet to the state it should be in now: reads its hold and opt-in tag,
+ * its schedule and its actual state (an unfinished stop or start in its run store, else what the
+ * cluster records), and when they differ runs its stop or start exactly as {@code stop} and {@code
+ * start} would (continuing an unfinished run under the same rules); when they agree it changes
+ * nothing and creates no run. Notifies the fleet's webhook of a change and of a failed run.
+ */
+final class Reconciler {
+  private static final String STATUS_PLAYBOOK =
+      """
+      apiVersion: eks-scheduler/v1
+      kind: Playbook
+      metadata: {name: reconcile-status}
+      params:
+        cluster: {type: string}
+        region: {type: string, default: ""}
+        login: {type: string, default: auto}
+      steps:
+        - id: status
+          action: cluster.status
+          with: {cluster: "${{ params.cluster }}"}
+      """;
+
+  /**
+   * How reconcile runs.
+   *
+   * @param at the instant to decide for (now, or --at)
+   * @param eksLogin reach Kubernetes through EKS
+   * @param dryRun decide and preview, change nothing
+   * @param store where runs are kept
+   * @param output text or json
+   */
+  record Options(
+      Instant at,
+      boolean eksLogin,
+      boolean dryRun,
+      StoreOptions store,
+      RunOptions.OutputFormat output) {}
+
+  private final App app;
+  private final Fleet fleet;
+  private final Fleet.Cluster entry;
+  private final Options options;
+
+  Reconciler(App app, Fleet fleet, Fleet.Cluster entry, Options options) {
+    this.app = app;
+    this.fleet = fleet;
+    this.entry = entry;
+    this.options = options;
+  }
+
+  /** The params that point the clients at the cluster. */
+  private Map<String, String> targetParams() {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("cluster", entry.name());
+    p.put("region", entry.region());
+    if (options.eksLogin()) {
+      p.put("login", "eks");
+    }
+    return p;
+  }
+
+  /** Decides and, when the cluster is not as it should be, runs its stop or start. */
+  int reconcile() throws Exception {
+    Map<String, String> target = targetParams();
+    app.target(new LinkedHashMap<>(target));
+    entry.roleArn().ifPresent(arn -> app.assumeRole(arn, "eks-scheduler"));
+    ClusterTags tags = new ClusterTags(app.clients.get(EksClient.class), entry.name());
+    Optional<Hold> hold = tags.hold();
+    Reconciliation.Desired desired = Reconciliation.desired(entry.schedule(), hold, options.at());
+    Playbook stop = playbook(true);
+    Playbook start = playbook(false);
+    Reconciliation.Actual actual = actual(stop, start);
+    Reconciliation.Action action =
+        Reconciliation.decide(desired, actual, tags.optedIn(), entry.force());
+    report(desired, actual, action);
+    if (action == Reconciliation.Action.NONE || action == Reconciliation.Action.NOT_OPTED_IN) {
+      return ExitCodes.OK;
+    }
+    boolean stopping = action == Reconciliation.Action.STOP;
+    RunOptions run = new RunOptions();
+    run.params = new LinkedHashMap<>(target);
+    if (stopping && entry.force()) {
+      run.params.put("force", "true");
+    }
+    if (!stopping) {
+      entry.minNodes().ifPresent(n -> run.params.put("minNodes", Integer.toString(n)));
+    }
+    run.dryRun = options.dryRun();
+    run.store = options.store();
+    run.output = options.output();
+    Optional<Path> own = stopping ? entry.stopPlaybook() : entry.startPlaybook();
+    String text =
+        own.isPresent() ? read(own.get()) : StockPlaybookCommand.stock(stockFile(stopping));
+    RunLauncher launcher = new RunLauncher(app);
+    int code =
+        launcher.launch(
+            stopping ? stop : start,
+            text,
+            run,
+            StateChoice.Kind.KUBERNETES,
+            new ContinuedRuns.Settings(false, Continuation.DEFAULT_MAX_AGE));
+    if (!options.dryRun()) {
+      launcher.ended().ifPresent(end -> notify(end, actual, stopping));
+    }
+    return code;
+  }
+
+  private static String stockFile(boolean stopping) {
+    return stopping ? "hibernate.yaml" : "wake.yaml";
+  }
+
+  private Playbook playbook(boolean stopping) {
+    Optional<Path> own = stopping ? entry.stopPlaybook() : entry.startPlaybook();
+    String text =
+        own.isPresent() ? read(own.get()) : StockPlaybookCommand.stock(stockFile(stopping));
+    return app.load(
+        text, own.map(Path::toString).orElse("eks-scheduler:playbooks/" + stockFile(stopping)));
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new UserError(file + ":1:1: no such file");
+    } catch (IOException e) {
+      throw new UserError(file + ":1:1: cannot read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * What the cluster is: the latest run of its stop's or start's lock key when unfinished, else
+   * whether a stop's originals are recorded on it.
+   */
+  private Reconciliation.Actual actual(Playbook stop, Playbook start) throws Exception {
+    StateChoice choice = StateChoice.resolve(options.store(), app.env, StateChoice.Kind.KUBERNETES);
+    List<RunSummary> ofKey = new ArrayList<>();
+    RunStore store = app.store(choice, options.store(), line -> app.err.println("notice: " + line));
+    try {
+      Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
+      String runId = RunIds.next(app.clock, app.random);
+      Set<String> keys = new java.util.HashSet<>();
+      for (Playbook p : List.of(stop, start)) {
+        Map<String, Object> params = app.params(p, targetParams(), null);
+        runs.lockKey(p, params, runId).ifPresent(keys::add);
+      }
+      List<String> problems = new ArrayList<>();
+      for (RunSummary s : store.summaries(problems)) {
+        if (keys.contains(s.lockKey())) {
+          ofKey.add(s);
+        }
+      }
+      problems.forEach(p -> app.err.println("warning: " + p));
+    } finally {
+      RunLauncher.closeQuietly(store);
+    }
+    Optional<RunSummary> unfinished = Reconciliation.unfinished(ofKey);
+    if (unfinished.isPresent()) {
+      return Reconciliation.actual(ofKey, false);
+    }
+    return Reconciliation.actual(ofKey, recordedAsleep());
+  }
+
+  /** Whether a stop's originals are recorded on the cluster: cluster.status, read-only. */
+  private boolean recordedAsleep() throws Exception {
+    Playbook playbook = app.load(STATUS_PLAYBOOK, "eks-scheduler:reconcile-status");
+    Map<String, Object> params = app.params(playbook, targetParams(), null);
+    DryRun.StepPreview preview =
+        new DryRun(app.actions, app.schemas, app.clients, app.settings())
+            .preview(playbook, params, RunIds.next(app.clock, app.random))
+            .get(0);
+    if (preview.error() != null) {
+      throw new UserError(
+          List.of(
+              "error: cannot read the state of cluster " + entry.name() + ": " + preview.error()),
+          ExitCodes.STEP_FAILED);
+    }
+    return Boolean.TRUE.equals(preview.plan().orElseThrow().predictedOutputs().get("asleep"));
+  }
+
+  private static String word(boolean awake) {
+    return awake ? "awake" : "asleep";
+  }
+
+  private void report(
+      Reconciliation.Desired desired, Reconciliation.Actual actual, Reconciliation.Action action)
+      throws IOException {
+    String next = desired.next().map(n -> n.at() + " " + word(n.awake())).orElse(null);
+    String doing =
+        switch (action) {
+          case NONE -> "nothing to do";
+          case STOP -> options.dryRun() ? "would stop it" : "stopping it";
+          case START -> options.dryRun() ? "would start it" : "starting it";
+          case NOT_OPTED_IN ->
+              "not opted in: it lacks the tag eks-scheduler.io/hibernate=enabled and its fleet"
+                  + " entry does not say force: true, so it is never stopped";
+        };
+    if (options.output() == RunOptions.OutputFormat.json) {
+      ObjectNode o = App.json().createObjectNode();
+      o.put("cluster", entry.name())
+          .put("at", options.at().toString())
+          .put("desired", word(desired.awake()))
+          .put("because", desired.because())
+          .put("actual", actual.word())
+          .put("action", action.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      actual.unfinished().ifPresent(r -> o.put("unfinishedRun", r.runId()));
+      if (next == null) {
+        o.putNull("next");
+      } else {
+        o.putObject("next")
+            .put("at", desired.next().get().at().toString())
+            .put("desired", word(desired.next().get().awake()));
+      }
+      app.out.println(o);
+    } else {
+      app.out.println(
+          "cluster "
+              + entry.name()
+              + " at "
+              + options.at()
+              + ": should be "
+              + word(desired.awake())
+              + " ("
+              + desired.because()
+              + (next == null ? "" : "; next change " + next)
+              + "), is "
+              + actual.describe()
+              + ": "
+              + doing);
+    }
+    app.out.flush();
+  }
+
+  /**
+   * Tells the fleet's webhook how the run ended: a change when it succeeded, a failure once per
+   * failed run (a failed run continued and failing again was told already).
+   */
+  private void notify(RunState end, Reconciliation.Actual before, boolean stopping) {
+    if (fleet.webhookUrlFrom().isEmpty()) {
+      return;
+    }
+    boolean failed = end.status() == RunStatus.FAILED;
+    if (!failed && end.status() != RunStatus.SUCCEEDED) {
+      return;
+    }
+    boolean toldAlready =
+        failed
+            && before.unfinished().isPresent()
+            && before.unfinished().get().runId().equals(end.runId())
+            && before.unfinished().get().status() == RunStatus.FAILED;
+    if (toldAlready) {
+      app.err.println(
+          "notice: run "
+              + end.runId()
+              + " failed again; the webhook was told of its failure before, not told again");
+      return;
+    }
+    String to = word(!stopping);
+    String error = failed ? firstError(end) : null;
+    String text =
+        failed
+            ? "EKS cluster "
+                + entry.name()
+                + ": "
+                + (stopping ? "stop" : "start")
+                + " failed (run "
+                + end.runId()
+                + "): "
+                + error
+            : "EKS cluster "
+                + entry.name()
+                + " is "
+                + to
+                + " (was "
+                + before.word()
+                + "; run "
+                + end.runId()
+                + ")";
+    Notifier.Message message =
+        new Notifier.Message(
+            entry.name(),
+            before.word(),
+            to,
+            end.runId(),
+            failed ? "failed" : "succeeded",
+            error,
+            text);
+    try {
+      URI url = webhookUrl(fleet.webhookUrlFrom().get());
+      Optional<String> problem = new Notifier(url, Sleeper.system()).send(message);
+      app.err.println(
+          problem
+              .map(
+                  p ->
+                      "warning: the notification of run "
+                          + end.runId()
+                          + " was not delivered: "
+                          + p)
+              .orElse("notice: the fleet's webhook was told: " + text));
+    } catch (IllegalArgumentException e) {
+      app.err.println("warning: no notification sent: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String firstError(RunState end) {
+    for (Map.Entry<String, StepState> s : end.steps().entrySet()) {
+      if (s.getValue().status() == StepStatus.FAILED && s.getValue().error() != null) {
+        return "step " + s.getKey() + ": " + s.getValue().error();
+      }
+    }
+    return "the run failed";
+  }
+
+  /** The webhook's URL from the environment or a Secret; never printed. */
+  private URI webhookUrl(Fleet.UrlSource from) {
+    if (from.env().isPresent()) {
+      String name = from.env().get();
+      String value = app.env.get(name);
+      if (value == null || value.isBlank()) {
+        throw new IllegalArgumentException("the environment variable " + name + " is not set");
+      }
+      return Notifier.parse(value, "the environment variable " + name);
+    }
+    String secret = from.secretName().orElseThrow();
+    String key = from.secretKey().orElseThrow();
+    String namespace = runnerNamespace();
+    String where = "key " + key + " of Secret " + namespace + "/" + secret;
+    try {
+      ApiClient client = KubernetesClients.fromEnvironment(app.env);
+      V1Secret s = new CoreV1Api(client).readNamespacedSecret(secret, namespace).execute();
+      byte[] value = s.getData() == null ? null : s.getData().get(key);
+      if (value == null) {
+        throw new IllegalArgumentException("the " + where + " does not exist");
+      }
+      return Notifier.parse(new String(value, StandardCharsets.UTF_8), "the " + where);
+    } catch (ApiException e) {
+      throw new IllegalArgumentException("cannot read the " + where + ": HTTP " + e.getCode());
+    } catch (RuntimeException e) {
+      if (e instanceof IllegalArgumentException i) {
+        throw i;
+      }
+      throw new IllegalArgumentException("cannot read the " + where + ": " + e.getMessage());
+    }
+  }
+
+  /** The namespace of the pod this runs in, else {@code default}. */
+  private static String runnerNamespace() {
+    Path file = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+    try {
+      return Files.isReadable(file) ? Files.readString(file).trim() : "default";
+    } catch (IOException e) {
+      return "default";
+    }
+  }
+}
