@@ -46,10 +46,12 @@ public final class AwsServer implements AutoCloseable {
   private final EksApi eks;
   private final AutoScalingApi autoscaling;
   private final IamAuthorizer iam;
+  private final StsApi sts;
   private final HttpServer server;
   private final ExecutorService executor;
 
-  public AwsServer(Simulator simulator, RequestVerifier verifier, Faults faults, Path logFile)
+  public AwsServer(
+      Simulator simulator, RequestVerifier verifier, Sessions sessions, Faults faults, Path logFile)
       throws IOException {
     this.simulator = simulator;
     this.verifier = verifier;
@@ -60,6 +62,7 @@ public final class AwsServer implements AutoCloseable {
     this.eks = new EksApi(simulator);
     this.autoscaling = new AutoScalingApi(simulator);
     this.iam = new IamAuthorizer(simulator);
+    this.sts = new StsApi(simulator.config(), sessions, iam);
     this.server =
         HttpServer.create(new InetSocketAddress("127.0.0.1", simulator.config().port()), 64);
     this.executor = Executors.newFixedThreadPool(8);
@@ -170,7 +173,7 @@ public final class AwsServer implements AutoCloseable {
           operation = form.getOrDefault("Action", "unknown");
           boolean known =
               service.equals("sts")
-                  ? operation.equals("GetCallerIdentity")
+                  ? StsApi.OPERATIONS.contains(operation)
                   : AutoScalingApi.OPERATIONS.contains(operation);
           if (!known) {
             throw new AwsError(
@@ -187,7 +190,7 @@ public final class AwsServer implements AutoCloseable {
           apply(decision);
           String result =
               service.equals("sts")
-                  ? callerIdentity(verified.identity())
+                  ? sts.execute(operation, form, verified.identity())
                   : autoscaling.execute(operation, form);
           status = 200;
           answer =
@@ -261,14 +264,6 @@ public final class AwsServer implements AutoCloseable {
             e -> {
               throw e;
             });
-  }
-
-  private String callerIdentity(AwsIdentity identity) {
-    return new Xml()
-        .element("Arn", identity.arn())
-        .element("UserId", identity.userId())
-        .element("Account", simulator.config().accountId())
-        .toString();
   }
 
   private static String namespace(String service) {

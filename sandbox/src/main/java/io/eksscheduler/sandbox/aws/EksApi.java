@@ -161,6 +161,20 @@ public final class EksApi {
         if (!tags.isObject() || tags.isEmpty()) {
           throw new AwsError(400, "BadRequestException", "tags must not be empty");
         }
+        // botocore's eks model: TagKey is 1 to 128 characters, TagValue at most 256.
+        tags.fields()
+            .forEachRemaining(
+                e -> {
+                  if (e.getKey().isEmpty()
+                      || e.getKey().length() > 128
+                      || e.getValue().asText().length() > 256) {
+                    throw new AwsError(
+                        400,
+                        "BadRequestException",
+                        "Tag keys must be 1 to 128 characters and values at most 256: "
+                            + e.getKey());
+                  }
+                });
         simulator.mutate(
             st -> {
               Map<String, String> target = tagsOf(st, s.get(1));

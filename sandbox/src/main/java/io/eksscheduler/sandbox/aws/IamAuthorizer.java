@@ -18,8 +18,8 @@ import java.util.Set;
  * the operation, on the resource it acts on (the cluster, node group or Auto Scaling group ARN;
  * {@code *} for actions without resource-level permissions), with that resource's tags as {@code
  * aws:ResourceTag/KEY} (and {@code autoscaling:ResourceTag/KEY}), and a tagging request's tags as
- * {@code aws:RequestTag/KEY} and {@code aws:TagKeys}. STS is never refused: GetCallerIdentity needs
- * no permission on AWS either.
+ * {@code aws:RequestTag/KEY} and {@code aws:TagKeys}. Of STS, only AssumeRole is authorized ({@code
+ * sts:AssumeRole} on the role's ARN): GetCallerIdentity needs no permission on AWS either.
  */
 final class IamAuthorizer {
 

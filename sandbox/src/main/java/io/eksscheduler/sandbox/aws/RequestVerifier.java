@@ -49,11 +49,26 @@ public final class RequestVerifier {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final Function<String, java.util.Optional<AwsIdentity>> identities;
+  private final Function<String, java.util.Optional<String>> sessionTokens;
   private final Clock clock;
 
+  /** A verifier of long-term access keys only. */
   public RequestVerifier(
       Function<String, java.util.Optional<AwsIdentity>> identities, Clock clock) {
+    this(identities, key -> java.util.Optional.empty(), clock);
+  }
+
+  /**
+   * A verifier that also knows temporary keys: {@code sessionTokens} gives the session token a
+   * temporary access key must be sent with ({@code X-Amz-Security-Token}, a header or, presigned, a
+   * query parameter), empty for a long-term key.
+   */
+  public RequestVerifier(
+      Function<String, java.util.Optional<AwsIdentity>> identities,
+      Function<String, java.util.Optional<String>> sessionTokens,
+      Clock clock) {
     this.identities = identities;
+    this.sessionTokens = sessionTokens;
     this.clock = clock;
   }
 
@@ -75,6 +90,9 @@ public final class RequestVerifier {
       throw new Refused(Failure.MISSING, e.getMessage());
     }
     AwsIdentity identity = identity(authorization.credential());
+    checkSessionToken(
+        authorization.credential(),
+        SigV4.headerValues(headers, "x-amz-security-token").stream().findFirst().orElse(null));
     List<String> dates = SigV4.headerValues(headers, "x-amz-date");
     if (dates.isEmpty()) {
       throw new Refused(
@@ -144,6 +162,7 @@ public final class RequestVerifier {
       throw new Refused(Failure.MISSING, e.getMessage());
     }
     AwsIdentity identity = identity(credential);
+    checkSessionToken(credential, q.get("X-Amz-Security-Token"));
     Instant signedAt = parseDate(date);
     Instant now = clock.instant();
     if (now.isAfter(signedAt.plus(TOKEN_LIFETIME)) || signedAt.isAfter(now.plus(CLOCK_SKEW))) {
@@ -178,6 +197,15 @@ public final class RequestVerifier {
             () ->
                 new Refused(
                     Failure.UNKNOWN_KEY, "The security token included in the request is invalid."));
+  }
+
+  /** A temporary key is refused without its own session token, as STS's are on AWS. */
+  private void checkSessionToken(SigV4.Credential credential, String sent) {
+    java.util.Optional<String> expected = sessionTokens.apply(credential.accessKeyId());
+    if (expected.isPresent() && !expected.get().equals(sent)) {
+      throw new Refused(
+          Failure.UNKNOWN_KEY, "The security token included in the request is invalid.");
+    }
   }
 
   private static Instant parseDate(String text) {

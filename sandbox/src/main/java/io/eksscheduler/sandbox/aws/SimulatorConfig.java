@@ -96,8 +96,19 @@ public record SimulatorConfig(
     return "arn:aws:eks:" + region + ":" + accountId + ":cluster/" + clusterName;
   }
 
+  /**
+   * The user whose long-term access key this is. A role has none in IAM: only the sessions {@code
+   * AssumeRole} issues act as it (its generated key pair is never accepted).
+   */
   public Optional<AwsIdentity> identityByAccessKey(String accessKeyId) {
-    return identities.stream().filter(i -> i.accessKeyId().equals(accessKeyId)).findFirst();
+    return identities.stream()
+        .filter(i -> !isRole(i) && i.accessKeyId().equals(accessKeyId))
+        .findFirst();
+  }
+
+  /** Whether {@code identity} is an IAM role ({@code arn:aws:iam::ACCOUNT:role/NAME}). */
+  static boolean isRole(AwsIdentity identity) {
+    return identity.arn().contains(":role/");
   }
 
   public AwsIdentity identity(String name) {

@@ -30,9 +30,15 @@ public final class SimulatorMain {
     boolean resumed = Files.exists(layout.awsState());
     Clock clock = Clock.systemUTC();
     Simulator simulator = new Simulator(config, new StateStore(layout.awsState()), clock);
-    RequestVerifier verifier = new RequestVerifier(config::identityByAccessKey, clock);
+    Sessions sessions = new Sessions(clock);
+    RequestVerifier verifier =
+        new RequestVerifier(
+            key -> config.identityByAccessKey(key).or(() -> sessions.identity(key)),
+            sessions::token,
+            clock);
     AwsServer server =
-        new AwsServer(simulator, verifier, new Faults(new SecureRandom()), layout.awsRequestLog());
+        new AwsServer(
+            simulator, verifier, sessions, new Faults(new SecureRandom()), layout.awsRequestLog());
     NodeReconciler reconciler =
         new NodeReconciler(
             simulator,
