@@ -72,6 +72,7 @@ final class App {
   private Region region;
   private String eksLogin;
   private AwsCredentialsProvider credentials;
+  private AwsCredentialsProvider own;
 
   App(PrintWriter out, PrintWriter err, Map<String, String> env, ActionRegistry actions) {
     this.out = out;
@@ -106,9 +107,17 @@ final class App {
   /** The AWS credentials: a role's, once {@link #assumeRole} named one, else the default chain. */
   AwsCredentialsProvider credentials() {
     if (credentials == null) {
-      credentials = DefaultCredentialsProvider.builder().build();
+      credentials = ownCredentials();
     }
     return credentials;
+  }
+
+  /** The default chain's credentials: who runs this command, whatever role it assumes. */
+  AwsCredentialsProvider ownCredentials() {
+    if (own == null) {
+      own = DefaultCredentialsProvider.builder().build();
+    }
+    return own;
   }
 
   /**
@@ -117,7 +126,17 @@ final class App {
    * the first client is made.
    */
   void assumeRole(String roleArn, String session) {
-    credentials = AwsClients.assumedRole(roleArn, session, AwsClients.region(region), runner);
+    credentials =
+        AwsClients.assumedRole(
+            roleArn, session, ownCredentials(), AwsClients.region(region), runner);
+    try {
+      // At once, so that a role one may not assume is said before anything is read.
+      credentials.resolveCredentials();
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw new UserError(
+          List.of("error: cannot assume role " + roleArn + " (sts:AssumeRole): " + e.getMessage()),
+          ExitCodes.STEP_FAILED);
+    }
   }
 
   /**

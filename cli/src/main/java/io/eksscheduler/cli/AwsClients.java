@@ -4,7 +4,6 @@ import io.eksscheduler.cli.store.Fence;
 import io.eksscheduler.cli.store.FenceInterceptors;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -74,11 +73,11 @@ final class AwsClients {
         .build();
   }
 
-  /** Credentials of {@code roleArn}, assumed with the default chain's, renewed before expiry. */
+  /** Credentials of {@code roleArn}, assumed with {@code own}, renewed before they expire. */
   static AwsCredentialsProvider assumedRole(
-      String roleArn, String session, Region region, String runner) {
+      String roleArn, String session, AwsCredentialsProvider own, Region region, String runner) {
     return StsAssumeRoleCredentialsProvider.builder()
-        .stsClient(sts(region, DefaultCredentialsProvider.builder().build(), runner))
+        .stsClient(sts(region, own, runner))
         .refreshRequest(b -> b.roleArn(roleArn).roleSessionName(session))
         .build();
   }

@@ -182,13 +182,16 @@ final class HoldCommand extends AppCommand implements Callable<Integer> {
         .reconcile();
   }
 
-  /** Who calls: the ARN STS reports for the credentials in use. */
+  /**
+   * Who places the hold: the ARN STS reports for the caller's own credentials, not for the role a
+   * fleet entry assumes (which every runner shares).
+   */
   private String caller(String region) {
     try (StsClient sts =
         AwsClients.sts(
             AwsClients.region(
                 region == null ? null : software.amazon.awssdk.regions.Region.of(region)),
-            app.credentials(),
+            app.ownCredentials(),
             app.runner)) {
       return sts.getCallerIdentity().arn();
     } catch (SdkException e) {

@@ -41,20 +41,6 @@ import software.amazon.awssdk.services.eks.EksClient;
  * nothing and creates no run. Notifies the fleet's webhook of a change and of a failed run.
  */
 final class Reconciler {
-  private static final String STATUS_PLAYBOOK =
-      """
-      apiVersion: eks-scheduler/v1
-      kind: Playbook
-      metadata: {name: reconcile-status}
-      params:
-        cluster: {type: string}
-        region: {type: string, default: ""}
-        login: {type: string, default: auto}
-      steps:
-        - id: status
-          action: cluster.status
-          with: {cluster: "${{ params.cluster }}"}
-      """;
 
   /**
    * How reconcile runs.
@@ -198,7 +184,7 @@ final class Reconciler {
 
   /** Whether a stop's originals are recorded on the cluster: cluster.status, read-only. */
   private boolean recordedAsleep() throws Exception {
-    Playbook playbook = app.load(STATUS_PLAYBOOK, "eks-scheduler:reconcile-status");
+    Playbook playbook = app.load(StatusCommand.PLAYBOOK, "eks-scheduler:status");
     Map<String, Object> params = app.params(playbook, targetParams(), null);
     DryRun.StepPreview preview =
         new DryRun(app.actions, app.schemas, app.clients, app.settings())

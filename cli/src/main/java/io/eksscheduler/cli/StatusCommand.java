@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.eks.EksClient;
       "  eks-scheduler status --cluster dev --output json"
     })
 final class StatusCommand extends AppCommand implements Callable<Integer> {
-  private static final String PLAYBOOK =
+  /** The playbook that reads the cluster: one step, cluster.status. Reconcile reads it too. */
+  static final String PLAYBOOK =
       """
       apiVersion: eks-scheduler/v1
       kind: Playbook

@@ -241,6 +241,7 @@ final class Grants {
   /** The policy with {@code action} taken out, and any statement left with no action. */
   static JsonNode withoutAction(JsonNode policy, String action) {
     ObjectNode copy = policy.deepCopy();
+    int before = actions(policy).size();
     ArrayNode kept = JSON.createArrayNode();
     for (JsonNode statement : copy.path("Statement")) {
       ArrayNode actions = JSON.createArrayNode();
@@ -256,7 +257,6 @@ final class Grants {
         kept.add(statement);
       }
     }
-    int before = actions(copy).size();
     copy.set("Statement", kept);
     assertEquals(before - 1, actions(copy).size(), action + " is not in the policy");
     return copy;
