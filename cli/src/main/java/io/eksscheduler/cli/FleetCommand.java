@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
       "Check a fleet file (which clusters sleep when: schedules with time zones, holidays) and"
           + " show what it wants at an instant. Reference: docs/fleet.md."
     },
-    subcommands = {FleetCommand.Validate.class, FleetCommand.Plan.class})
+    subcommands = {FleetCommand.Validate.class, FleetCommand.Plan.class, FleetRenderCommand.class})
 final class FleetCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
