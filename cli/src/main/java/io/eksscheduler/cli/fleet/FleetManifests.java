@@ -106,9 +106,7 @@ public final class FleetManifests {
   /** The ServiceAccount the CronJobs' pods run as. */
   public static final String SERVICE_ACCOUNT = "eks-scheduler";
 
-  /**
-   * The ConfigMap of a fleet: {@code fleet-NAME}, as {@link #name} makes names.
-   */
+  /** The ConfigMap of a fleet: {@code fleet-NAME}, as {@link #name} makes names. */
   public static String configMapName(Fleet fleet) {
     return name("fleet-" + fleet.name(), 63);
   }
