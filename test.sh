@@ -4,4 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 sandbox/scripts/build-control-plane.sh >/dev/null
+for tool in podman mmdebstrap; do
+  command -v "$tool" >/dev/null || {
+    echo "test.sh: $tool is missing (the image's tests need it): apt-get install podman runc mmdebstrap" >&2
+    exit 1
+  }
+done
 ./mvnw -B verify "$@"
