@@ -47,6 +47,7 @@ public final class AwsServer implements AutoCloseable {
   private final AutoScalingApi autoscaling;
   private final IamAuthorizer iam;
   private final StsApi sts;
+  private final PricingApi pricing = new PricingApi();
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -106,8 +107,10 @@ public final class AwsServer implements AutoCloseable {
     String operation =
         service.equals("eks")
             ? EksApi.route(method, uri.getRawPath()).map(EksApi.Route::operation).orElse("unknown")
-            : FormParameters.parse(new String(body, StandardCharsets.UTF_8))
-                .getOrDefault("Action", "unknown");
+            : service.equals("pricing")
+                ? PricingApi.operation(SigV4.headerValues(headers, "x-amz-target"))
+                : FormParameters.parse(new String(body, StandardCharsets.UTF_8))
+                    .getOrDefault("Action", "unknown");
     String caller = "-";
     boolean mutating = false;
     String injected = null;
@@ -138,11 +141,13 @@ public final class AwsServer implements AutoCloseable {
               verified.identity(),
               service,
               verified.credential().region());
-      if (!verified.credential().region().equals(simulator.config().region())
+      if (service.equals("pricing")) {
+        PricingApi.checkRegion(verified.credential().region());
+      } else if (!verified.credential().region().equals(simulator.config().region())
           && !service.equals("sts")) {
         throw new AwsError(
             403,
-            service.equals("eks") ? "InvalidSignatureException" : "SignatureDoesNotMatch",
+            json(service) ? "InvalidSignatureException" : "SignatureDoesNotMatch",
             "Credential should be scoped to a valid region, not '"
                 + verified.credential().region()
                 + "'.");
@@ -167,6 +172,21 @@ public final class AwsServer implements AutoCloseable {
           status = 200;
           answer =
               new Answer(200, "application/json", JSON.writeValueAsBytes(out), requestId, null);
+        }
+        case "pricing" -> {
+          iam.authorize(
+              verified.identity(),
+              service,
+              new IamAuthorizer.Request(
+                  "pricing:" + operation, List.of(new IamAuthorizer.Target("*", Map.of()))));
+          Faults.Decision decision = faults.decide(service, operation);
+          injected = describe(decision);
+          apply(decision);
+          JsonNode out = pricing.execute(operation, body);
+          status = 200;
+          answer =
+              new Answer(
+                  200, "application/x-amz-json-1.1", JSON.writeValueAsBytes(out), requestId, null);
         }
         case "autoscaling", "sts" -> {
           Map<String, String> form = request.form();
@@ -285,8 +305,13 @@ public final class AwsServer implements AutoCloseable {
         : "eks";
   }
 
+  /** Whether the service speaks JSON (rest-json EKS, awsJson1_1 Price List) rather than XML. */
+  private static boolean json(String service) {
+    return service.equals("eks") || service.equals("pricing");
+  }
+
   private static AwsError authError(String service, RequestVerifier.Refused e) {
-    boolean json = service.equals("eks");
+    boolean json = json(service);
     String code =
         switch (e.failure()) {
           case MISSING ->
@@ -298,10 +323,17 @@ public final class AwsServer implements AutoCloseable {
     return new AwsError(403, code, e.getMessage());
   }
 
-  /** An error as the service's protocol answers it: rest-json (EKS) or an awsquery document. */
+  /**
+   * An error as the service's protocol answers it: rest-json (EKS), awsJson1_1 (Price List: the
+   * code also in {@code __type}) or an awsquery document.
+   */
   static Answer errorAnswer(String service, AwsError error, String requestId) {
-    if (service.equals("eks")) {
-      ObjectNode body = JSON.createObjectNode().put("message", error.getMessage());
+    if (json(service)) {
+      ObjectNode body = JSON.createObjectNode();
+      if (service.equals("pricing")) {
+        body.put("__type", error.code());
+      }
+      body.put("message", error.getMessage());
       try {
         return new Answer(
             error.status(),
