@@ -119,6 +119,29 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     }
   }
 
+  /** The ledger key prefix of what a stop records of the nodes it removed ({@link Nodes}). */
+  public static final String NODES = "nodes:";
+
+  /**
+   * The nodes a group ran when the stop found it: what a saving is counted from ({@code fleet
+   * status}). Recorded once, with the group's original.
+   *
+   * @param count the nodes (its original desired size)
+   * @param instanceType their instance type; null when the group did not say (an Auto Scaling group
+   *     without instances)
+   * @param spot whether they were Spot capacity (a managed group's capacity type SPOT, an Auto
+   *     Scaling group with a Spot share): an on-demand price is then an upper bound
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Nodes(int count, String instanceType, boolean spot) {}
+
+  /** Records {@code nodes} under {@code key} unless a first attempt did. */
+  private static void recordNodes(ActionContext ctx, String key, Nodes nodes) {
+    if (ctx.ledger().get(key, Nodes.class).isEmpty()) {
+      ctx.ledger().put(key, nodes);
+    }
+  }
+
   /** A managed node group as found. */
   private record Managed(Nodegroup group, Optional<Original> tagged) {
     String name() {
@@ -140,6 +163,14 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
 
     String key() {
       return "original:nodegroup " + name();
+    }
+
+    Nodes nodes(Original original) {
+      List<String> types = group.instanceTypes();
+      return new Nodes(
+          original.desired(),
+          types == null || types.isEmpty() ? null : types.get(0),
+          "SPOT".equals(group.capacityTypeAsString()));
     }
   }
 
@@ -180,6 +211,22 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
 
     String key() {
       return "original:asg " + name();
+    }
+
+    Nodes nodes(Original original) {
+      String type =
+          group.instances().stream()
+              .map(i -> i.instanceType())
+              .filter(t -> t != null && !t.isEmpty())
+              .findFirst()
+              .orElse(null);
+      var mixed = group.mixedInstancesPolicy();
+      boolean spot =
+          mixed != null
+              && mixed.instancesDistribution() != null
+              && mixed.instancesDistribution().onDemandPercentageAboveBaseCapacity() != null
+              && mixed.instancesDistribution().onDemandPercentageAboveBaseCapacity() < 100;
+      return new Nodes(original.desired(), type, spot);
     }
   }
 
@@ -419,6 +466,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     if (ledger.isEmpty()) {
       ctx.ledger().put(m.key(), original);
     }
+    recordNodes(ctx, NODES + "nodegroup " + m.name(), m.nodes(original));
     if (m.tagged().isEmpty()) {
       String arn = m.group().nodegroupArn();
       AwsCalls.run(
@@ -451,6 +499,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
     if (ledger.isEmpty()) {
       ctx.ledger().put(a.key(), original);
     }
+    recordNodes(ctx, NODES + "asg " + a.name(), a.nodes(original));
     String name = a.name();
     if (a.tagged().isEmpty()) {
       AwsCalls.run(
