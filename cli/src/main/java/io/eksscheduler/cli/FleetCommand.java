@@ -27,10 +27,17 @@ import picocli.CommandLine.Parameters;
     name = "fleet",
     mixinStandardHelpOptions = true,
     description = {
-      "Check a fleet file (which clusters sleep when: schedules with time zones, holidays) and"
-          + " show what it wants at an instant. Reference: docs/fleet.md."
+      "Check a fleet file (which clusters sleep when: schedules with time zones, holidays),"
+          + " show what it wants at an instant, render the CronJobs that reconcile it from a"
+          + " management cluster, and report what its clusters are and what their sleep saved."
+          + " Reference: docs/fleet.md."
     },
-    subcommands = {FleetCommand.Validate.class, FleetCommand.Plan.class, FleetRenderCommand.class})
+    subcommands = {
+      FleetCommand.Validate.class,
+      FleetCommand.Plan.class,
+      FleetRenderCommand.class,
+      FleetStatusCommand.class
+    })
 final class FleetCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

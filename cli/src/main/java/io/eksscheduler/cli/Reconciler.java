@@ -81,19 +81,135 @@ final class Reconciler {
     return p;
   }
 
-  /** Decides and, when the cluster is not as it should be, runs its stop or start. */
-  int reconcile() throws Exception {
-    Map<String, String> target = targetParams();
-    app.target(new LinkedHashMap<>(target));
+  /**
+   * What reconcile and fleet status read of the cluster.
+   *
+   * @param hold its hold tag, if any
+   * @param optedIn whether it carries the opt-in tag
+   * @param desired what it should be at the instant
+   * @param actual what it is
+   * @param runs the runs of its stop's and start's lock keys
+   * @param stops the stop runs whose sleep reaches into the period asked for, loaded (status only)
+   * @param since when the sleep it is in began, as the cluster records it, if known (status only)
+   */
+  record Observation(
+      Optional<Hold> hold,
+      boolean optedIn,
+      Reconciliation.Desired desired,
+      Reconciliation.Actual actual,
+      List<RunSummary> runs,
+      List<RunState> stops,
+      Optional<String> since) {}
+
+  /** The stop's playbook: the fleet entry's own, else the stock one. */
+  Playbook stopPlaybook() {
+    return playbook(true);
+  }
+
+  /** The start's playbook: the fleet entry's own, else the stock one. */
+  Playbook startPlaybook() {
+    return playbook(false);
+  }
+
+  /**
+   * Reads the cluster, as the entry's role if it names one: its tags, the runs of its lock keys
+   * and, with {@code stopsSince}, the stop runs asleep after that instant (loaded from its store)
+   * and what the cluster records even while a run is unfinished.
+   */
+  Observation observe(Playbook stop, Playbook start, Optional<Instant> stopsSince)
+      throws Exception {
+    app.target(new LinkedHashMap<>(targetParams()));
     entry.roleArn().ifPresent(arn -> app.assumeRole(arn, "eks-scheduler"));
     ClusterTags tags = new ClusterTags(app.clients.get(EksClient.class), entry.name());
     Optional<Hold> hold = tags.hold();
     Reconciliation.Desired desired = Reconciliation.desired(entry.schedule(), hold, options.at());
+    List<RunSummary> ofKey = new ArrayList<>();
+    List<RunState> stops = new ArrayList<>();
+    StateChoice choice = StateChoice.resolve(options.store(), app.env, StateChoice.Kind.KUBERNETES);
+    RunStore store = app.store(choice, options.store(), line -> app.err.println("notice: " + line));
+    try {
+      Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
+      String runId = RunIds.next(app.clock, app.random);
+      Set<String> keys = new java.util.HashSet<>();
+      for (Playbook p : List.of(stop, start)) {
+        Map<String, Object> params = app.params(p, targetParams(), null);
+        runs.lockKey(p, params, runId).ifPresent(keys::add);
+      }
+      List<String> problems = new ArrayList<>();
+      for (RunSummary s : store.summaries(problems)) {
+        if (keys.contains(s.lockKey())) {
+          ofKey.add(s);
+        }
+      }
+      problems.forEach(p -> app.err.println("warning: " + p));
+      if (stopsSince.isPresent()) {
+        for (String id : stopRunsSince(ofKey, stop.name(), stopsSince.get())) {
+          store.load(id).ifPresent(stops::add);
+        }
+      }
+    } finally {
+      RunLauncher.closeQuietly(store);
+    }
+    Optional<RunSummary> unfinished = Reconciliation.unfinished(ofKey);
+    if (unfinished.isPresent() && stopsSince.isEmpty()) {
+      return new Observation(
+          hold,
+          tags.optedIn(),
+          desired,
+          Reconciliation.actual(ofKey, false),
+          ofKey,
+          stops,
+          Optional.empty());
+    }
+    Map<String, Object> recorded = recorded();
+    boolean asleep = unfinished.isEmpty() && Boolean.TRUE.equals(recorded.get("asleep"));
+    return new Observation(
+        hold,
+        tags.optedIn(),
+        desired,
+        Reconciliation.actual(ofKey, asleep),
+        ofKey,
+        stops,
+        Optional.ofNullable(recorded.get("since")).map(Object::toString));
+  }
+
+  /**
+   * The stop runs (of playbook {@code stopName}) started at or after {@code since}, and the last
+   * one started before it (its sleep may reach into the period), oldest first.
+   */
+  static List<String> stopRunsSince(List<RunSummary> runs, String stopName, Instant since) {
+    List<RunSummary> stops =
+        runs.stream()
+            .filter(r -> stopName.equals(r.playbook()))
+            .sorted(
+                java.util.Comparator.comparing(RunSummary::startedAt)
+                    .thenComparing(RunSummary::runId))
+            .toList();
+    List<String> out = new ArrayList<>();
+    RunSummary before = null;
+    for (RunSummary r : stops) {
+      if (r.startedAt().isBefore(since)) {
+        before = r;
+      } else {
+        out.add(r.runId());
+      }
+    }
+    if (before != null) {
+      out.add(0, before.runId());
+    }
+    return out;
+  }
+
+  /** Decides and, when the cluster is not as it should be, runs its stop or start. */
+  int reconcile() throws Exception {
+    Map<String, String> target = targetParams();
     Playbook stop = playbook(true);
     Playbook start = playbook(false);
-    Reconciliation.Actual actual = actual(stop, start);
+    Observation seen = observe(stop, start, Optional.empty());
+    Reconciliation.Desired desired = seen.desired();
+    Reconciliation.Actual actual = seen.actual();
     Reconciliation.Action action =
-        Reconciliation.decide(desired, actual, tags.optedIn(), entry.force());
+        Reconciliation.decide(desired, actual, seen.optedIn(), entry.force());
     report(desired, actual, action);
     if (action == Reconciliation.Action.NONE || action == Reconciliation.Action.NOT_OPTED_IN) {
       return ExitCodes.OK;
@@ -149,41 +265,8 @@ final class Reconciler {
     }
   }
 
-  /**
-   * What the cluster is: the latest run of its stop's or start's lock key when unfinished, else
-   * whether a stop's originals are recorded on it.
-   */
-  private Reconciliation.Actual actual(Playbook stop, Playbook start) throws Exception {
-    StateChoice choice = StateChoice.resolve(options.store(), app.env, StateChoice.Kind.KUBERNETES);
-    List<RunSummary> ofKey = new ArrayList<>();
-    RunStore store = app.store(choice, options.store(), line -> app.err.println("notice: " + line));
-    try {
-      Runs runs = new Runs(app.executor(), store, app.settings(), App.host());
-      String runId = RunIds.next(app.clock, app.random);
-      Set<String> keys = new java.util.HashSet<>();
-      for (Playbook p : List.of(stop, start)) {
-        Map<String, Object> params = app.params(p, targetParams(), null);
-        runs.lockKey(p, params, runId).ifPresent(keys::add);
-      }
-      List<String> problems = new ArrayList<>();
-      for (RunSummary s : store.summaries(problems)) {
-        if (keys.contains(s.lockKey())) {
-          ofKey.add(s);
-        }
-      }
-      problems.forEach(p -> app.err.println("warning: " + p));
-    } finally {
-      RunLauncher.closeQuietly(store);
-    }
-    Optional<RunSummary> unfinished = Reconciliation.unfinished(ofKey);
-    if (unfinished.isPresent()) {
-      return Reconciliation.actual(ofKey, false);
-    }
-    return Reconciliation.actual(ofKey, recordedAsleep());
-  }
-
-  /** Whether a stop's originals are recorded on the cluster: cluster.status, read-only. */
-  private boolean recordedAsleep() throws Exception {
+  /** What cluster.status reads of the cluster (read-only): asleep, since, originals. */
+  private Map<String, Object> recorded() throws Exception {
     Playbook playbook = app.load(StatusCommand.PLAYBOOK, "eks-scheduler:status");
     Map<String, Object> params = app.params(playbook, targetParams(), null);
     DryRun.StepPreview preview =
@@ -196,7 +279,7 @@ final class Reconciler {
               "error: cannot read the state of cluster " + entry.name() + ": " + preview.error()),
           ExitCodes.STEP_FAILED);
     }
-    return Boolean.TRUE.equals(preview.plan().orElseThrow().predictedOutputs().get("asleep"));
+    return preview.plan().orElseThrow().predictedOutputs();
   }
 
   private static String word(boolean awake) {

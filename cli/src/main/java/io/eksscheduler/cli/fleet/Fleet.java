@@ -13,13 +13,30 @@ import java.util.Optional;
  * @param schedules the named schedules, in file order
  * @param clusters the clusters, in file order
  * @param webhookUrlFrom where the notification webhook's URL comes from, if notifications are on
+ * @param pricing how savings are estimated
  */
 public record Fleet(
     Path file,
     String name,
     Map<String, Schedule> schedules,
     List<Cluster> clusters,
-    Optional<UrlSource> webhookUrlFrom) {
+    Optional<UrlSource> webhookUrlFrom,
+    Pricing pricing) {
+
+  /** The Price List API's Region when the file names none. */
+  public static final String DEFAULT_PRICING_REGION = "us-east-1";
+
+  /**
+   * How {@code fleet status} prices a node-hour.
+   *
+   * @param apiRegion the Region of the Price List API endpoint
+   * @param prices USD per node-hour by instance type, instead of list prices
+   */
+  public record Pricing(String apiRegion, Map<String, java.math.BigDecimal> prices) {
+    public Pricing {
+      prices = Map.copyOf(prices);
+    }
+  }
 
   /**
    * One cluster of the fleet.

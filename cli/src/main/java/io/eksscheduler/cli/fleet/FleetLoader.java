@@ -111,7 +111,16 @@ public final class FleetLoader {
           root.path("metadata").path("name").asText(""),
           schedules,
           clusters,
-          urlSource(root.path("notify").path("webhook").path("urlFrom")));
+          urlSource(root.path("notify").path("webhook").path("urlFrom")),
+          pricing(root.path("pricing")));
+    }
+
+    private static Fleet.Pricing pricing(JsonNode p) {
+      Map<String, java.math.BigDecimal> prices = new java.util.TreeMap<>();
+      p.path("prices")
+          .fields()
+          .forEachRemaining(e -> prices.put(e.getKey(), e.getValue().decimalValue()));
+      return new Fleet.Pricing(p.path("apiRegion").asText(Fleet.DEFAULT_PRICING_REGION), prices);
     }
 
     private Optional<Fleet.Cluster> cluster(
