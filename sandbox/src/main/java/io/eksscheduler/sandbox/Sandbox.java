@@ -99,6 +99,128 @@ public final class Sandbox {
   }
 
   /**
+   * A cluster added to the sandbox's account: its own control plane, in its own directory.
+   *
+   * @param name its EKS name
+   * @param layout its directory's files (admin kubeconfig, audit log, ...)
+   * @param apiServerUrl its API server
+   */
+  public record AddedCluster(String name, SandboxLayout layout, String apiServerUrl) {}
+
+  /**
+   * Adds the EKS cluster of {@code scenario} (whose cluster name it takes) to this sandbox's AWS
+   * account: a control plane of its own (etcd, API server, controller manager, scheduler, KWOK,
+   * network) in {@code clusters/NAME}, its API server checking EKS tokens for it at the simulator;
+   * then the simulator is restarted to serve it too (it resumes the others from their state) and
+   * this returns when its nodes and workloads are Ready. ListClusters lists it, the account's
+   * identities and keys reach it, and {@code down} stops it with the rest.
+   */
+  public AddedCluster addCluster(
+      String scenarioName,
+      Duration timeout,
+      String javaExecutable,
+      String classPath,
+      Consumer<String> progress) {
+    Speed speed = new Speed(state.speed());
+    Scenario preview = ScenarioLoader.load(scenarioName, ScenarioValues.PREVIEW);
+    String name = preview.cluster().name();
+    if (preview.cluster().name().equals(awsConfig().clusterName())
+        || !preview.region().equals(awsConfig().region())) {
+      throw new IllegalArgumentException(
+          "scenario "
+              + scenarioName
+              + " must name another cluster than "
+              + awsConfig().clusterName()
+              + " in the sandbox's region "
+              + awsConfig().region());
+    }
+    SandboxLayout sub = new SandboxLayout(layout.addedCluster(name));
+    new ManagedProcesses(sub).stopAll(STOP_GRACE);
+    deleteTree(sub.dir());
+    Ports free = Ports.chooseFree();
+    Ports ports =
+        new Ports(
+            free.etcdClient(),
+            free.etcdPeer(),
+            free.apiServer(),
+            free.controllerManager(),
+            free.scheduler(),
+            free.kwok(),
+            free.webhook(),
+            state.ports().aws());
+    progress.accept("adding cluster " + name + ": certificates in " + sub.pki());
+    new Pki(sub).create(preview.webhookDnsNames());
+    String caBundle = Base64.getEncoder().encodeToString(read(sub.pki("ca.crt")));
+    Scenario scenario =
+        ScenarioLoader.load(scenarioName, new ScenarioValues(ports.webhook(), caBundle))
+            .atSpeed(speed);
+    ControlPlane controlPlane =
+        new ControlPlane(sub, ports, binaries(), speed, progress, "/_sandbox/tokenreview/" + name);
+    controlPlane.writeConfiguration();
+    controlPlane.startKubernetes(javaExecutable, classPath);
+    SimulatorConfig primary = awsConfig();
+    SimulatorConfig.create(
+            scenario,
+            primary.port(),
+            ports.apiServerUrl(),
+            caBundle,
+            sub.adminKubeconfig(),
+            speed.factor())
+        .withIdentities(primary.identities())
+        .write(layout.awsClusterConfig(name));
+    AwsKubeconfig.write(
+        sub.awsKubeconfig(), ports.apiServerUrl(), caBundle, scenario.region(), name);
+    progress.accept("restarting the AWS simulator to serve cluster " + name + " too");
+    stopAwsSimulator();
+    restartAwsSimulator(javaExecutable, classPath, progress);
+    new ScenarioDeployer(KubeClients.fromKubeconfig(sub.adminKubeconfig()), progress)
+        .deploy(scenario, timeout);
+    return new AddedCluster(name, sub, ports.apiServerUrl());
+  }
+
+  /**
+   * Removes a cluster {@link #addCluster} added: stops its processes, forgets it in the simulator
+   * (restarted: it resumes the others) and deletes its files.
+   */
+  public void removeCluster(
+      String name, String javaExecutable, String classPath, Consumer<String> progress) {
+    SandboxLayout sub = new SandboxLayout(layout.addedCluster(name));
+    new ManagedProcesses(sub).stopAll(Duration.ZERO);
+    deleteTree(layout.awsClusterConfig(name).getParent());
+    progress.accept("restarting the AWS simulator without cluster " + name);
+    stopAwsSimulator();
+    restartAwsSimulator(javaExecutable, classPath, progress);
+    deleteTree(sub.dir());
+  }
+
+  private void stopAwsSimulator() {
+    new ManagedProcesses(layout)
+        .running("aws")
+        .ifPresent(
+            h -> {
+              h.destroy();
+              try {
+                h.onExit().get(STOP_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+              } catch (Exception e) {
+                h.destroyForcibly();
+              }
+            });
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("deleting " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Starts a sandbox in {@code options.dir()} and returns when the API server, the nodes and the
    * scenario's workloads are Ready. On any failure every process started so far is stopped.
    */

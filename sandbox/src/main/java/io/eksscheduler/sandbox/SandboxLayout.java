@@ -96,4 +96,35 @@ public record SandboxLayout(Path dir) {
   public Path state() {
     return dir.resolve("sandbox.json");
   }
+
+  /** A cluster added to this sandbox's account: its own control plane's directory. */
+  public Path addedCluster(String name) {
+    return dir.resolve("clusters").resolve(name);
+  }
+
+  /** What the AWS simulator is told of an added cluster (as {@link #awsConfig()}). */
+  public Path awsClusterConfig(String name) {
+    return dir.resolve("aws").resolve("clusters").resolve(name).resolve("config.json");
+  }
+
+  /** The AWS simulator's state of an added cluster. */
+  public Path awsClusterState(String name) {
+    return dir.resolve("aws").resolve("clusters").resolve(name).resolve("state.json");
+  }
+
+  /** The clusters added to the sandbox in {@code layout}, by name. */
+  public static java.util.List<String> addedClusters(SandboxLayout layout) {
+    Path root = layout.dir().resolve("aws").resolve("clusters");
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return java.util.List.of();
+    }
+    try (var dirs = java.nio.file.Files.list(root)) {
+      return dirs.filter(d -> java.nio.file.Files.exists(d.resolve("config.json")))
+          .map(d -> d.getFileName().toString())
+          .sorted()
+          .toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

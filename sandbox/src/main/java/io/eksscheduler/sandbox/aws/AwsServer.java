@@ -38,13 +38,15 @@ public final class AwsServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Simulator simulator;
+  private final Simulators simulators;
   private final RequestVerifier verifier;
-  private final TokenReviewer tokens;
+  private final Map<String, TokenReviewer> tokens = new java.util.LinkedHashMap<>();
+  private final Map<Simulator, EksApi> eksOf = new java.util.IdentityHashMap<>();
+  private final Map<Simulator, AutoScalingApi> autoscalingOf = new java.util.IdentityHashMap<>();
+  private final Map<Simulator, IamAuthorizer> iamOf = new java.util.IdentityHashMap<>();
   private final Faults faults;
   private final RequestLog log;
   private final Path logFile;
-  private final EksApi eks;
-  private final AutoScalingApi autoscaling;
   private final IamAuthorizer iam;
   private final StsApi sts;
   private final PricingApi pricing = new PricingApi();
@@ -54,15 +56,33 @@ public final class AwsServer implements AutoCloseable {
   public AwsServer(
       Simulator simulator, RequestVerifier verifier, Sessions sessions, Faults faults, Path logFile)
       throws IOException {
-    this.simulator = simulator;
+    this(new Simulators(simulator, List.of()), verifier, sessions, faults, logFile);
+  }
+
+  /**
+   * Serves every cluster of {@code simulators} from the primary's port; the account's IAM policies
+   * are the primary's.
+   */
+  public AwsServer(
+      Simulators simulators,
+      RequestVerifier verifier,
+      Sessions sessions,
+      Faults faults,
+      Path logFile)
+      throws IOException {
+    this.simulator = simulators.primary();
+    this.simulators = simulators;
     this.verifier = verifier;
-    this.tokens = new TokenReviewer(verifier, simulator.config().clusterName());
     this.faults = faults;
     this.logFile = logFile;
     this.log = new RequestLog(logFile);
-    this.eks = new EksApi(simulator);
-    this.autoscaling = new AutoScalingApi(simulator);
-    this.iam = new IamAuthorizer(simulator);
+    for (Simulator s : simulators.all()) {
+      tokens.put(s.config().clusterName(), new TokenReviewer(verifier, s.config().clusterName()));
+      eksOf.put(s, new EksApi(s));
+      autoscalingOf.put(s, new AutoScalingApi(s));
+      iamOf.put(s, new IamAuthorizer(s, simulator));
+    }
+    this.iam = iamOf.get(simulator);
     this.sts = new StsApi(simulator.config(), sessions, iam);
     this.server =
         HttpServer.create(new InetSocketAddress("127.0.0.1", simulator.config().port()), 64);
@@ -164,11 +184,16 @@ public final class AwsServer implements AutoCloseable {
                               "No operation at " + method + " " + uri.getRawPath()));
           operation = route.operation();
           mutating = route.mutating();
-          iam.authorize(verified.identity(), service, iam.eks(route, request));
+          Simulator target = eksTarget(route);
+          IamAuthorizer targetIam = iamOf.get(target);
+          targetIam.authorize(verified.identity(), service, targetIam.eks(route, request));
           Faults.Decision decision = faults.decide(service, operation);
           injected = describe(decision);
           apply(decision);
-          JsonNode out = eks.execute(route, request);
+          JsonNode out =
+              operation.equals("ListClusters")
+                  ? listClusters()
+                  : eksOf.get(target).execute(route, request);
           status = 200;
           answer =
               new Answer(200, "application/json", JSON.writeValueAsBytes(out), requestId, null);
@@ -202,8 +227,11 @@ public final class AwsServer implements AutoCloseable {
                 "Could not find operation " + operation + " for version " + form.get("Version"));
           }
           mutating = AutoScalingApi.MUTATING.contains(operation);
+          Simulator target = service.equals("autoscaling") ? asgTarget(form) : simulator;
           if (service.equals("autoscaling")) {
-            iam.authorize(verified.identity(), service, iam.autoscaling(operation, form));
+            IamAuthorizer targetIam = iamOf.get(target);
+            targetIam.authorize(
+                verified.identity(), service, targetIam.autoscaling(operation, form));
           }
           Faults.Decision decision = faults.decide(service, operation);
           injected = describe(decision);
@@ -211,7 +239,7 @@ public final class AwsServer implements AutoCloseable {
           String result =
               service.equals("sts")
                   ? sts.execute(operation, form, verified.identity())
-                  : autoscaling.execute(operation, form);
+                  : autoscaling(target, operation, form);
           status = 200;
           answer =
               new Answer(
@@ -255,6 +283,67 @@ public final class AwsServer implements AutoCloseable {
         answer.body(),
         answer.requestId(),
         answer.errorType());
+  }
+
+  /**
+   * The cluster an EKS call is about: named in its path, or owning the ARN it tags; the primary
+   * when none is (its own checks then answer the 404 EKS would).
+   */
+  private Simulator eksTarget(EksApi.Route route) {
+    List<String> s = route.segments();
+    if (s.size() >= 2 && s.get(0).equals("clusters")) {
+      return simulators.byCluster(s.get(1)).orElse(simulator);
+    }
+    if (s.size() >= 2 && s.get(0).equals("tags")) {
+      return simulators.byEksArn(s.get(1)).orElse(simulator);
+    }
+    return simulator;
+  }
+
+  /** ListClusters: every cluster of the account, in one page. */
+  private JsonNode listClusters() {
+    ObjectNode out = JSON.createObjectNode();
+    var names = out.putArray("clusters");
+    simulators.all().forEach(s -> names.add(s.config().clusterName()));
+    return out;
+  }
+
+  /** The cluster an Auto Scaling call names a group of (the primary when it names none). */
+  private Simulator asgTarget(Map<String, String> form) {
+    String name = form.get("AutoScalingGroupName");
+    if (name == null) {
+      name = form.get("Tags.member.1.ResourceId");
+    }
+    return name == null ? simulator : simulators.byAsgName(name).orElse(simulator);
+  }
+
+  /**
+   * An Auto Scaling call: on the cluster owning the group it names; a Describe of several clusters
+   * answers their groups or tags together, in one page.
+   */
+  private String autoscaling(Simulator target, String operation, Map<String, String> form) {
+    String element =
+        switch (operation) {
+          case "DescribeAutoScalingGroups" -> "AutoScalingGroups";
+          case "DescribeTags" -> "Tags";
+          default -> null;
+        };
+    if (element == null || simulators.all().size() == 1) {
+      return autoscalingOf.get(target).execute(operation, form);
+    }
+    Map<String, String> whole = new java.util.LinkedHashMap<>(form);
+    whole.remove("NextToken");
+    whole.remove("MaxRecords");
+    StringBuilder members = new StringBuilder();
+    for (Simulator s : simulators.all()) {
+      String xml = autoscalingOf.get(s).execute(operation, whole);
+      int from = xml.indexOf("<" + element + ">");
+      int to = xml.indexOf("</" + element + ">");
+      if (from >= 0 && to > from) {
+        members.append(xml, from + element.length() + 2, to);
+      }
+    }
+    return "<" + element + ">" + members + "</" + element + ">";
   }
 
   /** An HTTP answer prepared before it is sent. */
@@ -386,10 +475,14 @@ public final class AwsServer implements AutoCloseable {
           body);
       return;
     }
+    if (what.startsWith("tokenreview/")) {
+      tokenReview(exchange, body, what.substring("tokenreview/".length()));
+      return;
+    }
     switch (what) {
       case "health" ->
           respond(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8), null, null);
-      case "tokenreview" -> tokenReview(exchange, body);
+      case "tokenreview" -> tokenReview(exchange, body, simulator.config().clusterName());
       case "faults" -> {
         if (method.equals("PUT") || method.equals("POST")) {
           try {
@@ -443,7 +536,7 @@ public final class AwsServer implements AutoCloseable {
           }
           if (s.path("evictionTimeoutSeconds").isNumber()) {
             long millis = s.path("evictionTimeoutSeconds").asLong() * 1000;
-            simulator.mutate(st -> st.evictionTimeoutMillis = millis);
+            simulators.all().forEach(sim -> sim.mutate(st -> st.evictionTimeoutMillis = millis));
           }
         }
         ObjectNode out = JSON.createObjectNode();
@@ -519,9 +612,14 @@ public final class AwsServer implements AutoCloseable {
   }
 
   /** The API server's authentication webhook: a TokenReview in, the same with its status out. */
-  private void tokenReview(HttpExchange exchange, byte[] body) throws IOException {
+  private void tokenReview(HttpExchange exchange, byte[] body, String cluster) throws IOException {
     JsonNode review = JSON.readTree(body);
-    TokenReviewer.Review result = tokens.review(review.path("spec").path("token").asText(null));
+    TokenReviewer reviewer = tokens.get(cluster);
+    if (reviewer == null) {
+      text(exchange, 404, "no cluster " + cluster);
+      return;
+    }
+    TokenReviewer.Review result = reviewer.review(review.path("spec").path("token").asText(null));
     ObjectNode out = JSON.createObjectNode();
     out.put("apiVersion", review.path("apiVersion").asText("authentication.k8s.io/v1"));
     out.put("kind", "TokenReview");

@@ -32,9 +32,16 @@ final class IamAuthorizer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Simulator simulator;
+  private final Simulator policies;
 
   IamAuthorizer(Simulator simulator) {
+    this(simulator, simulator);
+  }
+
+  /** Resources of {@code simulator}'s cluster, the account's policies kept by {@code policies}. */
+  IamAuthorizer(Simulator simulator, Simulator policies) {
     this.simulator = simulator;
+    this.policies = policies;
   }
 
   /**
@@ -42,7 +49,7 @@ final class IamAuthorizer {
    * on each of its resources; an identity without a policy is allowed everything.
    */
   void authorize(AwsIdentity caller, String service, Request request) {
-    String document = simulator.read(st -> st.policies.get(caller.name()));
+    String document = policies.read(st -> st.policies.get(caller.name()));
     if (document == null) {
       return;
     }

@@ -88,6 +88,26 @@ public record SimulatorConfig(
         identities);
   }
 
+  /** This configuration with the account's {@code identities} (and their keys) instead. */
+  public SimulatorConfig withIdentities(List<AwsIdentity> others) {
+    return new SimulatorConfig(
+        port,
+        region,
+        scenario,
+        clusterName,
+        clusterVersion,
+        accountId,
+        clusterTags,
+        apiServerEndpoint,
+        certificateAuthority,
+        adminKubeconfig,
+        speed,
+        launchDelayMillis,
+        evictionTimeoutMillis,
+        nodeGroups,
+        others);
+  }
+
   public String endpointUrl() {
     return "http://127.0.0.1:" + port;
   }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -30,6 +32,13 @@ public final class SimulatorMain {
     boolean resumed = Files.exists(layout.awsState());
     Clock clock = Clock.systemUTC();
     Simulator simulator = new Simulator(config, new StateStore(layout.awsState()), clock);
+    // Clusters added to the account (Sandbox.addCluster): a config and a state file each.
+    List<Simulator> added = new ArrayList<>();
+    for (String name : SandboxLayout.addedClusters(layout)) {
+      SimulatorConfig c = SimulatorConfig.read(layout.awsClusterConfig(name));
+      added.add(new Simulator(c, new StateStore(layout.awsClusterState(name)), clock));
+    }
+    Simulators simulators = new Simulators(simulator, added);
     Sessions sessions = new Sessions(clock);
     RequestVerifier verifier =
         new RequestVerifier(
@@ -38,24 +47,33 @@ public final class SimulatorMain {
             clock);
     AwsServer server =
         new AwsServer(
-            simulator, verifier, sessions, new Faults(new SecureRandom()), layout.awsRequestLog());
-    NodeReconciler reconciler =
-        new NodeReconciler(
-            simulator,
-            KubeClients.fromKubeconfig(Path.of(config.adminKubeconfig())),
-            line -> System.out.println(Instant.now() + " " + line));
-    Thread loop = new Thread(reconciler, "node-reconciler");
+            simulators, verifier, sessions, new Faults(new SecureRandom()), layout.awsRequestLog());
+    List<Thread> loops = new ArrayList<>();
+    for (Simulator s : simulators.all()) {
+      String name = s.config().clusterName();
+      NodeReconciler reconciler =
+          new NodeReconciler(
+              s,
+              KubeClients.fromKubeconfig(Path.of(s.config().adminKubeconfig())),
+              line ->
+                  System.out.println(
+                      Instant.now() + (s == simulator ? " " : " [" + name + "] ") + line));
+      loops.add(new Thread(reconciler, "node-reconciler-" + name));
+    }
     server.start();
-    loop.start();
+    loops.forEach(Thread::start);
     System.out.printf(
-        "%s aws simulator ready on %s (cluster %s, %s state)%n",
-        Instant.now(), config.endpointUrl(), config.clusterName(), resumed ? "resumed" : "new");
+        "%s aws simulator ready on %s (clusters %s, %s state)%n",
+        Instant.now(),
+        config.endpointUrl(),
+        simulators.all().stream().map(x -> x.config().clusterName()).toList(),
+        resumed ? "resumed" : "new");
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  loop.interrupt();
+                  loops.forEach(Thread::interrupt);
                   server.close();
                   stop.countDown();
                 }));

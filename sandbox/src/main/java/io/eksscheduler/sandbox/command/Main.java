@@ -8,7 +8,12 @@ import picocli.CommandLine.Command;
     name = "eks-sandbox",
     mixinStandardHelpOptions = true,
     description = "A real Kubernetes control plane with KWOK-simulated EKS nodes, on 127.0.0.1.",
-    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class})
+    subcommands = {
+      UpCommand.class,
+      DownCommand.class,
+      StatusCommand.class,
+      AddClusterCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

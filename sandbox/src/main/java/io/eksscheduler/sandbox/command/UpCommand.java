@@ -22,7 +22,7 @@ final class UpCommand implements Callable<Integer> {
   @Option(
       names = "--scenario",
       description =
-          "Built-in scenario (dev, large) or a scenario file (default: ${DEFAULT-VALUE}).")
+          "Built-in scenario (dev, large; qa and staging are small clusters for add-cluster) or a scenario file (default: ${DEFAULT-VALUE}).")
   String scenario = "dev";
 
   @Option(

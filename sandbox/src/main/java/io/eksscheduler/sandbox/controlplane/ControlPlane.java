@@ -44,6 +44,7 @@ public final class ControlPlane {
   private final Speed speed;
   private final ManagedProcesses processes;
   private final Consumer<String> progress;
+  private final String tokenReviewPath;
 
   public ControlPlane(
       SandboxLayout layout,
@@ -51,12 +52,27 @@ public final class ControlPlane {
       ControlPlaneBinaries binaries,
       Speed speed,
       Consumer<String> progress) {
+    this(layout, ports, binaries, speed, progress, "/_sandbox/tokenreview");
+  }
+
+  /**
+   * A control plane whose API server checks EKS tokens at {@code tokenReviewPath} of the AWS
+   * simulator ({@code /_sandbox/tokenreview/CLUSTER} for a cluster added to a sandbox).
+   */
+  public ControlPlane(
+      SandboxLayout layout,
+      Ports ports,
+      ControlPlaneBinaries binaries,
+      Speed speed,
+      Consumer<String> progress,
+      String tokenReviewPath) {
     this.layout = layout;
     this.ports = ports;
     this.binaries = binaries;
     this.speed = speed;
     this.processes = new ManagedProcesses(layout);
     this.progress = progress;
+    this.tokenReviewPath = tokenReviewPath;
   }
 
   /** Writes the configuration and kubeconfigs; certificates must exist already. */
@@ -75,7 +91,7 @@ public final class ControlPlane {
     write(
         layout.tokenWebhookConfig(),
         resource("token-webhook.kubeconfig")
-            .replace("${sandbox.tokenReviewUrl}", ports.awsUrl() + "/_sandbox/tokenreview"));
+            .replace("${sandbox.tokenReviewUrl}", ports.awsUrl() + tokenReviewPath));
     String server = ports.apiServerUrl();
     Path pki = layout.pki();
     Kubeconfig.write(layout.adminKubeconfig(), server, pki, Pki.ADMIN.file(), "admin");
@@ -93,6 +109,15 @@ public final class ControlPlane {
 
   /** Starts every process; returns once the API server is ready and the others are running. */
   public void start(String javaExecutable, String classPath) {
+    startKubernetes(javaExecutable, classPath);
+    startAwsSimulator(javaExecutable, classPath);
+  }
+
+  /**
+   * Starts every process but the AWS simulator (a cluster added to a sandbox uses the sandbox's);
+   * returns once the API server is ready and the others are running.
+   */
+  public void startKubernetes(String javaExecutable, String classPath) {
     ComponentCommands commands = new ComponentCommands(layout, ports, binaries);
     progress.accept("starting etcd on 127.0.0.1:" + ports.etcdClient());
     processes.start("etcd", commands.etcd());
@@ -115,7 +140,6 @@ public final class ControlPlane {
     processes.start("kube-controller-manager", commands.controllerManager());
     processes.start("kube-scheduler", commands.scheduler());
     processes.start("kwok", commands.kwok());
-    startAwsSimulator(javaExecutable, classPath);
   }
 
   /**

@@ -42,6 +42,7 @@ public final class TestSandbox {
   private volatile Sandbox sandbox;
   private volatile ApiClient admin;
   private volatile ApiClient restricted;
+  private final java.util.Map<String, Sandbox.AddedCluster> added = new java.util.HashMap<>();
 
   TestSandbox(Sandbox sandbox) {
     use(sandbox);
@@ -107,7 +108,9 @@ public final class TestSandbox {
     long start = System.nanoTime();
     Path dir = sandbox.layout().dir();
     Speed speed = speed();
+    // Also stops the clusters added to it: their command lines name this directory.
     new ManagedProcesses(sandbox.layout()).stopAll(Duration.ZERO);
+    added.clear();
     Sandbox fresh =
         Sandbox.up(
             new Sandbox.UpOptions(
@@ -211,6 +214,44 @@ public final class TestSandbox {
     return new ManagedProcesses(sandbox.layout())
         .running("aws")
         .orElseThrow(() -> new IllegalStateException("the AWS simulator is not running"));
+  }
+
+  /**
+   * The EKS cluster of built-in scenario {@code scenario} (such as {@code qa}) in the sandbox's
+   * account, with a control plane of its own: added on the first call, the same until the next
+   * {@link #reset()}. The AWS simulator is restarted to serve it (new endpoint port: none; the keys
+   * stay).
+   */
+  public synchronized Sandbox.AddedCluster addCluster(String scenario) {
+    Sandbox.AddedCluster cluster = added.get(scenario);
+    if (cluster == null) {
+      long start = System.nanoTime();
+      cluster =
+          sandbox.addCluster(
+              scenario,
+              UP_TIMEOUT,
+              JavaProcess.executable(),
+              JavaProcess.classPath(),
+              line -> System.err.println("[eks-sandbox] " + line));
+      shortenEvictionLimit(sandbox);
+      added.put(scenario, cluster);
+      System.err.printf(
+          "[eks-sandbox] cluster %s added in %d ms%n",
+          cluster.name(), (System.nanoTime() - start) / 1_000_000);
+    }
+    return cluster;
+  }
+
+  /** Removes a cluster {@link #addCluster} added (its processes, files, and from the simulator). */
+  public synchronized void removeCluster(String scenario) {
+    Sandbox.AddedCluster cluster = added.remove(scenario);
+    if (cluster != null) {
+      sandbox.removeCluster(
+          cluster.name(),
+          JavaProcess.executable(),
+          JavaProcess.classPath(),
+          line -> System.err.println("[eks-sandbox] " + line));
+    }
   }
 
   /** Starts the AWS simulator again after a test killed it; it resumes from its state file. */

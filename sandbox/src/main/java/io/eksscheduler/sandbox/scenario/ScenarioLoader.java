@@ -22,7 +22,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 public final class ScenarioLoader {
 
   public static final String API_VERSION = "sandbox.eks-scheduler.io/v1alpha1";
-  public static final List<String> BUILT_IN = List.of("dev", "large");
+  public static final List<String> BUILT_IN = List.of("dev", "large", "qa", "staging");
 
   private ScenarioLoader() {}
 
@@ -31,8 +31,8 @@ public final class ScenarioLoader {
     if (nameOrFile.equals("large")) {
       return LargeScenario.generate(LargeScenario.DEFAULT_NODES, LargeScenario.DEFAULT_PODS);
     }
-    if (nameOrFile.equals("dev")) {
-      return parse("dev.yaml", builtIn("dev.yaml"), values);
+    if (List.of("dev", "qa", "staging").contains(nameOrFile)) {
+      return parse(nameOrFile + ".yaml", builtIn(nameOrFile + ".yaml"), values);
     }
     Path file = Path.of(nameOrFile);
     if (!Files.isRegularFile(file)) {

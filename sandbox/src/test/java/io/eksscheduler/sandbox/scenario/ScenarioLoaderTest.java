@@ -122,7 +122,7 @@ class ScenarioLoaderTest {
             IllegalArgumentException.class,
             () -> ScenarioLoader.load("prod", ScenarioValues.PREVIEW));
 
-    assertTrue(e.getMessage().contains("[dev, large]"), e.getMessage());
+    assertTrue(e.getMessage().contains("[dev, large, qa, staging]"), e.getMessage());
   }
 
   @SuppressWarnings("unchecked")
