@@ -43,9 +43,10 @@ import picocli.CommandLine.Parameters;
           + " Prices are the AWS Price List's Linux on-demand list prices in the cluster's Region"
           + " (pricing:GetProducts), unless the fleet file's pricing.prices sets one; Spot groups"
           + " are marked, their saving is then an upper bound. Every figure is an estimate.",
-      "Read-only: it reads each cluster as reconcile does (the fleet entry's roleArn, the run"
-          + " store). A cluster that cannot be read is reported and the others still are; exit 1"
-          + " then. Reference: docs/fleet.md."
+      "Read-only: it reads each cluster as the fleet's CronJobs run reconcile (the entry's"
+          + " roleArn, Kubernetes through EKS with the AWS credentials, the cluster's run store):"
+          + " a kubeconfig names one cluster, a fleet many. A cluster that cannot be read is"
+          + " reported and the others still are; exit 1 then. Reference: docs/fleet.md."
     },
     footer = {
       "%nExamples:",
@@ -69,11 +70,6 @@ final class FleetStatusCommand extends AppCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = "Only this cluster of the fleet (repeatable); default all, in file order.")
   List<String> only = new ArrayList<>();
-
-  @Option(
-      names = "--eks-login",
-      description = "Reach Kubernetes through EKS with the AWS credentials, as reconcile does.")
-  boolean eksLogin;
 
   @Mixin StoreOptions store = new StoreOptions();
 
@@ -149,7 +145,8 @@ final class FleetStatusCommand extends AppCommand implements Callable<Integer> {
               own,
               fleet,
               entry,
-              new Reconciler.Options(now, eksLogin, true, store, RunOptions.OutputFormat.text));
+              // Through EKS, as the CronJobs' pods: a kubeconfig names one cluster, a fleet many.
+              new Reconciler.Options(now, true, true, store, RunOptions.OutputFormat.text));
       Playbook stop = reconciler.stopPlaybook();
       Playbook start = reconciler.startPlaybook();
       Reconciler.Observation seen = reconciler.observe(stop, start, Optional.of(monthStart));

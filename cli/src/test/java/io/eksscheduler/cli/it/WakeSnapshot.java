@@ -117,7 +117,13 @@ final class WakeSnapshot {
         things.put("nodegroup " + name, nodegroup(g));
       }
       for (AutoScalingGroup g : asg.describeAutoScalingGroupsPaginator().autoScalingGroups()) {
-        things.put("asg " + g.autoScalingGroupName(), autoScalingGroup(g));
+        // The account may hold other clusters (a fleet): only dev's groups.
+        boolean devs =
+            g.tags().stream()
+                .anyMatch(t -> t.key().equals("kubernetes.io/cluster/" + ClusterSnapshot.CLUSTER));
+        if (devs) {
+          things.put("asg " + g.autoScalingGroupName(), autoScalingGroup(g));
+        }
       }
     }
     return new WakeSnapshot(things);
