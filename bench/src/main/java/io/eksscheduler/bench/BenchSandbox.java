@@ -113,6 +113,13 @@ final class BenchSandbox {
         List.of(java(), "-jar", jar.toString(), "down", "--dir", dir.toString()));
   }
 
+  /**
+   * The sandbox's environment: its admin kubeconfig, AWS endpoint and the first identity's keys.
+   */
+  Command admin() {
+    return admin;
+  }
+
   /** The environment of the timed programs: the sandbox's, with the bench identity's kubeconfig. */
   Command timed() {
     Map<String, String> env = new LinkedHashMap<>(admin.env());
