@@ -151,17 +151,9 @@ final class Reconciler {
       RunLauncher.closeQuietly(store);
     }
     Optional<RunSummary> unfinished = Reconciliation.unfinished(ofKey);
-    if (unfinished.isPresent() && stopsSince.isEmpty()) {
-      return new Observation(
-          hold,
-          tags.optedIn(),
-          desired,
-          Reconciliation.actual(ofKey, false),
-          ofKey,
-          stops,
-          Optional.empty());
-    }
-    Map<String, Object> recorded = recorded();
+    // An unfinished run says the state (partial); reconcile then needs nothing of the cluster.
+    Map<String, Object> recorded =
+        unfinished.isPresent() && stopsSince.isEmpty() ? Map.of() : recorded();
     boolean asleep = unfinished.isEmpty() && Boolean.TRUE.equals(recorded.get("asleep"));
     return new Observation(
         hold,

@@ -94,11 +94,16 @@ class EksTokenIT {
   }
 
   private static Response selfSubjectReview(TestSandbox sandbox, String token) throws Exception {
+    return selfSubjectReview(
+        sandbox.sandbox().state().ports().apiServerUrl(),
+        Files.readAllBytes(sandbox.sandbox().layout().pki("ca.crt")),
+        token);
+  }
+
+  /** A SelfSubjectReview at {@code apiServer} with {@code token} as the bearer token. */
+  static Response selfSubjectReview(String apiServer, byte[] ca, String token) throws Exception {
     ApiClient client =
-        new ClientBuilder()
-            .setBasePath(sandbox.sandbox().state().ports().apiServerUrl())
-            .setCertificateAuthority(Files.readAllBytes(sandbox.sandbox().layout().pki("ca.crt")))
-            .build();
+        new ClientBuilder().setBasePath(apiServer).setCertificateAuthority(ca).build();
     Request request =
         new Request.Builder()
             .url(client.getBasePath() + "/apis/authentication.k8s.io/v1/selfsubjectreviews")

@@ -13,16 +13,12 @@ import io.eksscheduler.sandbox.junit.TestSandbox;
 import io.eksscheduler.sandbox.kube.KubeClients;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.util.ClientBuilder;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import okhttp3.MediaType;
-import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -134,28 +130,9 @@ class SecondClusterIT {
   }
 
   private static int review(Sandbox.AddedCluster cluster, String token) throws Exception {
-    ApiClient client =
-        new ClientBuilder()
-            .setBasePath(cluster.apiServerUrl())
-            .setCertificateAuthority(Files.readAllBytes(cluster.layout().pki("ca.crt")))
-            .build();
-    Request request =
-        new Request.Builder()
-            .url(client.getBasePath() + "/apis/authentication.k8s.io/v1/selfsubjectreviews")
-            .header("Authorization", "Bearer " + token)
-            .post(
-                RequestBody.create(
-                    "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}",
-                    MediaType.get("application/json")))
-            .build();
     try (Response r =
-        client
-            .getHttpClient()
-            .newBuilder()
-            .callTimeout(Duration.ofSeconds(30))
-            .build()
-            .newCall(request)
-            .execute()) {
+        EksTokenIT.selfSubjectReview(
+            cluster.apiServerUrl(), Files.readAllBytes(cluster.layout().pki("ca.crt")), token)) {
       return r.code();
     }
   }
