@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.eksscheduler.cli.testing.Cli;
 import io.eksscheduler.sandbox.Sandbox;
@@ -284,6 +286,8 @@ class FleetOnKubernetesIT {
         1e-5,
         qa.toString());
 
+    leastPrivilegeStatus(sandbox, fleet);
+
     Finished metrics =
         jvm(
             sandbox,
@@ -306,6 +310,73 @@ class FleetOnKubernetesIT {
     assertTrue(
         metrics.output().contains("# TYPE eks_scheduler_estimated_saving_usd_month gauge"),
         metrics.output());
+  }
+
+  /**
+   * fleet status of dev by the operator, who has only the wake's ClusterRole and the store's Role
+   * (deploy/rbac.yaml) and the wake's IAM policy: the list prices are refused, naming
+   * pricing:GetProducts, and nothing else is; with docs/iam-policy-pricing.json added they are
+   * read, and no call is refused.
+   */
+  private static void leastPrivilegeStatus(TestSandbox sandbox, Path fleet) throws Exception {
+    Grants.apply(sandbox, Grants.role("eks-scheduler-wake"));
+    Grants.apply(sandbox, Grants.storeRole());
+    JsonNode wake = Grants.policy("iam-policy-wake.json");
+    Grants.usePolicy(sandbox, wake);
+    java.time.Instant from = java.time.Instant.now();
+    Grants.Outcome refused = operatorStatus(sandbox, fleet, "status-without-pricing");
+    assertEquals(0, refused.code(), refused.output());
+    JsonNode m5 = priced(refused, "m5.large");
+    assertTrue(m5.path("usdPerHour").isNull(), m5.toString());
+    assertTrue(
+        m5.path("priceSource")
+            .asText()
+            .contains("is not authorized to perform: pricing:GetProducts"),
+        m5.toString());
+    List<String> denied = Grants.refusedAwsCalls(sandbox, from);
+    assertTrue(
+        !denied.isEmpty() && denied.stream().allMatch(d -> d.startsWith("pricing:GetProducts")),
+        denied.toString());
+
+    ObjectNode both = wake.deepCopy();
+    ArrayNode statements = (ArrayNode) both.path("Statement");
+    Grants.policy("iam-policy-pricing.json").path("Statement").forEach(statements::add);
+    Grants.usePolicy(sandbox, both);
+    from = java.time.Instant.now();
+    Grants.Outcome granted = operatorStatus(sandbox, fleet, "status-with-pricing");
+    assertEquals(0, granted.code(), granted.output());
+    assertEquals(0.107, priced(granted, "m5.large").path("usdPerHour").asDouble(), 1e-9);
+    assertEquals(List.of(), Grants.refusedAwsCalls(sandbox, from));
+  }
+
+  private static Grants.Outcome operatorStatus(TestSandbox sandbox, Path fleet, String label)
+      throws Exception {
+    return Grants.asOperator(
+        sandbox,
+        WORK.resolve("operator-home"),
+        WORK.resolve(label + ".aws-calls"),
+        WORK.resolve(label + ".log"),
+        false,
+        "fleet",
+        "status",
+        fleet.toString(),
+        "--cluster",
+        "dev",
+        "--state",
+        "kubernetes",
+        "--output",
+        "json");
+  }
+
+  /** dev's entry of {@code instanceType} in a fleet status's JSON. */
+  private static JsonNode priced(Grants.Outcome status, String instanceType) throws Exception {
+    JsonNode dev = JSON.readTree(jsonLine(status.output())).path("clusters").get(0);
+    for (JsonNode t : dev.path("month").path("byInstanceType")) {
+      if (t.path("instanceType").asText().equals(instanceType)) {
+        return t;
+      }
+    }
+    throw new AssertionError(instanceType + " not in " + dev);
   }
 
   private static String jsonLine(String output) {

@@ -295,6 +295,16 @@ final class Grants {
    */
   static Outcome asOperator(TestSandbox sandbox, Path home, Path calls, Path log, String... args)
       throws IOException, InterruptedException {
+    return asOperator(sandbox, home, calls, log, true, args);
+  }
+
+  /**
+   * As {@link #asOperator(TestSandbox, Path, Path, Path, String...)}, adding {@code --eks-login}
+   * only when {@code eksLogin} (fleet status always logs in through EKS and has no such option).
+   */
+  static Outcome asOperator(
+      TestSandbox sandbox, Path home, Path calls, Path log, boolean eksLogin, String... args)
+      throws IOException, InterruptedException {
     Files.createDirectories(home);
     Map<String, String> env =
         new LinkedHashMap<>(
@@ -303,7 +313,9 @@ final class Grants {
     env.put("KUBECONFIG", "");
     env.put(AwsCallRecorder.ENV, calls.toString());
     List<String> argv = new ArrayList<>(List.of(args));
-    argv.add("--eks-login");
+    if (eksLogin) {
+      argv.add("--eks-login");
+    }
     long start = System.nanoTime();
     Process process = Jvm.start(log, env, null, argv.toArray(String[]::new));
     if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
