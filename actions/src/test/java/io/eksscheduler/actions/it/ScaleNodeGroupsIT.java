@@ -130,9 +130,20 @@ class ScaleNodeGroupsIT {
                 + jsonList(toSuspend)
                 + "}";
         Map<String, JsonNode> ledger = first.step("step").ledger();
-        assertEquals(2, ledger.size(), ledger.toString());
+        assertEquals(4, ledger.size(), ledger.toString());
         assertEquals(generalJson, String.valueOf(ledger.get("original:nodegroup general")));
         assertEquals(batchJson, String.valueOf(ledger.get("original:asg " + batchName)));
+        // What each group ran, for fleet status's node-hours.
+        assertEquals(
+            "{\"count\":"
+                + general.desiredSize()
+                + ",\"instanceType\":\"m5.large\",\"spot\":false}",
+            String.valueOf(ledger.get(ScaleNodeGroups.NODES + "nodegroup general")));
+        assertEquals(
+            "{\"count\":"
+                + batch.desiredCapacity()
+                + ",\"instanceType\":\"c5.xlarge\",\"spot\":false}",
+            String.valueOf(ledger.get(ScaleNodeGroups.NODES + "asg " + batchName)));
         assertEquals(
             generalJson,
             eks.describeNodegroup(r -> r.clusterName("dev").nodegroupName(GENERAL))
