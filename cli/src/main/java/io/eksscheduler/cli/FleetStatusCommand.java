@@ -158,7 +158,10 @@ final class FleetStatusCommand extends AppCommand implements Callable<Integer> {
       return new FleetStatusReport.ClusterStatus(
           entry, Optional.of(seen), Optional.empty(), monthStart, usage, priced);
     } catch (UserError e) {
-      return failed(entry, monthStart, String.join("; ", e.lines()));
+      return failed(
+          entry,
+          monthStart,
+          String.join("; ", e.lines().stream().map(l -> l.replaceFirst("^error: ", "")).toList()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return failed(entry, monthStart, "interrupted");

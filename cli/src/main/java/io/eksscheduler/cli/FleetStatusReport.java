@@ -172,7 +172,20 @@ final class FleetStatusReport {
         "fleet: "
             + hours(allHours)
             + " node-hours asleep this month, estimated saving $"
-            + cents(allSaved));
+            + cents(allSaved)
+            + unread(statuses));
+  }
+
+  /** What the fleet's totals leave out: the clusters that could not be read. */
+  private static String unread(List<ClusterStatus> statuses) {
+    long failed = statuses.stream().filter(s -> s.error().isPresent()).count();
+    return failed == 0
+        ? ""
+        : " (without the "
+            + failed
+            + " of "
+            + statuses.size()
+            + " clusters that could not be read)";
   }
 
   static String json(Fleet fleet, Instant now, List<ClusterStatus> statuses) throws Exception {
