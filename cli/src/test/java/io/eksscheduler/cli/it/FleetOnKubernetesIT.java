@@ -201,17 +201,7 @@ class FleetOnKubernetesIT {
             "--reason",
             "release 4.2");
     assertEquals(0, held.code(), held.output());
-    Finished status =
-        jvm(
-            sandbox,
-            "status",
-            "fleet",
-            "status",
-            fleet.toString(),
-            "--state",
-            "kubernetes",
-            "--output",
-            "json");
+    Finished status = fleetStatus(sandbox, "status", fleet, "json");
     assertEquals(0, status.code(), status.output());
     JsonNode dev = JSON.readTree(jsonLine(status.output())).path("clusters").get(0);
     assertEquals("awake", dev.path("actual").asText(), dev.toString());
@@ -288,17 +278,7 @@ class FleetOnKubernetesIT {
 
     leastPrivilegeStatus(sandbox, fleet);
 
-    Finished metrics =
-        jvm(
-            sandbox,
-            "metrics",
-            "fleet",
-            "status",
-            fleet.toString(),
-            "--state",
-            "kubernetes",
-            "--output",
-            "prometheus");
+    Finished metrics = fleetStatus(sandbox, "metrics", fleet, "prometheus");
     assertEquals(0, metrics.code(), metrics.output());
     String labels = "{fleet=\"fleet-it\",cluster=\"dev\",region=\"eu-west-1\"}";
     assertTrue(
@@ -386,6 +366,21 @@ class FleetOnKubernetesIT {
       }
     }
     throw new AssertionError("no JSON in:\n" + output);
+  }
+
+  /** fleet status of the whole fleet, as the admin, in {@code output} format. */
+  private static Finished fleetStatus(TestSandbox sandbox, String label, Path fleet, String output)
+      throws Exception {
+    return jvm(
+        sandbox,
+        label,
+        "fleet",
+        "status",
+        fleet.toString(),
+        "--state",
+        "kubernetes",
+        "--output",
+        output);
   }
 
   /** The command line in a JVM of its own, with the sandbox's environment (admin's keys). */
