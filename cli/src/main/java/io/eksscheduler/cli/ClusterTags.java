@@ -1,6 +1,6 @@
 package io.eksscheduler.cli;
 
-import io.eksscheduler.actions.kubernetes.ClusterVerify;
+import io.eksscheduler.actions.cluster.ClusterVerify;
 import io.eksscheduler.cli.fleet.Hold;
 import java.util.List;
 import java.util.Map;

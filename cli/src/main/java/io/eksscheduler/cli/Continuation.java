@@ -1,6 +1,6 @@
 package io.eksscheduler.cli;
 
-import io.eksscheduler.engine.playbook.Durations;
+import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.state.RunSummary;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.eksscheduler.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eksscheduler.actions.aws.ScaleNodeGroups;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups;
 import io.eksscheduler.cli.fleet.Fleet;
 import io.eksscheduler.cli.fleet.SleepAccounting;
 import io.eksscheduler.engine.playbook.Playbook;

@@ -2,7 +2,7 @@ package io.eksscheduler.cli;
 
 import io.eksscheduler.cli.fleet.Fleet;
 import io.eksscheduler.cli.fleet.Hold;
-import io.eksscheduler.engine.playbook.Durations;
+import io.eksscheduler.engine.spi.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

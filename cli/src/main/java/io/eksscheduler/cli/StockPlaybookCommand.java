@@ -1,6 +1,6 @@
 package io.eksscheduler.cli;
 
-import io.eksscheduler.engine.playbook.Durations;
+import io.eksscheduler.engine.spi.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.eksscheduler.actions.core;
 
-import io.eksscheduler.engine.playbook.Durations;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;

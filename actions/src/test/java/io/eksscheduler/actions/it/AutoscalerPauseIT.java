@@ -3,8 +3,8 @@ package io.eksscheduler.actions.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eksscheduler.actions.kubernetes.PauseAutoscalers;
-import io.eksscheduler.actions.kubernetes.ResumeAutoscalers;
+import io.eksscheduler.actions.pausing.PauseAutoscalers;
+import io.eksscheduler.actions.pausing.ResumeAutoscalers;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.junit.SandboxExtension;

@@ -3,7 +3,7 @@ package io.eksscheduler.actions.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eksscheduler.actions.aws.BootstrapCheck;
+import io.eksscheduler.actions.cluster.BootstrapCheck;
 import io.eksscheduler.engine.run.Clients;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eksscheduler.actions.kubernetes.DrainNodes;
+import io.eksscheduler.actions.drain.DrainNodes;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.junit.SandboxExtension;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eksscheduler.actions.kubernetes.PauseGitOps;
-import io.eksscheduler.actions.kubernetes.ResumeGitOps;
+import io.eksscheduler.actions.pausing.PauseGitOps;
+import io.eksscheduler.actions.pausing.ResumeGitOps;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.junit.SandboxExtension;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eksscheduler.actions.aws.ScaleNodeGroups;
-import io.eksscheduler.actions.kubernetes.ClusterVerify;
-import io.eksscheduler.actions.kubernetes.DrainNodes;
-import io.eksscheduler.actions.kubernetes.PauseAutoscalers;
-import io.eksscheduler.actions.kubernetes.PauseGitOps;
-import io.eksscheduler.actions.kubernetes.SleepWorkloads;
+import io.eksscheduler.actions.cluster.ClusterVerify;
+import io.eksscheduler.actions.drain.DrainNodes;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups;
+import io.eksscheduler.actions.pausing.PauseAutoscalers;
+import io.eksscheduler.actions.pausing.PauseGitOps;
+import io.eksscheduler.actions.workloads.SleepWorkloads;
 import io.eksscheduler.engine.run.Clients;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eksscheduler.actions.aws.ScaleNodeGroups;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups;
 import io.eksscheduler.engine.playbook.ActionRegistry;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.playbook.PlaybookLoader;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eksscheduler.actions.kubernetes.SleepWorkloads;
+import io.eksscheduler.actions.workloads.SleepWorkloads;
 import io.eksscheduler.engine.playbook.ActionRegistry;
 import io.eksscheduler.engine.playbook.PlaybookLoader;
 import io.eksscheduler.engine.playbook.SchemaCheck;

@@ -3,7 +3,7 @@ package io.eksscheduler.actions.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eksscheduler.actions.kubernetes.WaitForWebhooks;
+import io.eksscheduler.actions.webhooks.WaitForWebhooks;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.junit.SandboxExtension;

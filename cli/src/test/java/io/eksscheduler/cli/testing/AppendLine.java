@@ -63,8 +63,7 @@ public final class AppendLine implements Action<AppendLine.Params> {
       ctx.ledger().put("token", token);
     }
     if (params.pause() != null) {
-      ctx.sleeper()
-          .sleep(io.eksscheduler.engine.playbook.Durations.parse(params.pause()).orElseThrow());
+      ctx.sleeper().sleep(io.eksscheduler.engine.spi.Durations.parse(params.pause()).orElseThrow());
     }
     String line = ctx.stepId() + " " + token;
     if (!contains(file, line)) {

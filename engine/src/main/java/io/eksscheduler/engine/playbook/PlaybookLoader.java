@@ -2,6 +2,7 @@ package io.eksscheduler.engine.playbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.ValueType;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.eksscheduler.engine.spi.Durations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package io.eksscheduler.engine.playbook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.testing.Fixtures;
 import io.eksscheduler.engine.testing.TestStep;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.eksscheduler.engine.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.eksscheduler.engine.playbook.Durations;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;

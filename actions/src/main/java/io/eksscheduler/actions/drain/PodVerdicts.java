@@ -1,0 +1,118 @@
+package io.eksscheduler.actions.drain;
+
+import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Volume;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides, pod by pod, what a drain does with it: pure functions over the pod as fetched, each
+ * returning a verdict that says why and which setting would change it (as kubectl's drain filters
+ * do). The first filter that does not say "evict" wins.
+ */
+final class PodVerdicts {
+  static final String MIRROR = "kubernetes.io/config.mirror";
+  static final String DO_NOT_DISRUPT = "karpenter.sh/do-not-disrupt";
+  static final String SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
+
+  /** What the drain does with a pod. */
+  enum Action {
+    /** Evict it through the Eviction API (PDBs apply). */
+    EVICT,
+    /** Leave it alone (DaemonSet and mirror pods: they go with the node). */
+    SKIP,
+    /** Leave it on the node until the node is terminated, and say so. */
+    LEAVE,
+    /** Refuse the whole drain before any change. */
+    REFUSE
+  }
+
+  /**
+   * A decision about one pod.
+   *
+   * @param action what to do
+   * @param reason why, for the user
+   */
+  record Verdict(Action action, String reason) {
+    static Verdict evict() {
+      return new Verdict(Action.EVICT, "");
+    }
+  }
+
+  /**
+   * The drain's settings that change verdicts.
+   *
+   * @param deleteEmptyDirData evict pods using emptyDir (its data is lost)
+   * @param unmanagedPods evict, leave or refuse pods with no controller
+   * @param doNotDisrupt evict or leave pods marked do-not-disrupt / not safe to evict
+   */
+  record Settings(boolean deleteEmptyDirData, String unmanagedPods, String doNotDisrupt) {}
+
+  private PodVerdicts() {}
+
+  /** The verdict for {@code pod}. */
+  static Verdict of(V1Pod pod, Settings settings) {
+    Map<String, String> annotations = annotations(pod);
+    if (annotations.containsKey(MIRROR)) {
+      return new Verdict(Action.SKIP, "mirror (static) pod");
+    }
+    Optional<V1OwnerReference> controller = controller(pod);
+    if (controller.isPresent() && "DaemonSet".equals(controller.get().getKind())) {
+      return new Verdict(Action.SKIP, "DaemonSet pod");
+    }
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+      return Verdict.evict(); // finished pods pass every filter, as in kubectl
+    }
+    if (controller.isEmpty()) {
+      switch (settings.unmanagedPods()) {
+        case "evict":
+          break;
+        case "leave":
+          return new Verdict(Action.LEAVE, "no controller will recreate it (unmanagedPods: leave)");
+        default:
+          return new Verdict(
+              Action.REFUSE,
+              "no controller will recreate it; set unmanagedPods: evict or leave to drain anyway");
+      }
+    }
+    if (usesEmptyDir(pod) && !settings.deleteEmptyDirData()) {
+      return new Verdict(
+          Action.REFUSE,
+          "uses emptyDir, whose data an eviction deletes; set deleteEmptyDirData: true");
+    }
+    String doNotDisrupt = annotations.get(DO_NOT_DISRUPT);
+    boolean marked =
+        (doNotDisrupt != null && !"false".equalsIgnoreCase(doNotDisrupt))
+            || "false".equalsIgnoreCase(annotations.get(SAFE_TO_EVICT));
+    if (marked && !"evict".equals(settings.doNotDisrupt())) {
+      return new Verdict(
+          Action.LEAVE,
+          "marked "
+              + (doNotDisrupt != null ? DO_NOT_DISRUPT : SAFE_TO_EVICT + "=false")
+              + " (doNotDisrupt: evict overrides)");
+    }
+    return Verdict.evict();
+  }
+
+  static Optional<V1OwnerReference> controller(V1Pod pod) {
+    List<V1OwnerReference> owners =
+        pod.getMetadata() == null ? null : pod.getMetadata().getOwnerReferences();
+    if (owners == null) {
+      return Optional.empty();
+    }
+    return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
+  }
+
+  private static boolean usesEmptyDir(V1Pod pod) {
+    List<V1Volume> volumes = pod.getSpec() == null ? null : pod.getSpec().getVolumes();
+    return volumes != null && volumes.stream().anyMatch(v -> v.getEmptyDir() != null);
+  }
+
+  private static Map<String, String> annotations(V1Pod pod) {
+    Map<String, String> a = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
+    return a == null ? Map.of() : a;
+  }
+}

@@ -1,0 +1,129 @@
+package io.eksscheduler.actions.nodegroups;
+
+import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.ActionFailure;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Calls AWS so that throttling and server errors that outlast the SDK's own retries do not fail a
+ * step that still has time: each call goes through the SDK client, which retries with its own
+ * policy; a throttling error, a 5xx or a network failure that is still there afterwards is tried
+ * again, with exponential backoff and jitter, until the step's deadline. A poll is one such call,
+ * so a throttled poll is a poll that comes again. Anything else fails at once, naming the call.
+ *
+ * <p>Trying a mutating call again is safe for the calls nodegroups.scale makes: tags, suspended
+ * processes and sizes are set to values, not changed by amounts, and an update already under way
+ * answers ResourceInUseException, which the caller waits out.
+ */
+public final class AwsCalls {
+  private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+  private static final Duration MAX_DELAY = Duration.ofSeconds(20);
+
+  private AwsCalls() {}
+
+  /**
+   * Runs {@code call}, trying again after retryable failures until {@code until}.
+   *
+   * @param what the call in a user's words ("describing node group general"), for errors
+   * @throws ActionFailure naming {@code what}: at once for a failure that is not retryable, at the
+   *     deadline for one that is
+   */
+  public static <T> T call(ActionContext ctx, String what, Instant until, Supplier<T> call)
+      throws ActionFailure, InterruptedException {
+    for (int retry = 1; ; retry++) {
+      ctx.checkCancelled();
+      try {
+        return call.get();
+      } catch (SdkException e) {
+        if (!retryable(e)) {
+          throw failure(what, e);
+        }
+        Duration wait = delay(retry, ThreadLocalRandom.current().nextDouble());
+        if (ctx.clock().instant().plus(wait).isAfter(until)) {
+          throw failure(what, e);
+        }
+        ctx.progress(what + ": " + summary(e) + ", trying again in " + wait.toMillis() + " ms");
+        ctx.sleeper().sleep(wait);
+      }
+    }
+  }
+
+  /**
+   * {@link #call(ActionContext, String, Instant, Supplier)} for a call whose answer is not used.
+   */
+  static void run(ActionContext ctx, String what, Instant until, Runnable call)
+      throws ActionFailure, InterruptedException {
+    call(
+        ctx,
+        what,
+        until,
+        () -> {
+          call.run();
+          return null;
+        });
+  }
+
+  /**
+   * True for failures worth trying again: throttling (whatever the service calls it), a 5xx, no
+   * answer (a network error or an SDK timeout). Not a denied call, a bad parameter or a
+   * ResourceInUseException: the caller decides about those.
+   */
+  static boolean retryable(SdkException e) {
+    if (e instanceof AwsServiceException service) {
+      return service.isThrottlingException() || service.statusCode() >= 500;
+    }
+    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+      return true;
+    }
+    if (e instanceof SdkClientException) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof IOException) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The wait before retry number {@code retry} (1 for the first): 1 s doubling up to 20 s, plus up
+   * to half again at random ({@code jitter} in [0, 1)).
+   */
+  static Duration delay(int retry, double jitter) {
+    Duration doubled = FIRST_DELAY.multipliedBy(1L << Math.min(retry - 1, 16));
+    Duration base = doubled.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : doubled;
+    return base.plusMillis((long) (base.toMillis() * 0.5 * jitter));
+  }
+
+  /** The failure of {@code what}, retryable by the engine when the error is. */
+  static ActionFailure failure(String what, SdkException e) {
+    String message = what + ": " + summary(e);
+    if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+      String code = service.awsErrorDetails().errorCode();
+      if ("AccessDeniedException".equals(code) || "AccessDenied".equals(code)) {
+        message +=
+            " (the identity in use lacks this IAM permission; see docs/iam-policy.json and"
+                + " docs/security.md)";
+      }
+    }
+    return new ActionFailure(message, retryable(e), e);
+  }
+
+  private static String summary(SdkException e) {
+    if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+      String code = service.awsErrorDetails().errorCode();
+      String text = service.awsErrorDetails().errorMessage();
+      return (code == null ? "" : code + ": ") + (text == null ? e.getMessage() : text);
+    }
+    return String.valueOf(e.getMessage());
+  }
+}

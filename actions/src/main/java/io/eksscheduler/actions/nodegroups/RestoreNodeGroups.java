@@ -1,0 +1,434 @@
+package io.eksscheduler.actions.nodegroups;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.eksscheduler.actions.kube.KubeCalls;
+import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.workloads.CriticalPods;
+import io.eksscheduler.engine.spi.Action;
+import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.Durations;
+import io.eksscheduler.engine.spi.OutputSpec;
+import io.eksscheduler.engine.spi.Outputs;
+import io.eksscheduler.engine.spi.Plan;
+import io.eksscheduler.engine.spi.ValueType;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1PersistentVolume;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Instance;
+import software.amazon.awssdk.services.eks.EksClient;
+
+/**
+ * Wakes the node groups a stop scaled to zero: each group back to its recorded min/desired/max and
+ * Auto Scaling processes, from this run's ledger or, without it (another machine, another run),
+ * from the tag {@code eks-scheduler.io/original} the stop wrote; then the tag is removed. An
+ * optional floor on the total of nodes ({@code minNodes}, raised by the bootstrap check's {@code
+ * recommended}) is placed so that every zone holding a volume is served, capped at each group's
+ * maxSize. Waits until the nodes are Ready.
+ */
+public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params> {
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  /**
+   * The parameters of {@code nodegroups.restore}.
+   *
+   * @param cluster the EKS cluster's name
+   * @param nodegroups {@code all} (default) or a list of group names
+   * @param minNodes a floor on the total of nodes (default: none, the recorded sizes exactly)
+   * @param recommended the bootstrap check's count, which may raise the floor, never lower it
+   * @param nodeDeadline how long updates and Ready nodes are waited for (default 20m)
+   */
+  public record Params(
+      String cluster,
+      JsonNode nodegroups,
+      Integer minNodes,
+      Integer recommended,
+      String nodeDeadline) {
+
+    Duration deadline() {
+      return nodeDeadline == null
+          ? Duration.ofMinutes(20)
+          : Durations.parse(nodeDeadline).orElse(Duration.ofMinutes(20));
+    }
+
+    int floor() {
+      return Math.max(
+          minNodes == null ? 0 : minNodes,
+          minNodes == null || recommended == null ? 0 : recommended);
+    }
+
+    boolean wanted(String name) {
+      if (nodegroups == null || nodegroups.isNull() || "all".equals(nodegroups.asText(null))) {
+        return true;
+      }
+      for (JsonNode n : nodegroups) {
+        if (name.equals(n.asText())) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** A group with what it goes back to. */
+  private record Target(Group group, Original original, int desired) {
+    boolean done() {
+      return group.min() == original.min()
+          && group.desired() == desired
+          && group.max() == original.max()
+          && group.tagged().isEmpty()
+          && toResume().isEmpty();
+    }
+
+    List<String> toResume() {
+      List<String> out = new ArrayList<>();
+      if (original.suspended() != null) {
+        original.suspended().stream().filter(group.suspended()::contains).forEach(out::add);
+      }
+      return out;
+    }
+
+    String change() {
+      String sizes = original.min() + "/" + desired + "/" + original.max();
+      return group.id()
+          + ": "
+          + group.sizes()
+          + " -> "
+          + sizes
+          + (desired != original.desired() ? " (recorded desired " + original.desired() + ")" : "")
+          + (toResume().isEmpty() ? "" : "; resume " + String.join(", ", toResume()))
+          + "; tag "
+          + ScaleNodeGroups.TAG
+          + " removed";
+    }
+  }
+
+  /** What the survey found and decided. */
+  private record Decision(List<Target> targets, List<String> notes) {}
+
+  @Override
+  public String name() {
+    return "nodegroups.restore";
+  }
+
+  @Override
+  public String description() {
+    return "Restores the node groups a stop scaled to zero to their recorded min/desired/max and"
+        + " Auto Scaling processes (from the ledger or the tags), with an optional floor on the"
+        + " total of nodes, then waits for Ready nodes.";
+  }
+
+  @Override
+  public String withSchema() {
+    return "schemas/actions/nodegroups.restore.schema.json";
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public List<OutputSpec> outputs() {
+    return List.of(
+        new OutputSpec("nodegroups", ValueType.ARRAY, "the groups restored, with their sizes"),
+        new OutputSpec("nodes", ValueType.NUMBER, "the total desired nodes after the restore"));
+  }
+
+  @Override
+  public Plan plan(Params params, ActionContext ctx) throws Exception {
+    Instant until = ctx.clock().instant().plus(params.deadline());
+    Decision d = decide(params, ctx, NodeGroupSurvey.take(ctx, params.cluster(), until));
+    List<String> lines = new ArrayList<>(d.notes());
+    for (Target t : d.targets()) {
+      lines.add(t.done() ? t.group().id() + ": already restored" : t.change());
+    }
+    return new Plan(lines, outputs(d).values());
+  }
+
+  @Override
+  public Outputs apply(Params params, ActionContext ctx) throws Exception {
+    Instant until = ctx.clock().instant().plus(params.deadline());
+    List<Group> groups = NodeGroupSurvey.take(ctx, params.cluster(), until);
+    // Every original is in the ledger before the first change.
+    for (Group g : groups) {
+      if (params.wanted(g.name())
+          && g.tagged().isPresent()
+          && ctx.ledger().get(g.ledgerKey(), Original.class).isEmpty()) {
+        ctx.ledger().put(g.ledgerKey(), g.tagged().get());
+      }
+    }
+    Decision d = decide(params, ctx, groups);
+    d.notes().forEach(ctx::log);
+    EksClient eks = ctx.client(EksClient.class);
+    AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
+    // Every group's update is started before any is waited for: their instances launch together.
+    Map<String, String> updates = new LinkedHashMap<>();
+    for (Target t : d.targets()) {
+      if (t.done()) {
+        continue;
+      }
+      if (t.group().managed()) {
+        startManaged(ctx, eks, params.cluster(), t, until)
+            .ifPresent(id -> updates.put(t.group().name(), id));
+      } else {
+        restoreSelfManaged(ctx, autoScaling, t, until);
+        ctx.log(t.change());
+      }
+    }
+    NodegroupUpdates.await(ctx, eks, params.cluster(), updates, until);
+    for (Target t : d.targets()) {
+      if (!t.done() && t.group().managed()) {
+        untagManaged(ctx, eks, t, until);
+        ctx.log(t.change());
+      }
+    }
+    awaitReady(ctx, params, d.targets(), until);
+    return outputs(d);
+  }
+
+  private static Outputs outputs(Decision d) {
+    List<String> restored = new ArrayList<>();
+    int nodes = 0;
+    for (Target t : d.targets()) {
+      restored.add(
+          t.group().id() + " " + t.original().min() + "/" + t.desired() + "/" + t.original().max());
+      nodes += t.desired();
+    }
+    return Outputs.of("nodegroups", restored, "nodes", nodes);
+  }
+
+  private static Decision decide(Params params, ActionContext ctx, List<Group> groups)
+      throws ActionFailure, InterruptedException {
+    List<String> notes = new ArrayList<>();
+    List<Group> chosen = new ArrayList<>();
+    Map<String, Original> originals = new LinkedHashMap<>();
+    for (Group g : groups) {
+      if (!params.wanted(g.name())) {
+        continue;
+      }
+      Optional<Original> original =
+          ctx.ledger().get(g.ledgerKey(), Original.class).or(() -> g.tagged());
+      if (original.isEmpty()) {
+        notes.add(g.id() + ": no original recorded (not stopped by eks-scheduler); left as is");
+        continue;
+      }
+      chosen.add(g);
+      originals.put(g.name(), original.get());
+    }
+    List<RestoreSizes.Input> inputs = new ArrayList<>();
+    for (Group g : chosen) {
+      Original o = originals.get(g.name());
+      inputs.add(new RestoreSizes.Input(g.name(), o.min(), o.desired(), o.max(), g.zones()));
+    }
+    RestoreSizes.Result sizes = RestoreSizes.decide(inputs, params.floor(), volumeZones(ctx));
+    if (params.floor() > 0) {
+      notes.add(
+          "floor of "
+              + params.floor()
+              + " nodes (minNodes "
+              + params.minNodes()
+              + (params.recommended() == null ? "" : ", recommended " + params.recommended())
+              + ")"
+              + (sizes.shortBy() > 0
+                  ? ": " + sizes.shortBy() + " short, every group is at its maxSize"
+                  : ""));
+    }
+    if (!sizes.unservedZones().isEmpty()) {
+      notes.add(
+          "no node group serves the volumes in zone(s) "
+              + String.join(", ", sizes.unservedZones()));
+    }
+    List<Target> targets = new ArrayList<>();
+    for (Group g : chosen) {
+      targets.add(new Target(g, originals.get(g.name()), sizes.desired().get(g.name())));
+    }
+    return new Decision(targets, notes);
+  }
+
+  /** The zones of the persistent volumes bound to a claim. */
+  private static Set<String> volumeZones(ActionContext ctx)
+      throws ActionFailure, InterruptedException {
+    CoreV1Api core = new CoreV1Api(ctx.client(ApiClient.class));
+    List<V1PersistentVolume> volumes =
+        KubeCalls.call(
+                ctx, "listing persistent volumes", () -> core.listPersistentVolume().execute())
+            .getItems();
+    Set<String> zones = new LinkedHashSet<>();
+    for (V1PersistentVolume pv : volumes) {
+      if (pv.getSpec() != null && pv.getSpec().getClaimRef() != null) {
+        CriticalPods.zoneOf(pv).ifPresent(zones::add);
+      }
+    }
+    return zones;
+  }
+
+  /** Starts the update of a managed group to its sizes, unless it has them; returns its id. */
+  private static Optional<String> startManaged(
+      ActionContext ctx, EksClient eks, String cluster, Target t, Instant until)
+      throws ActionFailure, InterruptedException {
+    Group g = t.group();
+    Original o = t.original();
+    if (g.min() == o.min() && g.desired() == t.desired() && g.max() == o.max()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        NodegroupUpdates.start(ctx, eks, cluster, g.name(), o.min(), t.desired(), o.max(), until));
+  }
+
+  /** Removes the stop's tag once the group's update succeeded. */
+  private static void untagManaged(ActionContext ctx, EksClient eks, Target t, Instant until)
+      throws ActionFailure, InterruptedException {
+    Group g = t.group();
+    if (g.tagged().isPresent()) {
+      AwsCalls.run(
+          ctx,
+          "removing tag " + ScaleNodeGroups.TAG + " from node group " + g.name(),
+          until,
+          () -> eks.untagResource(r -> r.resourceArn(g.arn()).tagKeys(ScaleNodeGroups.TAG)));
+      ctx.changed();
+    }
+  }
+
+  private static void restoreSelfManaged(
+      ActionContext ctx, AutoScalingClient asg, Target t, Instant until)
+      throws ActionFailure, InterruptedException {
+    Group g = t.group();
+    Original o = t.original();
+    if (g.min() != o.min() || g.desired() != t.desired() || g.max() != o.max()) {
+      AwsCalls.run(
+          ctx,
+          "scaling Auto Scaling group " + g.name(),
+          until,
+          () ->
+              asg.updateAutoScalingGroup(
+                  r ->
+                      r.autoScalingGroupName(g.name())
+                          .minSize(o.min())
+                          .desiredCapacity(t.desired())
+                          .maxSize(o.max())));
+      ctx.changed();
+    }
+    List<String> resume = t.toResume();
+    if (!resume.isEmpty()) {
+      AwsCalls.run(
+          ctx,
+          "resuming " + String.join(", ", resume) + " on Auto Scaling group " + g.name(),
+          until,
+          () ->
+              asg.resumeProcesses(r -> r.autoScalingGroupName(g.name()).scalingProcesses(resume)));
+      ctx.changed();
+    }
+    if (g.tagged().isPresent()) {
+      AwsCalls.run(
+          ctx,
+          "removing tag " + ScaleNodeGroups.TAG + " from Auto Scaling group " + g.name(),
+          until,
+          () ->
+              asg.deleteTags(
+                  r ->
+                      r.tags(
+                          tag ->
+                              tag.resourceId(g.name())
+                                  .resourceType("auto-scaling-group")
+                                  .key(ScaleNodeGroups.TAG))));
+      ctx.changed();
+    }
+  }
+
+  private static boolean ready(V1Node node) {
+    return node.getStatus() != null
+        && node.getStatus().getConditions() != null
+        && node.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Waits until each group has as many Ready nodes as it desires. */
+  private static void awaitReady(
+      ActionContext ctx, Params params, List<Target> targets, Instant until)
+      throws ActionFailure, InterruptedException {
+    CoreV1Api core = new CoreV1Api(ctx.client(ApiClient.class));
+    AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
+    while (true) {
+      List<V1Node> nodes =
+          KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems();
+      List<String> missing = new ArrayList<>();
+      for (Target t : targets) {
+        int ready;
+        if (t.group().managed()) {
+          ready =
+              (int)
+                  nodes.stream()
+                      .filter(
+                          n ->
+                              t.group()
+                                  .name()
+                                  .equals(
+                                      n.getMetadata().getLabels() == null
+                                          ? null
+                                          : n.getMetadata()
+                                              .getLabels()
+                                              .get(ScaleNodeGroups.NODEGROUP_LABEL)))
+                      .filter(RestoreNodeGroups::ready)
+                      .count();
+        } else {
+          List<AutoScalingGroup> found =
+              AwsCalls.call(
+                  ctx,
+                  "describing Auto Scaling group " + t.group().name(),
+                  until,
+                  () ->
+                      autoScaling
+                          .describeAutoScalingGroups(r -> r.autoScalingGroupNames(t.group().name()))
+                          .autoScalingGroups());
+          Set<String> instances = new LinkedHashSet<>();
+          found.forEach(
+              g -> g.instances().stream().map(Instance::instanceId).forEach(instances::add));
+          ready =
+              (int)
+                  nodes.stream()
+                      .filter(RestoreNodeGroups::ready)
+                      .filter(
+                          n ->
+                              n.getSpec() != null
+                                  && n.getSpec().getProviderID() != null
+                                  && instances.contains(
+                                      n.getSpec()
+                                          .getProviderID()
+                                          .substring(
+                                              n.getSpec().getProviderID().lastIndexOf('/') + 1)))
+                      .count();
+        }
+        if (ready < t.desired()) {
+          missing.add(t.group().id() + ": " + ready + "/" + t.desired() + " Ready");
+        }
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      if (!ctx.clock().instant().isBefore(until)) {
+        throw new ActionFailure(
+            "nodes not Ready after "
+                + Durations.format(params.deadline())
+                + ": "
+                + String.join(", ", missing),
+            true);
+      }
+      ctx.progress("waiting for Ready nodes: " + String.join(", ", missing));
+      ctx.sleeper().sleep(POLL);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.eksscheduler.actions.pausing;
+
+import io.eksscheduler.actions.kube.ClusterObject;
+import io.eksscheduler.actions.kube.ClusterObjects;
+import io.eksscheduler.actions.kube.ResourceType;
+import io.eksscheduler.actions.pausing.Pausing.Target;
+import io.eksscheduler.engine.spi.ActionFailure;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds what {@code autoscaler.pause} and {@code autoscaler.resume} act on: the cluster-autoscaler
+ * Deployment, Karpenter NodePools and KEDA ScaledObjects, in that order. A Deployment that does not
+ * exist, or a kind whose CRD is not installed, is simply not there.
+ */
+final class AutoscalerObjects {
+  static final String NODE_POOL_LABEL = "karpenter.sh/nodepool";
+
+  /**
+   * What a step looks at.
+   *
+   * @param clusterAutoscaler the cluster-autoscaler Deployment
+   * @param deploymentNamespace its namespace
+   * @param deploymentName its name
+   * @param karpenter Karpenter NodePools (and their NodeClaims)
+   * @param nodePools only these NodePools, empty for all
+   * @param keda KEDA ScaledObjects
+   * @param namespaces the ScaledObjects' namespaces, empty for all
+   */
+  record Scope(
+      boolean clusterAutoscaler,
+      String deploymentNamespace,
+      String deploymentName,
+      boolean karpenter,
+      List<String> nodePools,
+      boolean keda,
+      List<String> namespaces) {
+
+    static Scope of(
+        Boolean clusterAutoscaler,
+        Boolean karpenter,
+        Boolean keda,
+        PauseAutoscalers.Deployment deployment,
+        List<String> nodePools,
+        List<String> namespaces) {
+      String ns = deployment == null ? null : deployment.namespace();
+      String name = deployment == null ? null : deployment.name();
+      return new Scope(
+          !Boolean.FALSE.equals(clusterAutoscaler),
+          ns == null ? "kube-system" : ns,
+          name == null ? "cluster-autoscaler" : name,
+          !Boolean.FALSE.equals(karpenter),
+          nodePools == null ? List.of() : nodePools,
+          !Boolean.FALSE.equals(keda),
+          namespaces == null ? List.of() : namespaces);
+    }
+  }
+
+  private AutoscalerObjects() {}
+
+  static List<Target> find(ClusterObjects objects, Scope scope)
+      throws ActionFailure, InterruptedException {
+    List<Target> out = new ArrayList<>();
+    if (scope.clusterAutoscaler()) {
+      objects
+          .read(ResourceType.DEPLOYMENT, scope.deploymentNamespace(), scope.deploymentName())
+          .ifPresent(d -> out.add(new Target(d, PausedField.REPLICAS)));
+    }
+    if (scope.karpenter()) {
+      Set<String> names = Set.copyOf(scope.nodePools());
+      for (ClusterObject pool :
+          objects.list(ResourceType.NODE_POOL, null, null).orElse(List.of())) {
+        if ((names.isEmpty() || names.contains(pool.name())) && !pool.excluded()) {
+          out.add(new Target(pool, PausedField.NODE_POOL_LIMITS));
+        }
+      }
+    }
+    if (scope.keda()) {
+      List<String> where =
+          scope.namespaces().isEmpty()
+              ? Arrays.asList((String) null)
+              : scope.namespaces().stream().distinct().sorted().toList();
+      for (String ns : where) {
+        Optional<List<ClusterObject>> found = objects.list(ResourceType.SCALED_OBJECT, ns, null);
+        for (ClusterObject so : found.orElse(List.of())) {
+          if (!so.excluded()) {
+            out.add(new Target(so, PausedField.KEDA_PAUSED));
+          }
+        }
+      }
+    }
+    for (Target t : out) {
+      t.recorded(); // an unreadable original fails the step before any change
+    }
+    return out;
+  }
+
+  /** The NodeClaims Karpenter launched for {@code pool}; none when the CRD is not installed. */
+  static List<ClusterObject> nodeClaims(ClusterObjects objects, ClusterObject pool)
+      throws ActionFailure, InterruptedException {
+    return objects
+        .list(ResourceType.NODE_CLAIM, null, NODE_POOL_LABEL + "=" + pool.name())
+        .orElse(List.of());
+  }
+}

@@ -1,0 +1,128 @@
+package io.eksscheduler.actions.pausing;
+
+import io.eksscheduler.actions.kube.ClusterObject;
+import io.eksscheduler.actions.kube.ClusterObjects;
+import io.eksscheduler.actions.kube.ResourceType;
+import io.eksscheduler.actions.pausing.Pausing.Target;
+import io.eksscheduler.engine.spi.Action;
+import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.OutputSpec;
+import io.eksscheduler.engine.spi.Outputs;
+import io.eksscheduler.engine.spi.Plan;
+import io.eksscheduler.engine.spi.ValueType;
+import io.kubernetes.client.openapi.ApiClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stops autoscalers from adding capacity back during a hibernation: scales the cluster-autoscaler
+ * Deployment to 0, sets each Karpenter NodePool's {@code spec.limits} to {@code {cpu: "0", memory:
+ * "0"}} and deletes its NodeClaims (limits alone never remove nodes), and pauses KEDA ScaledObjects
+ * at 0 replicas, recording each original in the ledger and on the object first.
+ */
+public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
+
+  /**
+   * The parameters of {@code autoscaler.pause}.
+   *
+   * @param clusterAutoscaler scale the cluster-autoscaler Deployment to 0 (default true)
+   * @param deployment where that Deployment is (default kube-system/cluster-autoscaler)
+   * @param karpenter pause Karpenter NodePools and delete their NodeClaims (default true)
+   * @param nodePools only these NodePools (default all)
+   * @param keda pause KEDA ScaledObjects (default true)
+   * @param namespaces the namespaces of the ScaledObjects (default all)
+   */
+  public record Params(
+      Boolean clusterAutoscaler,
+      Deployment deployment,
+      Boolean karpenter,
+      List<String> nodePools,
+      Boolean keda,
+      List<String> namespaces) {
+
+    AutoscalerObjects.Scope scope() {
+      return AutoscalerObjects.Scope.of(
+          clusterAutoscaler, karpenter, keda, deployment, nodePools, namespaces);
+    }
+  }
+
+  /**
+   * Where the cluster-autoscaler Deployment is.
+   *
+   * @param namespace its namespace (default kube-system)
+   * @param name its name (default cluster-autoscaler)
+   */
+  public record Deployment(String namespace, String name) {}
+
+  @Override
+  public String name() {
+    return "autoscaler.pause";
+  }
+
+  @Override
+  public String description() {
+    return "Scales the cluster-autoscaler to 0, sets Karpenter NodePool limits to 0 and deletes"
+        + " their NodeClaims, and pauses KEDA ScaledObjects, recording each original first.";
+  }
+
+  @Override
+  public String withSchema() {
+    return "schemas/actions/autoscaler.pause.schema.json";
+  }
+
+  @Override
+  public Class<Params> paramsType() {
+    return Params.class;
+  }
+
+  @Override
+  public List<OutputSpec> outputs() {
+    return List.of(
+        new OutputSpec("paused", ValueType.ARRAY, "the objects paused, as \"Kind ns/name\""),
+        new OutputSpec(
+            "deletedNodeClaims", ValueType.ARRAY, "the NodeClaims deleted, as \"NodeClaim name\""));
+  }
+
+  @Override
+  public Plan plan(Params params, ActionContext ctx) throws Exception {
+    ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
+    List<String> changes = new ArrayList<>();
+    List<String> paused = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    for (Target t : AutoscalerObjects.find(objects, params.scope())) {
+      changes.add(Pausing.planPause(t));
+      paused.add(t.id());
+      if (t.object().type().equals(ResourceType.NODE_POOL)) {
+        for (ClusterObject claim : AutoscalerObjects.nodeClaims(objects, t.object())) {
+          changes.add(t.id() + ": delete " + claim.id());
+          deleted.add(claim.id());
+        }
+      }
+    }
+    return new Plan(changes, Map.of("paused", paused, "deletedNodeClaims", deleted));
+  }
+
+  @Override
+  public Outputs apply(Params params, ActionContext ctx) throws Exception {
+    ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
+    List<String> paused = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    for (Target t : AutoscalerObjects.find(objects, params.scope())) {
+      Pausing.pause(ctx, objects, t);
+      paused.add(t.id());
+      ctx.log("paused " + t.id());
+      if (t.object().type().equals(ResourceType.NODE_POOL)) {
+        // Only after the limits are 0, or Karpenter would launch replacements at once; deleting
+        // is not undone: the NodePool launches capacity again once its limits are restored.
+        for (ClusterObject claim : AutoscalerObjects.nodeClaims(objects, t.object())) {
+          objects.delete(claim);
+          ctx.changed();
+          deleted.add(claim.id());
+          ctx.log("deleted " + claim.id() + " of " + t.id());
+        }
+      }
+    }
+    return Outputs.of("paused", paused, "deletedNodeClaims", deleted);
+  }
+}

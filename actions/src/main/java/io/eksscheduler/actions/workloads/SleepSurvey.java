@@ -1,0 +1,334 @@
+package io.eksscheduler.actions.workloads;
+
+import io.eksscheduler.actions.kube.KubeCalls;
+import io.eksscheduler.actions.originals.Originals;
+import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.ActionFailure;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
+import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.AdmissionregistrationV1WebhookClientConfig;
+import io.kubernetes.client.openapi.models.V1ListMeta;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Reads what {@code workloads.sleep} works on, before anything changes: the workloads in scope,
+ * those left running and why, and the waves they sleep in. Read-only; plan and apply share it.
+ */
+public final class SleepSurvey {
+
+  /**
+   * What the survey found.
+   *
+   * @param waves the workloads to put to sleep, wave by wave: CronJobs and running Jobs first, then
+   *     Deployments and StatefulSets, dependents first
+   * @param excluded the workloads left running, as "Kind ns/name: why"
+   * @param cycle the dependency cycle that forbids any change, if any
+   */
+  public record Result(List<List<Workload>> waves, List<String> excluded, Optional<String> cycle) {}
+
+  private static final Comparator<Workload> ORDER =
+      Comparator.comparing(Workload::namespace)
+          .thenComparing(Workload::name)
+          .thenComparing(Workload::kind);
+
+  private SleepSurvey() {}
+
+  public static Result take(SleepWorkloads.Params params, ActionContext ctx)
+      throws ActionFailure, InterruptedException {
+    ApiClient client = ctx.client(ApiClient.class);
+    SleepScope scope =
+        scope(ctx, client, params.namespaces(), params.exclude(), params.includeSystem(), true);
+    List<Workload> all = listWorkloads(ctx, client, params.labelSelector());
+    List<Workload> early = new ArrayList<>();
+    List<Workload> scaled = new ArrayList<>();
+    List<String> excluded = new ArrayList<>();
+    Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges = new LinkedHashMap<>();
+    for (Workload w : all) {
+      if (!scope.inScope(w.namespace())) {
+        continue;
+      }
+      if (w.kind().scales()) {
+        edges.computeIfAbsent(w.ref(), k -> new LinkedHashSet<>()).addAll(dependsOn(w));
+      }
+      Optional<String> why = scope.exclusion(w);
+      if (why.isPresent()) {
+        excluded.add(w.id() + ": " + why.get());
+        continue;
+      }
+      try {
+        w.recorded(); // an unreadable original fails the step before any change
+      } catch (IllegalArgumentException e) {
+        throw new ActionFailure(e.getMessage(), false);
+      }
+      if (w.kind().scales()) {
+        scaled.add(w);
+      } else if (w.kind() == Workload.Kind.CRONJOB || running(w)) {
+        early.add(w);
+      }
+    }
+    addParamEdges(params.dependencies(), edges);
+    List<WorkloadGraph.Ref> refs = new ArrayList<>();
+    Map<WorkloadGraph.Ref, List<Workload>> byRef = new LinkedHashMap<>();
+    for (Workload w : scaled) {
+      if (!byRef.containsKey(w.ref())) {
+        refs.add(w.ref());
+      }
+      byRef.computeIfAbsent(w.ref(), k -> new ArrayList<>()).add(w);
+    }
+    WorkloadGraph graph = new WorkloadGraph(refs, edges);
+    Optional<List<WorkloadGraph.Ref>> cycle = graph.cycle();
+    if (cycle.isPresent()) {
+      return new Result(List.of(), excluded, Optional.of(WorkloadGraph.describe(cycle.get())));
+    }
+    List<List<Workload>> waves = new ArrayList<>();
+    early.sort(
+        Comparator.comparing((Workload w) -> w.kind() == Workload.Kind.JOB).thenComparing(ORDER));
+    if (!early.isEmpty()) {
+      waves.add(List.copyOf(early));
+    }
+    for (List<WorkloadGraph.Ref> wave : graph.sleepWaves()) {
+      List<Workload> ws = new ArrayList<>();
+      wave.forEach(r -> ws.addAll(byRef.get(r)));
+      waves.add(List.copyOf(ws));
+    }
+    return new Result(List.copyOf(waves), List.copyOf(excluded), Optional.empty());
+  }
+
+  /**
+   * The scope of a sleep, or of the wake that mirrors it: the namespaces named (all when null), the
+   * step's exclusions, and the default ones (kube-system and the namespaces of admission webhooks)
+   * unless {@code includeSystem}; namespaces annotated {@code eks-scheduler.io/exclude} only when
+   * {@code honourNamespaceAnnotations} (a wake wakes what was put to sleep, even if a namespace was
+   * annotated since).
+   */
+  static SleepScope scope(
+      ActionContext ctx,
+      ApiClient client,
+      List<String> namespaces,
+      SleepWorkloads.Exclude exclude,
+      Boolean includeSystem,
+      boolean honourNamespaceAnnotations)
+      throws ActionFailure, InterruptedException {
+    boolean system = Boolean.TRUE.equals(includeSystem);
+    return new SleepScope(
+        Set.copyOf(namespaces == null ? List.of() : namespaces),
+        Set.copyOf(
+            exclude == null || exclude.namespaces() == null ? List.of() : exclude.namespaces()),
+        honourNamespaceAnnotations ? annotatedNamespaces(ctx, new CoreV1Api(client)) : Set.of(),
+        system ? Map.of() : webhookNamespaces(ctx, client),
+        system);
+  }
+
+  /**
+   * A Job this step acts on: still running, or suspended by a stop (its original recorded). A Job
+   * suspended by someone else is not ours to touch.
+   */
+  private static boolean running(Workload job) {
+    if (job.finished()) {
+      return false;
+    }
+    return !job.suspend() || job.annotations().containsKey(Originals.ANNOTATION);
+  }
+
+  /** The workloads {@code w}'s annotation {@code eks-scheduler.io/depends-on} names. */
+  static Set<WorkloadGraph.Ref> dependsOn(Workload w) throws ActionFailure {
+    String text = w.annotations().get(Originals.DEPENDS_ON);
+    Set<WorkloadGraph.Ref> out = new LinkedHashSet<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (String part : text.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(WorkloadGraph.Ref.parse(part, w.namespace()));
+      } catch (IllegalArgumentException e) {
+        throw new ActionFailure(
+            w.id() + ": annotation " + Originals.DEPENDS_ON + ": " + e.getMessage(), false);
+      }
+    }
+    return out;
+  }
+
+  /** Adds a step's {@code dependencies} ("ns/name" to what it depends on) to {@code edges}. */
+  static void addParamEdges(
+      Map<String, List<String>> dependencies, Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges)
+      throws ActionFailure {
+    if (dependencies == null) {
+      return;
+    }
+    for (Map.Entry<String, List<String>> e : new TreeMap<>(dependencies).entrySet()) {
+      try {
+        if (!e.getKey().contains("/")) {
+          throw new IllegalArgumentException(
+              "'" + e.getKey() + "' is not a workload: write namespace/name");
+        }
+        WorkloadGraph.Ref from = WorkloadGraph.Ref.parse(e.getKey(), "");
+        Set<WorkloadGraph.Ref> to = edges.computeIfAbsent(from, k -> new LinkedHashSet<>());
+        for (String dep : e.getValue() == null ? List.<String>of() : e.getValue()) {
+          to.add(WorkloadGraph.Ref.parse(dep, from.namespace()));
+        }
+      } catch (IllegalArgumentException ex) {
+        throw new ActionFailure("dependencies: " + ex.getMessage(), false);
+      }
+    }
+  }
+
+  private static Set<String> annotatedNamespaces(ActionContext ctx, CoreV1Api core)
+      throws ActionFailure, InterruptedException {
+    Set<String> out = new HashSet<>();
+    for (V1Namespace ns :
+        KubeCalls.call(ctx, "listing namespaces", () -> core.listNamespace().execute())
+            .getItems()) {
+      Map<String, String> a = ns.getMetadata().getAnnotations();
+      if (a != null && "true".equalsIgnoreCase(a.get(Originals.EXCLUDE))) {
+        out.add(ns.getMetadata().getName());
+      }
+    }
+    return out;
+  }
+
+  /** Each namespace an admission webhook calls a Service in, with the configuration's name. */
+  private static Map<String, String> webhookNamespaces(ActionContext ctx, ApiClient client)
+      throws ActionFailure, InterruptedException {
+    AdmissionregistrationV1Api api = new AdmissionregistrationV1Api(client);
+    Map<String, String> out = new TreeMap<>();
+    var validating =
+        KubeCalls.call(
+                ctx,
+                "listing ValidatingWebhookConfigurations",
+                () -> api.listValidatingWebhookConfiguration().execute())
+            .getItems();
+    for (var config : validating) {
+      if (config.getWebhooks() != null) {
+        config
+            .getWebhooks()
+            .forEach(h -> serviceNamespace(h.getClientConfig(), config.getMetadata(), out));
+      }
+    }
+    var mutating =
+        KubeCalls.call(
+                ctx,
+                "listing MutatingWebhookConfigurations",
+                () -> api.listMutatingWebhookConfiguration().execute())
+            .getItems();
+    for (var config : mutating) {
+      if (config.getWebhooks() != null) {
+        config
+            .getWebhooks()
+            .forEach(h -> serviceNamespace(h.getClientConfig(), config.getMetadata(), out));
+      }
+    }
+    return out;
+  }
+
+  private static void serviceNamespace(
+      AdmissionregistrationV1WebhookClientConfig config,
+      io.kubernetes.client.openapi.models.V1ObjectMeta owner,
+      Map<String, String> out) {
+    if (config != null && config.getService() != null) {
+      out.putIfAbsent(config.getService().getNamespace(), owner.getName());
+    }
+  }
+
+  /** Every Deployment, StatefulSet, CronJob and Job matching {@code selector}, sorted. */
+  static List<Workload> listWorkloads(ActionContext ctx, ApiClient client, String selector)
+      throws ActionFailure, InterruptedException {
+    AppsV1Api apps = new AppsV1Api(client);
+    BatchV1Api batch = new BatchV1Api(client);
+    List<Workload> out = new ArrayList<>();
+    out.addAll(
+        pages(
+            ctx,
+            "listing Deployments",
+            t ->
+                apps.listDeploymentForAllNamespaces()
+                    .labelSelector(selector)
+                    .limit(500)
+                    ._continue(t)
+                    .execute(),
+            l -> l.getItems().stream().map(Workload::of).toList(),
+            l -> l.getMetadata()));
+    out.addAll(
+        pages(
+            ctx,
+            "listing StatefulSets",
+            t ->
+                apps.listStatefulSetForAllNamespaces()
+                    .labelSelector(selector)
+                    .limit(500)
+                    ._continue(t)
+                    .execute(),
+            l -> l.getItems().stream().map(Workload::of).toList(),
+            l -> l.getMetadata()));
+    out.addAll(
+        pages(
+            ctx,
+            "listing CronJobs",
+            t ->
+                batch
+                    .listCronJobForAllNamespaces()
+                    .labelSelector(selector)
+                    .limit(500)
+                    ._continue(t)
+                    .execute(),
+            l -> l.getItems().stream().map(Workload::of).toList(),
+            l -> l.getMetadata()));
+    out.addAll(
+        pages(
+            ctx,
+            "listing Jobs",
+            t ->
+                batch
+                    .listJobForAllNamespaces()
+                    .labelSelector(selector)
+                    .limit(500)
+                    ._continue(t)
+                    .execute(),
+            l -> l.getItems().stream().map(Workload::of).toList(),
+            l -> l.getMetadata()));
+    out.sort(ORDER);
+    return out;
+  }
+
+  /** One page of a list call, from a continue token (null for the first). */
+  @FunctionalInterface
+  private interface Page<L> {
+    L fetch(String token) throws ApiException;
+  }
+
+  private static <L> List<Workload> pages(
+      ActionContext ctx,
+      String what,
+      Page<L> page,
+      Function<L, List<Workload>> items,
+      Function<L, V1ListMeta> meta)
+      throws ActionFailure, InterruptedException {
+    List<Workload> out = new ArrayList<>();
+    String next = null;
+    do {
+      String token = next;
+      L list = KubeCalls.call(ctx, what, () -> page.fetch(token));
+      out.addAll(items.apply(list));
+      V1ListMeta m = meta.apply(list);
+      next = m == null ? null : m.getContinue();
+    } while (next != null && !next.isEmpty());
+    return out;
+  }
+}
