@@ -2,6 +2,7 @@ package io.eksscheduler.actions.kube;
 
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.Backoff;
 import io.kubernetes.client.openapi.ApiException;
 import java.time.Duration;
 import java.util.List;
@@ -14,14 +15,13 @@ import java.util.function.Predicate;
  * Calls the Kubernetes API with bounded retries, as every Kubernetes call of the actions does
  * (reads, list pages, polls and writes alike): throttling (429 from API Priority and Fairness or a
  * proxy, not the 429 by which the Eviction API says a PodDisruptionBudget refuses), server errors
- * (5xx) and calls that got no answer are retried up to {@value #ATTEMPTS} times, with exponential
- * backoff and jitter, never sooner than the server's Retry-After; anything else fails at once with
- * the call named. The client's own timeouts bound each request.
+ * (5xx) and calls that got no answer are tried up to {@link #ATTEMPTS} times in all, with the
+ * backoff {@link Backoff#KUBERNETES_CALL}, never sooner than the server's Retry-After; anything
+ * else fails at once with the call named. The client's own timeouts bound each request.
  */
 public final class KubeCalls {
-  static final int ATTEMPTS = 10;
-  private static final Duration FIRST_DELAY = Duration.ofMillis(200);
-  private static final Duration MAX_DELAY = Duration.ofSeconds(10);
+  private static final Backoff BACKOFF = Backoff.KUBERNETES_CALL;
+  static final int ATTEMPTS = BACKOFF.attempts().orElseThrow();
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -57,7 +57,7 @@ public final class KubeCalls {
       try {
         return call.run();
       } catch (ApiException e) {
-        if (!retryable(e) || answer.test(e) || attempt == ATTEMPTS) {
+        if (!retryable(e) || answer.test(e) || !BACKOFF.allowsAnotherAfter(attempt)) {
           throw failure(what, e);
         }
         Duration wait = delay(attempt, retryAfter(e), ThreadLocalRandom.current().nextDouble());
@@ -79,10 +79,7 @@ public final class KubeCalls {
    * [0, 1)) so that the parallel callers a 429 turned away do not all come back at once.
    */
   static Duration delay(int attempt, Optional<Duration> retryAfter, double jitter) {
-    Duration doubled = FIRST_DELAY.multipliedBy(1L << Math.min(attempt - 1, 16));
-    Duration backoff = doubled.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : doubled;
-    Duration base = retryAfter.filter(r -> r.compareTo(backoff) > 0).orElse(backoff);
-    return base.plusMillis((long) (base.toMillis() * 0.5 * jitter));
+    return BACKOFF.delay(attempt, retryAfter.orElse(Duration.ZERO), jitter);
   }
 
   /**

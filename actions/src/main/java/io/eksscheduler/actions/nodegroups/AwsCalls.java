@@ -2,6 +2,7 @@ package io.eksscheduler.actions.nodegroups;
 
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.Backoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,16 +18,16 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Calls AWS so that throttling and server errors that outlast the SDK's own retries do not fail a
  * step that still has time: each call goes through the SDK client, which retries with its own
  * policy; a throttling error, a 5xx or a network failure that is still there afterwards is tried
- * again, with exponential backoff and jitter, until the step's deadline. A poll is one such call,
- * so a throttled poll is a poll that comes again. Anything else fails at once, naming the call.
+ * again, with the backoff {@link Backoff#AWS_CALL}, until the step's deadline. A poll is one such
+ * call, so a throttled poll is a poll that comes again. Anything else fails at once, naming the
+ * call.
  *
  * <p>Trying a mutating call again is safe for the calls nodegroups.scale makes: tags, suspended
  * processes and sizes are set to values, not changed by amounts, and an update already under way
  * answers ResourceInUseException, which the caller waits out.
  */
 public final class AwsCalls {
-  private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
-  private static final Duration MAX_DELAY = Duration.ofSeconds(20);
+  private static final Backoff BACKOFF = Backoff.AWS_CALL;
 
   private AwsCalls() {}
 
@@ -99,9 +100,7 @@ public final class AwsCalls {
    * to half again at random ({@code jitter} in [0, 1)).
    */
   static Duration delay(int retry, double jitter) {
-    Duration doubled = FIRST_DELAY.multipliedBy(1L << Math.min(retry - 1, 16));
-    Duration base = doubled.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : doubled;
-    return base.plusMillis((long) (base.toMillis() * 0.5 * jitter));
+    return BACKOFF.delay(retry, Duration.ZERO, jitter);
   }
 
   /** The failure of {@code what}, retryable by the engine when the error is. */

@@ -1,6 +1,8 @@
 package io.eksscheduler.engine.playbook;
 
+import io.eksscheduler.engine.spi.Backoff;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.random.RandomGenerator;
 
 /**
@@ -29,30 +31,26 @@ public record RetryPolicy(int attempts, Duration backoff, Duration maxBackoff) {
     }
   }
 
+  /**
+   * This policy as a {@link Backoff}: doubling from {@code backoff} up to {@code maxBackoff}, with
+   * equal jitter, for {@code attempts} tries.
+   */
+  public Backoff toBackoff() {
+    return new Backoff(backoff, maxBackoff, 2, Backoff.Jitter.EQUAL, OptionalInt.of(attempts));
+  }
+
   /** The wait before attempt {@code attempt} (2 for the first retry), before jitter. */
   public Duration baseDelayBefore(int attempt) {
-    if (attempt < 2) {
-      return Duration.ZERO;
-    }
-    Duration delay = backoff;
-    for (int i = 0; i < attempt - 2 && delay.compareTo(maxBackoff) < 0; i++) {
-      delay = delay.multipliedBy(2);
-    }
-    return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
+    return toBackoff().baseDelay(attempt - 1);
   }
 
   /** The jittered wait before {@code attempt}: in [base/2, base]. */
   public Duration delayBefore(int attempt, RandomGenerator random) {
-    long base = baseDelayBefore(attempt).toMillis();
-    if (base == 0) {
-      return Duration.ZERO;
-    }
-    long half = base / 2;
-    return Duration.ofMillis(half + random.nextLong(base - half + 1));
+    return toBackoff().delay(attempt - 1, random);
   }
 
   /** True when another attempt may follow attempt {@code attempt}. */
   public boolean allowsAnotherAfter(int attempt) {
-    return attempt < attempts;
+    return toBackoff().allowsAnotherAfter(attempt);
   }
 }
