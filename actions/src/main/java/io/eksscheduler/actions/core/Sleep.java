@@ -2,7 +2,6 @@ package io.eksscheduler.actions.core;
 
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
-import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
@@ -16,9 +15,9 @@ public final class Sleep implements Action<Sleep.Params> {
   /**
    * The parameters of {@code sleep}.
    *
-   * @param duration how long to wait, e.g. 30s
+   * @param duration how long to wait, written e.g. 30s
    */
-  public record Params(String duration) {}
+  public record Params(Duration duration) {}
 
   @Override
   public String name() {
@@ -46,20 +45,15 @@ public final class Sleep implements Action<Sleep.Params> {
   }
 
   @Override
-  public Plan plan(Params params, ActionContext ctx) throws ActionFailure {
-    return Plan.of(List.of("wait " + Durations.format(duration(params))));
+  public Plan plan(Params params, ActionContext ctx) {
+    return Plan.of(List.of("wait " + Durations.format(params.duration())));
   }
 
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
-    Duration d = duration(params);
+    Duration d = params.duration();
     ctx.progress("sleeping " + Durations.format(d));
     ctx.sleeper().sleep(d);
     return Outputs.none();
-  }
-
-  private static Duration duration(Params params) throws ActionFailure {
-    return Durations.parse(params.duration())
-        .orElseThrow(() -> new ActionFailure(Durations.badDuration(params.duration()), false));
   }
 }

@@ -178,6 +178,9 @@ public final class DryRun {
                   .moveTo(StepStatus.SUCCEEDED),
           skip(recorder, step));
       return new StepPreview(step, wave, false, Optional.of(plan), null);
+    } catch (Binding.ParamRefused e) {
+      // As when the action's plan refused the value itself.
+      return new StepPreview(step, wave, false, Optional.empty(), e.getMessage());
     } catch (EvaluationException | Binding.StepFailure e) {
       Secrets secrets = new Secrets(rendering.envValuesReferenced(step.with(), step.when()));
       return new StepPreview(step, wave, false, Optional.empty(), secrets.mask(e.getMessage()));

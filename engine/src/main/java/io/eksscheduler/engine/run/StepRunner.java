@@ -103,9 +103,13 @@ final class StepRunner {
   private void attempts(Step step, JsonNode with, Secrets secrets) {
     String id = step.id();
     Action<Object> action = (Action<Object>) actions.find(step.action()).orElseThrow();
-    Object params;
+    Object params = null;
+    String refused = null;
     try {
       params = Binding.bind(action, with, schemas);
+    } catch (Binding.ParamRefused e) {
+      // Recorded as the first attempt failing, as when the action refused the value itself.
+      refused = e.getMessage();
     } catch (Binding.StepFailure e) {
       fail(id, secrets.mask(e.getMessage()), 0);
       return;
@@ -123,7 +127,8 @@ final class StepRunner {
       CrashPoints.reach("step-start:" + id);
       Duration left = Duration.between(settings.clock().instant(), deadlineAt);
       Duration timeout = step.timeout().compareTo(left) < 0 ? step.timeout() : left;
-      Attempt result = attempt(action, params, id, timeout, secrets);
+      Attempt result =
+          refused == null ? attempt(action, params, id, timeout, secrets) : Attempt.failed(refused);
       if (result.outputs != null) {
         CrashPoints.reach("effect-done:" + id);
         Map<String, Object> outputs = secrets.maskAll(plain(result.outputs.values()));
@@ -194,6 +199,14 @@ final class StepRunner {
     boolean cancelled;
     boolean retryable = true;
     String error;
+
+    /** An attempt that failed for good before the action ran. */
+    static Attempt failed(String error) {
+      Attempt a = new Attempt();
+      a.retryable = false;
+      a.error = error;
+      return a;
+    }
   }
 
   private Attempt attempt(
