@@ -1,0 +1,251 @@
+package io.eksscheduler.actions.drain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eksscheduler.actions.drain.DrainPlan.Eviction;
+import io.eksscheduler.actions.drain.DrainPlan.NodeDrain;
+import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeCondition;
+import io.kubernetes.client.openapi.models.V1NodeSpec;
+import io.kubernetes.client.openapi.models.V1NodeStatus;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudgetSpec;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudgetStatus;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.kubernetes.client.openapi.models.V1Volume;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class DrainDecisionTest {
+
+  private static DrainNodes.Params params(
+      Boolean deleteEmptyDirData, String unmanagedPods, String policy) {
+    return new DrainNodes.Params(
+        null, null, deleteEmptyDirData, unmanagedPods, null, policy, null, null);
+  }
+
+  private static final DrainNodes.Params DEFAULTS = params(null, null, null);
+
+  private static V1Node node(String name, boolean cordoned) {
+    return new V1Node()
+        .metadata(new V1ObjectMeta().name(name))
+        .spec(new V1NodeSpec().unschedulable(cordoned))
+        .status(
+            new V1NodeStatus()
+                .conditions(List.of(new V1NodeCondition().type("Ready").status("True"))));
+  }
+
+  private static V1Pod pod(String name, String node, String ownerKind) {
+    V1ObjectMeta meta = new V1ObjectMeta().name(name).namespace("ns").uid("uid-" + name);
+    if (ownerKind != null) {
+      meta.ownerReferences(
+          List.of(new V1OwnerReference().kind(ownerKind).name("o").controller(true)));
+    }
+    return new V1Pod()
+        .metadata(meta)
+        .spec(new V1PodSpec().nodeName(node))
+        .status(new V1PodStatus().phase("Running"));
+  }
+
+  private static V1Pod web(String name, String node) {
+    V1Pod p = pod(name, node, "ReplicaSet");
+    p.getMetadata().labels(Map.of("app", "web"));
+    return p;
+  }
+
+  private static V1PodDisruptionBudget budget(String name, Map<String, String> match, int allowed) {
+    return new V1PodDisruptionBudget()
+        .metadata(new V1ObjectMeta().name(name).namespace("ns"))
+        .spec(new V1PodDisruptionBudgetSpec().selector(new V1LabelSelector().matchLabels(match)))
+        .status(new V1PodDisruptionBudgetStatus().disruptionsAllowed(allowed));
+  }
+
+  /** A survey where every node of the cluster is selected. */
+  private static DrainSurvey survey(
+      List<V1Node> nodes, List<V1Pod> pods, List<V1PodDisruptionBudget> budgets) {
+    return new DrainSurvey(nodes, nodes, pods, budgets);
+  }
+
+  private static List<String> evicted(DrainPlan plan) {
+    return plan.evictions().stream().map(Eviction::name).toList();
+  }
+
+  @Test
+  void anEmptySelectionPlansNothingAndMayGoOn() {
+    DrainPlan plan =
+        DrainDecision.decide(
+            new DrainSurvey(List.of(node("n1", false)), List.of(), List.of(), List.of()), DEFAULTS);
+    assertEquals(List.of(), plan.nodes());
+    assertEquals(List.of(), plan.evictions());
+    assertEquals(Optional.empty(), plan.failure());
+  }
+
+  @Test
+  void nodesAlreadyCordonedAreNotCordonedAgain() {
+    DrainPlan plan =
+        DrainDecision.decide(
+            survey(List.of(node("n1", true), node("n2", false)), List.of(), List.of()), DEFAULTS);
+    assertEquals(List.of("n1", "n2"), plan.nodeNames());
+    assertFalse(plan.nodes().get(0).cordon());
+    assertTrue(plan.nodes().get(1).cordon());
+  }
+
+  @Test
+  void podsAreEvictedNodeByNodeInTheOrderListed() {
+    DrainPlan plan =
+        DrainDecision.decide(
+            survey(
+                List.of(node("n1", false), node("n2", false)),
+                List.of(
+                    pod("a", "n2", "ReplicaSet"),
+                    pod("b", "n1", "ReplicaSet"),
+                    pod("c", "n2", "StatefulSet")),
+                List.of()),
+            DEFAULTS);
+    assertEquals(
+        List.of("ns/b"), plan.nodes().get(0).evictions().stream().map(Eviction::name).toList());
+    assertEquals(
+        List.of("ns/a", "ns/c"),
+        plan.nodes().get(1).evictions().stream().map(Eviction::name).toList());
+    assertEquals(List.of("ns/b", "ns/a", "ns/c"), evicted(plan));
+  }
+
+  @Test
+  void daemonSetAndMirrorPodsGoWithTheirNode() {
+    V1Pod mirror = pod("etcd", "n1", null);
+    mirror.getMetadata().annotations(Map.of(PodVerdicts.MIRROR, "x"));
+    DrainPlan plan =
+        DrainDecision.decide(
+            survey(
+                List.of(node("n1", false)),
+                List.of(pod("proxy", "n1", "DaemonSet"), mirror),
+                List.of()),
+            DEFAULTS);
+    assertEquals(
+        List.of("ns/proxy on n1: DaemonSet pod", "ns/etcd on n1: mirror (static) pod"),
+        DrainPlan.lines(plan.skipped()));
+    assertEquals(List.of(), plan.evictions());
+    assertEquals(Optional.empty(), plan.failure());
+  }
+
+  @Test
+  void emptyDirDataIsEvictedByDefaultAndRefusesTheDrainWithoutConsent() {
+    V1Pod cache = pod("cache", "n1", "ReplicaSet");
+    cache
+        .getSpec()
+        .volumes(List.of(new V1Volume().name("tmp").emptyDir(new V1EmptyDirVolumeSource())));
+    DrainSurvey s = survey(List.of(node("n1", false)), List.of(cache), List.of());
+    assertEquals(List.of("ns/cache"), evicted(DrainDecision.decide(s, DEFAULTS)));
+    DrainPlan strict = DrainDecision.decide(s, params(false, null, null));
+    assertEquals(List.of(), strict.evictions());
+    assertEquals(
+        Optional.of(
+            "refusing to drain, nothing was changed: ns/cache on n1: uses emptyDir, whose data an"
+                + " eviction deletes; set deleteEmptyDirData: true"),
+        strict.failure());
+  }
+
+  @Test
+  void unmanagedPodsRefuseTheDrainOrAreLeftOrEvictedAsSet() {
+    DrainSurvey s =
+        survey(List.of(node("n1", false)), List.of(pod("lonely", "n1", null)), List.of());
+    DrainPlan refused = DrainDecision.decide(s, DEFAULTS);
+    assertEquals(
+        List.of(
+            "ns/lonely on n1: no controller will recreate it; set unmanagedPods: evict or leave"
+                + " to drain anyway"),
+        DrainPlan.lines(refused.refused()));
+    assertTrue(refused.failure().isPresent());
+    DrainPlan left = DrainDecision.decide(s, params(null, "leave", null));
+    assertEquals(
+        List.of("ns/lonely on n1: no controller will recreate it (unmanagedPods: leave)"),
+        DrainPlan.lines(left.left()));
+    assertEquals(Optional.empty(), left.failure());
+    assertEquals(
+        List.of("ns/lonely"), evicted(DrainDecision.decide(s, params(null, "evict", null))));
+  }
+
+  @Test
+  void podsAlreadyTerminatingAreLeftToGo() {
+    V1Pod going = pod("going", "n1", null);
+    going.getMetadata().deletionTimestamp(OffsetDateTime.parse("2030-01-01T00:00:00Z"));
+    DrainPlan plan =
+        DrainDecision.decide(
+            survey(List.of(node("n1", false)), List.of(going), List.of()), DEFAULTS);
+    assertEquals(List.of(), plan.evictions());
+    assertEquals(List.of(), plan.refused());
+  }
+
+  @Test
+  void aBudgetThatCanNeverBeMetFailsBeforeAnyChangeUnderPolicyFail() {
+    DrainSurvey s =
+        survey(
+            List.of(node("n1", false), node("n2", false)),
+            List.of(web("w1", "n1"), web("w2", "n2")),
+            List.of(budget("web", Map.of("app", "web"), 1)));
+    assertEquals(
+        Optional.of(
+            "PodDisruptionBudgets that can never be met while these nodes drain, nothing was"
+                + " changed: ns/web (allows 1, 2 pods); set whenBudgetCannotBeMet: delete or"
+                + " leave-to-termination"),
+        DrainDecision.decide(s, DEFAULTS).failure());
+    DrainPlan leave = DrainDecision.decide(s, params(null, null, "leave-to-termination"));
+    assertEquals(Optional.empty(), leave.failure());
+    assertEquals(Set.of("ns/web"), leave.unmeetableNames());
+    assertTrue(leave.evictions().stream().allMatch(Eviction::hopeless));
+    assertEquals("ns/web", leave.evictions().get(0).budget());
+  }
+
+  @Test
+  void aDryRunBlocksPodsPastTheirBudgetsAllowanceAndThoseTheServerRefuses() {
+    V1Node spare = node("spare", false);
+    List<V1Node> draining = List.of(node("n1", false), node("n2", false));
+    DrainSurvey s =
+        new DrainSurvey(
+            List.of(draining.get(0), draining.get(1), spare),
+            draining,
+            List.of(web("w1", "n1"), web("w2", "n2"), pod("other", "n2", "ReplicaSet")),
+            List.of(budget("web", Map.of("app", "web"), 1)));
+    DrainPlan plan = DrainDecision.decide(s, DEFAULTS);
+    assertEquals(Optional.empty(), plan.failure());
+    assertFalse(plan.evictions().get(0).hopeless());
+    assertEquals(Set.of("ns/w2"), DrainDecision.blockedInDryRun(plan, Set.of()));
+    assertEquals(
+        Set.of("ns/w2", "ns/other"), DrainDecision.blockedInDryRun(plan, Set.of("ns/other")));
+  }
+
+  @Test
+  void aPodUnderTwoBudgetsRefusesTheDrain() {
+    DrainSurvey s =
+        survey(
+            List.of(node("n1", false)),
+            List.of(web("w1", "n1")),
+            List.of(budget("web", Map.of("app", "web"), 5), budget("all", Map.of(), 5)));
+    assertEquals(
+        Optional.of(
+            "refusing to drain, nothing was changed: pods covered by several"
+                + " PodDisruptionBudgets cannot be evicted: ns/w1 (ns/web, ns/all)"),
+        DrainDecision.decide(s, DEFAULTS).failure());
+  }
+
+  @Test
+  void nodesKeepTheirEvictionsEvenWhenEmpty() {
+    DrainPlan plan =
+        DrainDecision.decide(
+            survey(List.of(node("n1", false)), List.of(pod("proxy", "n1", "DaemonSet")), List.of()),
+            DEFAULTS);
+    assertEquals(List.of(new NodeDrain("n1", true, List.of())), plan.nodes());
+  }
+}
