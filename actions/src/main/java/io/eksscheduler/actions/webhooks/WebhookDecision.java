@@ -1,0 +1,89 @@
+package io.eksscheduler.actions.webhooks;
+
+import java.util.List;
+
+/**
+ * What {@code webhooks.wait} does with each webhook it surveyed: a pure function of the survey and
+ * the parameters. {@code plan()} renders it; {@code apply()} executes it and, on each fresh survey
+ * (as on a resume), decides again.
+ *
+ * @param verdicts one per surveyed webhook, in the survey's order
+ */
+record WebhookDecision(List<WebhookDecision.Verdict> verdicts) {
+
+  /** What is done with one webhook. */
+  enum Step {
+    /** It answers: nothing to do or to wait for. */
+    NONE,
+    /** Self-blocking, and {@code relaxSelfBlocking} allows it: Fail -> Ignore, wait. */
+    RELAX,
+    /** Relaxed by this step, its Service ready again: its original policy back, check it again. */
+    RESTORE,
+    /** Not answering: wait for it (self-blocking but not relaxed without relaxSelfBlocking). */
+    WAIT,
+    /** Relaxed by this step and answering, its original policy not back yet: wait. */
+    WAIT_FAILING_OPEN
+  }
+
+  /**
+   * The decision about one webhook.
+   *
+   * @param webhook the webhook as surveyed
+   * @param step what is done with it
+   * @param why why it is not answering, null when it is
+   * @param selfBlocking it fails closed on the creation of its own pods, none of them ready
+   * @param relaxedByUs the step's ledger holds its original failure policy
+   */
+  record Verdict(
+      Webhook webhook, Step step, String why, boolean selfBlocking, boolean relaxedByUs) {
+    boolean answering() {
+      return why == null;
+    }
+
+    /** Self-blocking, left failing closed because {@code relaxSelfBlocking} is not true. */
+    boolean relaxRefused() {
+      return step == Step.WAIT && selfBlocking;
+    }
+  }
+
+  /** The verdict on each webhook of {@code survey}. */
+  static WebhookDecision decide(WebhookSurvey survey, WaitForWebhooks.Params params) {
+    return new WebhookDecision(
+        survey.found().stream().map(f -> verdict(f, params.relax())).toList());
+  }
+
+  private static Verdict verdict(WebhookSurvey.Found f, boolean relax) {
+    boolean failingOpen = "Ignore".equals(f.webhook().failurePolicy());
+    Step step;
+    if (f.relaxedByUs() && f.ready() && failingOpen) {
+      step = Step.RESTORE;
+    } else if (!f.healthy() && f.selfBlocking() && relax) {
+      step = Step.RELAX;
+    } else if (!f.healthy()) {
+      step = Step.WAIT;
+    } else if (f.relaxedByUs() && failingOpen) {
+      step = Step.WAIT_FAILING_OPEN;
+    } else {
+      step = Step.NONE;
+    }
+    return new Verdict(f.webhook(), step, f.why(), f.selfBlocking(), f.relaxedByUs());
+  }
+
+  /** The ids of the webhooks found answering. */
+  List<String> answering() {
+    return verdicts.stream().filter(Verdict::answering).map(v -> v.webhook().id()).toList();
+  }
+
+  /** The ids of the webhooks to relax. */
+  List<String> relaxing() {
+    return verdicts.stream()
+        .filter(v -> v.step() == Step.RELAX)
+        .map(v -> v.webhook().id())
+        .toList();
+  }
+
+  /** The verdicts that keep the step waiting: all but {@link Step#NONE}. */
+  List<Verdict> waiting() {
+    return verdicts.stream().filter(v -> v.step() != Step.NONE).toList();
+  }
+}
