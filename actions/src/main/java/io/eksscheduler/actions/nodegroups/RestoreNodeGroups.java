@@ -3,6 +3,7 @@ package io.eksscheduler.actions.nodegroups;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
+import io.eksscheduler.actions.nodegroups.RestoreDecision.Target;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
 import io.eksscheduler.actions.workloads.CriticalPods;
 import io.eksscheduler.engine.spi.Action;
@@ -83,42 +84,6 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
     }
   }
 
-  /** A group with what it goes back to. */
-  private record Target(Group group, Original original, int desired) {
-    boolean done() {
-      return group.min() == original.min()
-          && group.desired() == desired
-          && group.max() == original.max()
-          && group.tagged().isEmpty()
-          && toResume().isEmpty();
-    }
-
-    List<String> toResume() {
-      List<String> out = new ArrayList<>();
-      if (original.suspended() != null) {
-        original.suspended().stream().filter(group.suspended()::contains).forEach(out::add);
-      }
-      return out;
-    }
-
-    String change() {
-      String sizes = original.min() + "/" + desired + "/" + original.max();
-      return group.id()
-          + ": "
-          + group.sizes()
-          + " -> "
-          + sizes
-          + (desired != original.desired() ? " (recorded desired " + original.desired() + ")" : "")
-          + (toResume().isEmpty() ? "" : "; resume " + String.join(", ", toResume()))
-          + "; tag "
-          + ScaleNodeGroups.TAG
-          + " removed";
-    }
-  }
-
-  /** What the survey found and decided. */
-  private record Decision(List<Target> targets, List<String> notes) {}
-
   @Override
   public String name() {
     return "nodegroups.restore";
@@ -151,7 +116,7 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
     Instant until = ctx.clock().instant().plus(params.deadline());
-    Decision d = decide(params, ctx, NodeGroupSurvey.take(ctx, params.cluster(), until));
+    RestoreDecision d = decide(params, ctx, NodeGroupSurvey.take(ctx, params.cluster(), until));
     List<String> lines = new ArrayList<>(d.notes());
     for (Target t : d.targets()) {
       lines.add(t.done() ? t.group().id() + ": already restored" : t.change());
@@ -171,7 +136,7 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
         ctx.ledger().put(g.ledgerKey(), g.tagged().get());
       }
     }
-    Decision d = decide(params, ctx, groups);
+    RestoreDecision d = decide(params, ctx, groups);
     d.notes().forEach(ctx::log);
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
@@ -200,7 +165,7 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
     return outputs(d);
   }
 
-  private static Outputs outputs(Decision d) {
+  private static Outputs outputs(RestoreDecision d) {
     List<String> restored = new ArrayList<>();
     int nodes = 0;
     for (Target t : d.targets()) {
@@ -211,52 +176,18 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
     return Outputs.of("nodegroups", restored, "nodes", nodes);
   }
 
-  private static Decision decide(Params params, ActionContext ctx, List<Group> groups)
+  /**
+   * Reads what the decision needs: the ledgered originals of the wanted groups, the volume zones.
+   */
+  private static RestoreDecision decide(Params params, ActionContext ctx, List<Group> groups)
       throws ActionFailure, InterruptedException {
-    List<String> notes = new ArrayList<>();
-    List<Group> chosen = new ArrayList<>();
-    Map<String, Original> originals = new LinkedHashMap<>();
+    Map<String, Original> ledgered = new LinkedHashMap<>();
     for (Group g : groups) {
-      if (!params.wanted(g.name())) {
-        continue;
+      if (params.wanted(g.name())) {
+        ctx.ledger().get(g.ledgerKey(), Original.class).ifPresent(o -> ledgered.put(g.name(), o));
       }
-      Optional<Original> original =
-          ctx.ledger().get(g.ledgerKey(), Original.class).or(() -> g.tagged());
-      if (original.isEmpty()) {
-        notes.add(g.id() + ": no original recorded (not stopped by eks-scheduler); left as is");
-        continue;
-      }
-      chosen.add(g);
-      originals.put(g.name(), original.get());
     }
-    List<RestoreSizes.Input> inputs = new ArrayList<>();
-    for (Group g : chosen) {
-      Original o = originals.get(g.name());
-      inputs.add(new RestoreSizes.Input(g.name(), o.min(), o.desired(), o.max(), g.zones()));
-    }
-    RestoreSizes.Result sizes = RestoreSizes.decide(inputs, params.floor(), volumeZones(ctx));
-    if (params.floor() > 0) {
-      notes.add(
-          "floor of "
-              + params.floor()
-              + " nodes (minNodes "
-              + params.minNodes()
-              + (params.recommended() == null ? "" : ", recommended " + params.recommended())
-              + ")"
-              + (sizes.shortBy() > 0
-                  ? ": " + sizes.shortBy() + " short, every group is at its maxSize"
-                  : ""));
-    }
-    if (!sizes.unservedZones().isEmpty()) {
-      notes.add(
-          "no node group serves the volumes in zone(s) "
-              + String.join(", ", sizes.unservedZones()));
-    }
-    List<Target> targets = new ArrayList<>();
-    for (Group g : chosen) {
-      targets.add(new Target(g, originals.get(g.name()), sizes.desired().get(g.name())));
-    }
-    return new Decision(targets, notes);
+    return RestoreDecision.decide(params, groups, ledgered, volumeZones(ctx));
   }
 
   /** The zones of the persistent volumes bound to a claim. */
