@@ -26,10 +26,6 @@ enum BinaryOp {
     return this == OR || this == AND;
   }
 
-  boolean isEquality() {
-    return this == EQ || this == NE;
-  }
-
   boolean isOrdering() {
     return this == LT || this == LE || this == GT || this == GE;
   }

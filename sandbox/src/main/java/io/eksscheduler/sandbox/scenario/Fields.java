@@ -144,14 +144,6 @@ final class Fields {
     return List.of();
   }
 
-  Map<String, String> stringMap(String key) {
-    if (!(map.get(key) instanceof Map<?, ?>)) {
-      problems.add(at(key) + " must be a mapping");
-      return Map.of();
-    }
-    return stringMapOr(key, Map.of());
-  }
-
   Map<String, String> stringMapOr(String key, Map<String, String> fallback) {
     if (map.get(key) instanceof Map<?, ?> m) {
       Map<String, String> out = new LinkedHashMap<>();
