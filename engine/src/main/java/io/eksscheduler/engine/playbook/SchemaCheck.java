@@ -1,6 +1,8 @@
 package io.eksscheduler.engine.playbook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -9,6 +11,9 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.eksscheduler.engine.spi.Durations;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -62,7 +67,48 @@ public final class SchemaCheck {
       YamlTree tree,
       String basePointer,
       Predicate<String> skip) {
-    Set<ValidationMessage> messages = new java.util.HashSet<>(schema(resource).validate(value));
+    return check(schema(resource), value, file, tree, basePointer, skip);
+  }
+
+  /**
+   * The schema at classpath resource {@code resource} with the part at {@code removed} (a JSON
+   * pointer into the schema document) left out, for a caller that checks that part another way. Its
+   * {@code $ref}s and schema locations stay those of the resource.
+   */
+  JsonSchema schemaWithout(String resource, String removed) {
+    return schemas.computeIfAbsent(
+        resource + "#-" + removed,
+        key -> {
+          ObjectNode document = document(resource);
+          int last = removed.lastIndexOf('/');
+          JsonNode parent = document.at(removed.substring(0, last));
+          if (!(parent instanceof ObjectNode object)
+              || object.remove(removed.substring(last + 1)) == null) {
+            throw new IllegalArgumentException(resource + " has nothing at " + removed);
+          }
+          return factory.getSchema(SchemaLocation.of("classpath:" + resource), document, config);
+        });
+  }
+
+  private static ObjectNode document(String resource) {
+    try (InputStream in = SchemaCheck.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no schema " + resource + " on the classpath");
+      }
+      return (ObjectNode) new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading schema " + resource + ": " + e.getMessage(), e);
+    }
+  }
+
+  List<Problem> check(
+      JsonSchema schema,
+      JsonNode value,
+      String file,
+      YamlTree tree,
+      String basePointer,
+      Predicate<String> skip) {
+    Set<ValidationMessage> messages = new java.util.HashSet<>(schema.validate(value));
     messages.removeIf(m -> skip.test(basePointer + m.getInstanceLocation().toString()));
     return toProblems(messages, file, tree, basePointer);
   }
