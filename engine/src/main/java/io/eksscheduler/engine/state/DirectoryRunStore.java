@@ -2,10 +2,7 @@ package io.eksscheduler.engine.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -37,6 +34,7 @@ public final class DirectoryRunStore implements RunStore {
   private final Path root;
   private final ObjectMapper json = Json.mapper();
   private final DurableFiles files = new DurableFiles();
+  private final FileLocks locks = new FileLocks(json, files);
   private final Map<String, FileChannel> eventLogs = new HashMap<>();
   private final Map<String, Long> lastSeq = new HashMap<>();
   private final Map<String, Long> snapshotBytes = new HashMap<>();
@@ -225,26 +223,7 @@ public final class DirectoryRunStore implements RunStore {
    */
   @Override
   public Optional<LockHolder> liveHolder(String runId) throws IOException {
-    Path file = root.resolve("locks").resolve("runs").resolve(fileName(runId));
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      FileLock probe;
-      try {
-        probe = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        probe = null;
-      }
-      if (probe != null) {
-        probe.release();
-        return Optional.empty();
-      }
-      LockHolder holder = readHolder(ch);
-      return Optional.of(
-          holder != null ? holder : new LockHolder(runId, 0, "an unknown process", null));
-    }
+    return locks.liveHolder(root.resolve("locks").resolve("runs").resolve(fileName(runId)), runId);
   }
 
   @Override
@@ -303,98 +282,17 @@ public final class DirectoryRunStore implements RunStore {
 
   @Override
   public RunLock lock(String key, LockHolder holder) throws IOException, LockHeldException {
-    return take(root.resolve("locks").resolve("keys"), key, "lock '" + key + "'", holder);
+    return locks.take(root.resolve("locks").resolve("keys"), key, "lock '" + key + "'", holder);
   }
 
   @Override
   public RunLock lockRun(String runId, LockHolder holder) throws IOException, LockHeldException {
-    return take(root.resolve("locks").resolve("runs"), runId, "run " + runId, holder);
-  }
-
-  private RunLock take(Path dir, String key, String what, LockHolder holder)
-      throws IOException, LockHeldException {
-    Files.createDirectories(dir);
-    Path file = dir.resolve(fileName(key));
-    FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null; // held by this very process (only in tests: each run is its own process)
-    } catch (IOException e) {
-      ch.close();
-      throw e;
-    }
-    // The holder is read through the channel already open: POSIX drops a process's lock when
-    // any descriptor of the file is closed, so opening the file a second time would lose it.
-    LockHolder written = readHolder(ch);
-    if (lock == null) {
-      ch.close();
-      throw new LockHeldException(what, written);
-    }
-    // The OS frees a lock when its process dies; a holder still written in the file is dead.
-    ch.truncate(0);
-    files.append(ch.position(0), json.writeValueAsBytes(holder));
-    FileLock held = lock;
-    return new RunLock() {
-      @Override
-      public Optional<LockHolder> tookOverFrom() {
-        return Optional.ofNullable(written);
-      }
-
-      @Override
-      public void close() {
-        try {
-          ch.truncate(0);
-          held.release();
-          ch.close();
-        } catch (IOException e) {
-          throw new IllegalStateException("releasing " + what + ": " + e.getMessage(), e);
-        }
-      }
-    };
-  }
-
-  private LockHolder readHolder(FileChannel ch) {
-    try {
-      long size = ch.size();
-      if (size == 0 || size > 64 * 1024) {
-        return null;
-      }
-      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) size);
-      while (buffer.hasRemaining() && ch.read(buffer, buffer.position()) > 0) {
-        // read until full
-      }
-      return json.readValue(buffer.array(), LockHolder.class);
-    } catch (IOException e) {
-      return null; // an unreadable holder is reported as unknown, the lock itself still decides
-    }
+    return locks.take(root.resolve("locks").resolve("runs"), runId, "run " + runId, holder);
   }
 
   /** A file name for any key: keys may hold '/', spaces and anything else. */
   static String fileName(String key) {
-    String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("*", "%2A");
-    if (encoded.length() > 150 || encoded.startsWith(".")) {
-      encoded = sha256(key);
-    }
-    return encoded + ".lock";
-  }
-
-  static String sha256(String text) {
-    try {
-      byte[] d =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder out = new StringBuilder();
-      for (byte b : d) {
-        out.append(String.format("%02x", b));
-      }
-      return out.toString();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return FileLocks.fileName(key);
   }
 
   /** Closes the event logs this store opened. */
