@@ -3,6 +3,7 @@ package io.eksscheduler.actions.pausing;
 import io.eksscheduler.actions.kube.ClusterObject;
 import io.eksscheduler.actions.kube.ClusterObjects;
 import io.eksscheduler.actions.kube.ResourceType;
+import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.actions.pausing.Pausing.Target;
 import io.eksscheduler.engine.spi.ActionFailure;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ final class AutoscalerObjects {
 
   private AutoscalerObjects() {}
 
+  /** Every object of the kinds in scope, as found: NodePools and ScaledObjects not yet filtered. */
   static List<Target> find(ClusterObjects objects, Scope scope)
       throws ActionFailure, InterruptedException {
     List<Target> out = new ArrayList<>();
@@ -70,12 +72,9 @@ final class AutoscalerObjects {
           .ifPresent(d -> out.add(new Target(d, PausedField.REPLICAS)));
     }
     if (scope.karpenter()) {
-      Set<String> names = Set.copyOf(scope.nodePools());
       for (ClusterObject pool :
           objects.list(ResourceType.NODE_POOL, null, null).orElse(List.of())) {
-        if ((names.isEmpty() || names.contains(pool.name())) && !pool.excluded()) {
-          out.add(new Target(pool, PausedField.NODE_POOL_LIMITS));
-        }
+        out.add(new Target(pool, PausedField.NODE_POOL_LIMITS));
       }
     }
     if (scope.keda()) {
@@ -86,16 +85,34 @@ final class AutoscalerObjects {
       for (String ns : where) {
         Optional<List<ClusterObject>> found = objects.list(ResourceType.SCALED_OBJECT, ns, null);
         for (ClusterObject so : found.orElse(List.of())) {
-          if (!so.excluded()) {
-            out.add(new Target(so, PausedField.KEDA_PAUSED));
-          }
+          out.add(new Target(so, PausedField.KEDA_PAUSED));
         }
       }
     }
-    for (Target t : out) {
-      t.recorded(); // an unreadable original fails the step before any change
-    }
     return out;
+  }
+
+  /**
+   * Which objects a step acts on: the Deployment; NodePools the step names (all when none), and
+   * NodePools and ScaledObjects not annotated {@code eks-scheduler.io/exclude}.
+   */
+  static PauseDecision.Selection selection(Scope scope) {
+    Set<String> names = Set.copyOf(scope.nodePools());
+    return t -> {
+      ClusterObject o = t.object();
+      if (o.type().equals(ResourceType.DEPLOYMENT)) {
+        return Optional.empty();
+      }
+      if (o.type().equals(ResourceType.NODE_POOL)
+          && !names.isEmpty()
+          && !names.contains(o.name())) {
+        return Optional.of("not one of the step's nodePools");
+      }
+      if (o.excluded()) {
+        return Optional.of("annotated " + Originals.EXCLUDE + ": \"true\"");
+      }
+      return Optional.empty();
+    };
   }
 
   /** The NodeClaims Karpenter launched for {@code pool}; none when the CRD is not installed. */

@@ -3,6 +3,7 @@ package io.eksscheduler.actions.pausing;
 import io.eksscheduler.actions.kube.ClusterObject;
 import io.eksscheduler.actions.kube.ClusterObjects;
 import io.eksscheduler.actions.kube.ResourceType;
+import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.actions.pausing.Pausing.Target;
 import io.eksscheduler.engine.spi.ActionFailure;
 import java.util.ArrayList;
@@ -23,17 +24,14 @@ final class GitOpsObjects {
   private GitOpsObjects() {}
 
   /**
-   * The objects in scope, each with the field a pause changes, Applications first, then
-   * Kustomizations, then HelmReleases, each by namespace and name. An Application without automated
-   * sync and without an original is left out: there is nothing to pause or resume on it.
+   * The objects in the given namespaces, each with the field a pause changes, Applications first,
+   * then Kustomizations, then HelmReleases, each by namespace and name.
    *
    * @param namespaces where the objects live, empty for all
-   * @param managing only those managing workloads in these namespaces, empty for all
    */
-  static List<Target> find(ClusterObjects objects, List<String> namespaces, List<String> managing)
+  static List<Target> find(ClusterObjects objects, List<String> namespaces)
       throws ActionFailure, InterruptedException {
     List<Target> out = new ArrayList<>();
-    Set<String> managed = Set.copyOf(managing == null ? List.of() : managing);
     List<String> where =
         namespaces == null || namespaces.isEmpty()
             ? Arrays.asList((String) null)
@@ -46,20 +44,36 @@ final class GitOpsObjects {
       for (String ns : where) {
         Optional<List<ClusterObject>> found = objects.list(type, ns, null);
         for (ClusterObject o : found.orElse(List.of())) {
-          Target t = new Target(o, field);
-          if (o.excluded() || !managed.isEmpty() && !managed.contains(managedNamespace(o))) {
-            continue;
-          }
-          if (field.equals(PausedField.ARGO_AUTOMATED)
-              && field.current(o) == null
-              && t.recorded().isEmpty()) {
-            continue;
-          }
-          out.add(t);
+          out.add(new Target(o, field));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Which objects a step acts on: not those annotated {@code eks-scheduler.io/exclude}, only those
+   * managing workloads in {@code managing} (empty for all), and not an Application without
+   * automated sync and without an original: there is nothing to pause or resume on it.
+   */
+  static PauseDecision.Selection selection(List<String> managing) {
+    Set<String> managed = Set.copyOf(managing == null ? List.of() : managing);
+    return t -> {
+      ClusterObject o = t.object();
+      if (o.excluded()) {
+        return Optional.of("annotated " + Originals.EXCLUDE + ": \"true\"");
+      }
+      if (!managed.isEmpty() && !managed.contains(managedNamespace(o))) {
+        return Optional.of(
+            "manages namespace " + managedNamespace(o) + ", not one the step's managing names");
+      }
+      if (t.field().equals(PausedField.ARGO_AUTOMATED)
+          && t.field().current(o) == null
+          && t.recorded().isEmpty()) {
+        return Optional.of("automated sync is off and no original is recorded");
+      }
+      return Optional.empty();
+    };
   }
 
   /**

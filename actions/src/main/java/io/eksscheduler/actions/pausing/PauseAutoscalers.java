@@ -88,11 +88,11 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
   public Plan plan(Params params, ActionContext ctx) throws Exception {
     ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
     List<String> changes = new ArrayList<>();
-    List<String> paused = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
-    for (Target t : AutoscalerObjects.find(objects, params.scope())) {
-      changes.add(Pausing.planPause(t));
-      paused.add(t.id());
+    PauseDecision d = decide(params, objects);
+    for (PauseDecision.Entry e : d.entries()) {
+      Target t = e.target();
+      changes.add(e.line());
       if (t.object().type().equals(ResourceType.NODE_POOL)) {
         for (ClusterObject claim : AutoscalerObjects.nodeClaims(objects, t.object())) {
           changes.add(t.id() + ": delete " + claim.id());
@@ -100,7 +100,7 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
         }
       }
     }
-    return new Plan(changes, Map.of("paused", paused, "deletedNodeClaims", deleted));
+    return new Plan(changes, Map.of("paused", d.ids(), "deletedNodeClaims", deleted));
   }
 
   @Override
@@ -108,7 +108,8 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
     ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
     List<String> paused = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
-    for (Target t : AutoscalerObjects.find(objects, params.scope())) {
+    for (PauseDecision.Entry e : decide(params, objects).entries()) {
+      Target t = e.target();
       Pausing.pause(ctx, objects, t);
       paused.add(t.id());
       ctx.log("paused " + t.id());
@@ -124,5 +125,11 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
       }
     }
     return Outputs.of("paused", paused, "deletedNodeClaims", deleted);
+  }
+
+  private static PauseDecision decide(Params params, ClusterObjects objects) throws Exception {
+    AutoscalerObjects.Scope scope = params.scope();
+    return PauseDecision.pause(
+        AutoscalerObjects.find(objects, scope), AutoscalerObjects.selection(scope));
   }
 }

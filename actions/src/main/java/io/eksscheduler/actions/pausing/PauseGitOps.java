@@ -1,7 +1,6 @@
 package io.eksscheduler.actions.pausing;
 
 import io.eksscheduler.actions.kube.ClusterObjects;
-import io.eksscheduler.actions.pausing.Pausing.Target;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.OutputSpec;
@@ -59,37 +58,25 @@ public final class PauseGitOps implements Action<PauseGitOps.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
-    List<String> changes = new ArrayList<>();
-    List<String> paused = new ArrayList<>();
-    for (Target t : find(params, ctx)) {
-      changes.add(Pausing.planPause(t));
-      paused.add(t.id());
-    }
-    return new Plan(changes, Map.of("paused", paused));
+    PauseDecision d = decide(params, new ClusterObjects(ctx, ctx.client(ApiClient.class)));
+    return new Plan(d.lines(), Map.of("paused", d.ids()));
   }
 
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
     ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
-    List<Target> targets = find(params, ctx);
     List<String> paused = new ArrayList<>();
-    for (Target t : targets) {
-      Pausing.pause(ctx, objects, t);
-      paused.add(t.id());
-      ctx.log("paused " + t.id());
+    for (PauseDecision.Entry e : decide(params, objects).entries()) {
+      Pausing.pause(ctx, objects, e.target());
+      paused.add(e.target().id());
+      ctx.log("paused " + e.target().id());
     }
     return Outputs.of("paused", paused);
   }
 
-  private static List<Target> find(Params params, ActionContext ctx) throws Exception {
-    List<Target> targets =
-        GitOpsObjects.find(
-            new ClusterObjects(ctx, ctx.client(ApiClient.class)),
-            params.namespaces(),
-            params.managing());
-    for (Target t : targets) {
-      t.recorded(); // an unreadable original fails the step before any change
-    }
-    return targets;
+  private static PauseDecision decide(Params params, ClusterObjects objects) throws Exception {
+    return PauseDecision.pause(
+        GitOpsObjects.find(objects, params.namespaces()),
+        GitOpsObjects.selection(params.managing()));
   }
 }

@@ -12,10 +12,8 @@ import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Lets autoscalers add capacity again after a wake: restores exactly the replicas of the
@@ -78,23 +76,14 @@ public final class ResumeAutoscalers implements Action<ResumeAutoscalers.Params>
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
-    ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
-    List<String> changes = new ArrayList<>();
-    List<String> resumed = new ArrayList<>();
-    for (Target t : AutoscalerObjects.find(objects, params.scope())) {
-      Optional<String> line = Pausing.planResume(t);
-      if (line.isPresent()) {
-        changes.add(line.get());
-        resumed.add(t.id());
-      }
-    }
-    return new Plan(changes, Map.of("resumed", resumed));
+    PauseDecision d = decide(params, new ClusterObjects(ctx, ctx.client(ApiClient.class)));
+    return new Plan(d.lines(), Map.of("resumed", d.ids()));
   }
 
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
     ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
-    for (Target t : AutoscalerObjects.find(objects, params.scope())) {
+    for (Target t : decide(params, objects).selected()) {
       if (Pausing.resume(ctx, objects, t)) {
         ctx.log("resumed " + t.id());
       }
@@ -104,5 +93,11 @@ public final class ResumeAutoscalers implements Action<ResumeAutoscalers.Params>
       }
     }
     return Outputs.of("resumed", Pausing.recordedIds(ctx));
+  }
+
+  private static PauseDecision decide(Params params, ClusterObjects objects) throws Exception {
+    AutoscalerObjects.Scope scope = params.scope();
+    return PauseDecision.resume(
+        AutoscalerObjects.find(objects, scope), AutoscalerObjects.selection(scope));
   }
 }

@@ -9,10 +9,8 @@ import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Lets GitOps controllers sync again after a wake: restores exactly the automated sync of each Argo
@@ -60,22 +58,14 @@ public final class ResumeGitOps implements Action<ResumeGitOps.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
-    List<String> changes = new ArrayList<>();
-    List<String> resumed = new ArrayList<>();
-    for (Target t : find(params, ctx)) {
-      Optional<String> line = Pausing.planResume(t);
-      if (line.isPresent()) {
-        changes.add(line.get());
-        resumed.add(t.id());
-      }
-    }
-    return new Plan(changes, Map.of("resumed", resumed));
+    PauseDecision d = decide(params, new ClusterObjects(ctx, ctx.client(ApiClient.class)));
+    return new Plan(d.lines(), Map.of("resumed", d.ids()));
   }
 
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
     ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
-    for (Target t : find(params, ctx)) {
+    for (Target t : decide(params, objects).selected()) {
       if (Pausing.resume(ctx, objects, t)) {
         ctx.log("resumed " + t.id());
       }
@@ -83,15 +73,9 @@ public final class ResumeGitOps implements Action<ResumeGitOps.Params> {
     return Outputs.of("resumed", Pausing.recordedIds(ctx));
   }
 
-  private static List<Target> find(Params params, ActionContext ctx) throws Exception {
-    List<Target> targets =
-        GitOpsObjects.find(
-            new ClusterObjects(ctx, ctx.client(ApiClient.class)),
-            params.namespaces(),
-            params.managing());
-    for (Target t : targets) {
-      t.recorded(); // an unreadable original fails the step before any change
-    }
-    return targets;
+  private static PauseDecision decide(Params params, ClusterObjects objects) throws Exception {
+    return PauseDecision.resume(
+        GitOpsObjects.find(objects, params.namespaces()),
+        GitOpsObjects.selection(params.managing()));
   }
 }
