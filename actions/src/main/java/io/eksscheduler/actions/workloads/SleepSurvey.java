@@ -16,8 +16,6 @@ import io.kubernetes.client.openapi.models.V1Namespace;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,13 +24,23 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Reads what {@code workloads.sleep} works on, before anything changes: the workloads in scope,
- * those left running and why, and the waves they sleep in. Read-only; plan and apply share it.
+ * Reads what {@code workloads.sleep} works on, before anything changes: the scope (namespaces
+ * annotated to be left running, the namespaces of admission webhooks) and every workload matching
+ * the selector. Read-only; {@link SleepDecision} decides from it, {@code dependencies.wake} and
+ * {@code cluster.status} read through it too.
  */
 public final class SleepSurvey {
 
   /**
    * What the survey found.
+   *
+   * @param scope the namespaces looked at and those left running
+   * @param workloads every workload matching the step's selector, sorted
+   */
+  record Found(SleepScope scope, List<Workload> workloads) {}
+
+  /**
+   * What a sleep would do, for {@code cluster.verify}.
    *
    * @param waves the workloads to put to sleep, wave by wave: CronJobs and running Jobs first, then
    *     Deployments and StatefulSets, dependents first
@@ -48,65 +56,25 @@ public final class SleepSurvey {
 
   private SleepSurvey() {}
 
+  /**
+   * What a sleep under {@code params} would do, decided on a fresh survey.
+   *
+   * @throws ActionFailure when the decision refuses the step (an unreadable original, a wrong
+   *     dependency)
+   */
   public static Result take(SleepWorkloads.Params params, ActionContext ctx)
+      throws ActionFailure, InterruptedException {
+    SleepDecision d = SleepDecision.decide(read(params, ctx), params).failIfRefused();
+    return new Result(d.workloads(), d.excluded(), d.cycle());
+  }
+
+  /** Reads the scope and the workloads of a sleep under {@code params}. */
+  static Found read(SleepWorkloads.Params params, ActionContext ctx)
       throws ActionFailure, InterruptedException {
     ApiClient client = ctx.client(ApiClient.class);
     SleepScope scope =
         scope(ctx, client, params.namespaces(), params.exclude(), params.includeSystem(), true);
-    List<Workload> all = listWorkloads(ctx, client, params.labelSelector());
-    List<Workload> early = new ArrayList<>();
-    List<Workload> scaled = new ArrayList<>();
-    List<String> excluded = new ArrayList<>();
-    Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges = new LinkedHashMap<>();
-    for (Workload w : all) {
-      if (!scope.inScope(w.namespace())) {
-        continue;
-      }
-      if (w.kind().scales()) {
-        edges.computeIfAbsent(w.ref(), k -> new LinkedHashSet<>()).addAll(dependsOn(w));
-      }
-      Optional<String> why = scope.exclusion(w);
-      if (why.isPresent()) {
-        excluded.add(w.id() + ": " + why.get());
-        continue;
-      }
-      try {
-        w.recorded(); // an unreadable original fails the step before any change
-      } catch (IllegalArgumentException e) {
-        throw new ActionFailure(e.getMessage(), false);
-      }
-      if (w.kind().scales()) {
-        scaled.add(w);
-      } else if (w.kind() == Workload.Kind.CRONJOB || running(w)) {
-        early.add(w);
-      }
-    }
-    addParamEdges(params.dependencies(), edges);
-    List<WorkloadGraph.Ref> refs = new ArrayList<>();
-    Map<WorkloadGraph.Ref, List<Workload>> byRef = new LinkedHashMap<>();
-    for (Workload w : scaled) {
-      if (!byRef.containsKey(w.ref())) {
-        refs.add(w.ref());
-      }
-      byRef.computeIfAbsent(w.ref(), k -> new ArrayList<>()).add(w);
-    }
-    WorkloadGraph graph = new WorkloadGraph(refs, edges);
-    Optional<List<WorkloadGraph.Ref>> cycle = graph.cycle();
-    if (cycle.isPresent()) {
-      return new Result(List.of(), excluded, Optional.of(WorkloadGraph.describe(cycle.get())));
-    }
-    List<List<Workload>> waves = new ArrayList<>();
-    early.sort(
-        Comparator.comparing((Workload w) -> w.kind() == Workload.Kind.JOB).thenComparing(ORDER));
-    if (!early.isEmpty()) {
-      waves.add(List.copyOf(early));
-    }
-    for (List<WorkloadGraph.Ref> wave : graph.sleepWaves()) {
-      List<Workload> ws = new ArrayList<>();
-      wave.forEach(r -> ws.addAll(byRef.get(r)));
-      waves.add(List.copyOf(ws));
-    }
-    return new Result(List.copyOf(waves), List.copyOf(excluded), Optional.empty());
+    return new Found(scope, listWorkloads(ctx, client, params.labelSelector()));
   }
 
   /**
@@ -132,62 +100,6 @@ public final class SleepSurvey {
         honourNamespaceAnnotations ? annotatedNamespaces(ctx, new CoreV1Api(client)) : Set.of(),
         system ? Map.of() : webhookNamespaces(ctx, client),
         system);
-  }
-
-  /**
-   * A Job this step acts on: still running, or suspended by a stop (its original recorded). A Job
-   * suspended by someone else is not ours to touch.
-   */
-  private static boolean running(Workload job) {
-    if (job.finished()) {
-      return false;
-    }
-    return !job.suspend() || job.annotations().containsKey(Originals.ANNOTATION);
-  }
-
-  /** The workloads {@code w}'s annotation {@code eks-scheduler.io/depends-on} names. */
-  static Set<WorkloadGraph.Ref> dependsOn(Workload w) throws ActionFailure {
-    String text = w.annotations().get(Originals.DEPENDS_ON);
-    Set<WorkloadGraph.Ref> out = new LinkedHashSet<>();
-    if (text == null || text.isBlank()) {
-      return out;
-    }
-    for (String part : text.split(",")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      try {
-        out.add(WorkloadGraph.Ref.parse(part, w.namespace()));
-      } catch (IllegalArgumentException e) {
-        throw new ActionFailure(
-            w.id() + ": annotation " + Originals.DEPENDS_ON + ": " + e.getMessage(), false);
-      }
-    }
-    return out;
-  }
-
-  /** Adds a step's {@code dependencies} ("ns/name" to what it depends on) to {@code edges}. */
-  static void addParamEdges(
-      Map<String, List<String>> dependencies, Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges)
-      throws ActionFailure {
-    if (dependencies == null) {
-      return;
-    }
-    for (Map.Entry<String, List<String>> e : new TreeMap<>(dependencies).entrySet()) {
-      try {
-        if (!e.getKey().contains("/")) {
-          throw new IllegalArgumentException(
-              "'" + e.getKey() + "' is not a workload: write namespace/name");
-        }
-        WorkloadGraph.Ref from = WorkloadGraph.Ref.parse(e.getKey(), "");
-        Set<WorkloadGraph.Ref> to = edges.computeIfAbsent(from, k -> new LinkedHashSet<>());
-        for (String dep : e.getValue() == null ? List.<String>of() : e.getValue()) {
-          to.add(WorkloadGraph.Ref.parse(dep, from.namespace()));
-        }
-      } catch (IllegalArgumentException ex) {
-        throw new ActionFailure("dependencies: " + ex.getMessage(), false);
-      }
-    }
   }
 
   private static Set<String> annotatedNamespaces(ActionContext ctx, CoreV1Api core)

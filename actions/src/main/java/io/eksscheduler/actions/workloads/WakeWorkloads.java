@@ -2,8 +2,8 @@ package io.eksscheduler.actions.workloads;
 
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.kube.Parallel;
-import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.actions.originals.Originals.Original;
+import io.eksscheduler.actions.originals.OriginalsProtocol;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -13,19 +13,16 @@ import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -70,25 +67,6 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
     }
   }
 
-  /** A workload to wake, with the original to restore. */
-  private record Sleeper(Workload workload, Original original) {
-    boolean awake() {
-      Workload w = workload;
-      boolean value =
-          w.kind().scales()
-              ? w.replicas() != null && w.replicas().equals(original.replicas())
-              : w.suspend() == Boolean.TRUE.equals(original.suspend());
-      return value && !w.annotations().containsKey(Originals.ANNOTATION);
-    }
-
-    String change() {
-      Workload w = workload;
-      return w.kind().scales()
-          ? "replicas " + w.replicas() + " -> " + original.replicas()
-          : "suspend " + w.suspend() + " -> " + original.suspend();
-    }
-  }
-
   @Override
   public String name() {
     return "dependencies.wake";
@@ -121,148 +99,80 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
-    List<List<Sleeper>> waves = survey(params, ctx);
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < waves.size(); i++) {
-      for (Sleeper s : waves.get(i)) {
-        lines.add(
-            "wave "
-                + (i + 1)
-                + ": "
-                + s.workload().id()
-                + ": "
-                + (s.awake() ? "already awake" : s.change() + ", annotation removed"));
-      }
-    }
-    return new Plan(lines, Map.of("woken", woken(waves), "waves", ids(waves)));
+    WakeDecision d = WakeDecision.decide(survey(params, ctx), params).failIfRefused();
+    return new Plan(d.lines(), Map.of("woken", d.woken(), "waves", d.ids()));
   }
 
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
-    List<List<Sleeper>> waves = survey(params, ctx);
-    for (List<Sleeper> wave : waves) {
-      for (Sleeper s : wave) {
-        if (ctx.ledger().get(s.workload().ledgerKey(), Original.class).isEmpty()) {
-          ctx.ledger().put(s.workload().ledgerKey(), s.original());
-        }
+    WakeDecision d = WakeDecision.decide(survey(params, ctx), params).failIfRefused();
+    ApiClient client = ctx.client(ApiClient.class);
+    // Every original is in the ledger before the first change.
+    for (List<WakeDecision.Entry> wave : d.waves()) {
+      for (WakeDecision.Entry e : wave) {
+        OriginalsProtocol.record(
+            ctx.ledger(), new WorkloadSubject(e.workload(), ctx, client), e.original());
       }
     }
-    ApiClient client = ctx.client(ApiClient.class);
-    for (int i = 0; i < waves.size(); i++) {
-      List<Sleeper> wave = waves.get(i);
+    for (int i = 0; i < d.waves().size(); i++) {
+      List<WakeDecision.Entry> wave = d.waves().get(i);
       Parallel.forEach(
           "wake-" + ctx.stepId(),
           PATCHES_AT_ONCE,
           wave,
-          s -> {
-            if (!s.awake()) {
-              wake(ctx, client, s);
+          e -> {
+            if (!e.awake()) {
+              wake(ctx, client, e);
             }
-            if (s.workload().kind() == Workload.Kind.DEPLOYMENT) {
+            if (e.workload().kind() == Workload.Kind.DEPLOYMENT) {
               ReplicaSetOriginals.remove(
-                  ctx, client, s.workload().namespace(), s.workload().name());
+                  ctx, client, e.workload().namespace(), e.workload().name());
             }
           });
       awaitReady(ctx, client, wave, params.deadline());
       List<String> names = new ArrayList<>();
-      wave.forEach(s -> names.add(s.workload().id()));
+      wave.forEach(e -> names.add(e.workload().id()));
       ctx.log("wave " + (i + 1) + " awake: " + String.join(", ", names));
     }
-    return Outputs.of("woken", woken(waves), "waves", ids(waves));
+    return Outputs.of("woken", d.woken(), "waves", d.ids());
   }
 
-  private static List<List<Sleeper>> survey(Params params, ActionContext ctx)
+  /**
+   * Reads the scope, the workloads, and the originals this step's ledger holds for those in scope
+   * (a resume's: the annotation may be gone after a crash between the patch and the next step).
+   */
+  private static WakeDecision.Survey survey(Params params, ActionContext ctx)
       throws ActionFailure, InterruptedException {
     ApiClient client = ctx.client(ApiClient.class);
     SleepScope scope =
         SleepSurvey.scope(
             ctx, client, params.namespaces(), params.exclude(), params.includeSystem(), false);
     List<Workload> all = SleepSurvey.listWorkloads(ctx, client, params.labelSelector());
-    Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges = new LinkedHashMap<>();
-    List<Sleeper> scaled = new ArrayList<>();
-    List<Sleeper> last = new ArrayList<>();
+    Map<String, Original> ledger = new HashMap<>();
     for (Workload w : all) {
-      if (!scope.inScope(w.namespace())) {
-        continue;
+      if (scope.inScope(w.namespace()) && scope.exclusion(w).isEmpty()) {
+        ctx.ledger()
+            .get(w.ledgerKey(), Original.class)
+            .ifPresent(o -> ledger.put(w.ledgerKey(), o));
       }
-      if (w.kind().scales()) {
-        edges.computeIfAbsent(w.ref(), k -> new LinkedHashSet<>()).addAll(SleepSurvey.dependsOn(w));
-      }
-      if (scope.exclusion(w).isPresent()) {
-        continue; // outside the sleep's scope: not ours (the autoscaler steps own kube-system's)
-      }
-      Optional<Original> original = original(ctx, w);
-      if (original.isEmpty()) {
-        continue;
-      }
-      (w.kind().scales() ? scaled : last).add(new Sleeper(w, original.get()));
     }
-    SleepSurvey.addParamEdges(params.dependencies(), edges);
-    List<WorkloadGraph.Ref> refs = new ArrayList<>();
-    Map<WorkloadGraph.Ref, List<Sleeper>> byRef = new LinkedHashMap<>();
-    for (Sleeper s : scaled) {
-      if (!byRef.containsKey(s.workload().ref())) {
-        refs.add(s.workload().ref());
-      }
-      byRef.computeIfAbsent(s.workload().ref(), k -> new ArrayList<>()).add(s);
-    }
-    WorkloadGraph graph = new WorkloadGraph(refs, edges);
-    Optional<List<WorkloadGraph.Ref>> cycle = graph.cycle();
-    if (cycle.isPresent()) {
-      throw new ActionFailure(WorkloadGraph.describe(cycle.get()) + "; nothing was changed", false);
-    }
-    List<List<Sleeper>> waves = new ArrayList<>();
-    for (List<WorkloadGraph.Ref> wave : graph.wakeWaves()) {
-      List<Sleeper> ws = new ArrayList<>();
-      wave.forEach(r -> ws.addAll(byRef.get(r)));
-      waves.add(List.copyOf(ws));
-    }
-    if (!last.isEmpty()) {
-      waves.add(List.copyOf(last));
-    }
-    return List.copyOf(waves);
+    return new WakeDecision.Survey(scope, all, ledger);
   }
 
-  /**
-   * What {@code w} goes back to: this run's ledger first (the annotation may be gone after a crash
-   * between the patch and the next step), else the annotation the stop wrote.
-   */
-  private static Optional<Original> original(ActionContext ctx, Workload w) throws ActionFailure {
-    Optional<Original> ledger = ctx.ledger().get(w.ledgerKey(), Original.class);
-    if (ledger.isPresent()) {
-      return ledger;
-    }
-    try {
-      return w.recorded();
-    } catch (IllegalArgumentException e) {
-      throw new ActionFailure(e.getMessage(), false);
-    }
-  }
-
-  /** One merge patch: the original value back and the annotation removed. */
-  private static void wake(ActionContext ctx, ApiClient client, Sleeper s)
+  /** Restores {@code e}'s original and removes the annotation, in one merge patch. */
+  private static void wake(ActionContext ctx, ApiClient client, WakeDecision.Entry e)
       throws ActionFailure, InterruptedException {
-    Workload w = s.workload();
-    String value =
-        w.kind().scales()
-            ? "\"replicas\":" + s.original().replicas()
-            : "\"suspend\":" + s.original().suspend();
-    String patch =
-        "{\"metadata\":{\"annotations\":{\""
-            + Originals.ANNOTATION
-            + "\":null}},\"spec\":{"
-            + value
-            + "}}";
+    WorkloadSubject s = new WorkloadSubject(e.workload(), ctx, client);
     try {
-      SleepWorkloads.patch(ctx, client, w, patch, "waking " + w.id());
+      s.restoreAndClear(e.original());
       ctx.changed();
-      ctx.log(w.id() + ": " + s.change());
-    } catch (ActionFailure e) {
-      if (e.getCause() instanceof ApiException api && api.getCode() == 404) {
-        ctx.log(w.id() + ": deleted since the stop; nothing to wake");
+      ctx.log(e.workload().id() + ": " + e.change());
+    } catch (ActionFailure failure) {
+      if (s.gone(failure)) {
+        ctx.log(e.workload().id() + ": deleted since the stop; nothing to wake");
         return;
       }
-      throw e;
+      throw failure;
     }
   }
 
@@ -273,12 +183,15 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
    * gone, is not looked at again.
    */
   private static void awaitReady(
-      ActionContext ctx, ApiClient client, List<Sleeper> wave, Duration deadline)
+      ActionContext ctx, ApiClient client, List<WakeDecision.Entry> wave, Duration deadline)
       throws ActionFailure, InterruptedException {
     AppsV1Api apps = new AppsV1Api(client);
     Instant until = ctx.clock().instant().plus(deadline);
     List<Workload> waiting = new ArrayList<>();
-    wave.stream().map(Sleeper::workload).filter(w -> w.kind().scales()).forEach(waiting::add);
+    wave.stream()
+        .map(WakeDecision.Entry::workload)
+        .filter(w -> w.kind().scales())
+        .forEach(waiting::add);
     while (true) {
       Map<String, List<Workload>> byList = new TreeMap<>();
       for (Workload w : waiting) {
@@ -355,22 +268,6 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
       if (observed < s.getMetadata().getGeneration() || ready < want) {
         out.put(s.getMetadata().getName(), ready + "/" + want + " Ready");
       }
-    }
-    return out;
-  }
-
-  private static List<String> woken(List<List<Sleeper>> waves) {
-    List<String> out = new ArrayList<>();
-    waves.forEach(w -> w.forEach(s -> out.add(s.workload().id())));
-    return out;
-  }
-
-  private static List<List<String>> ids(List<List<Sleeper>> waves) {
-    List<List<String>> out = new ArrayList<>();
-    for (List<Sleeper> w : waves) {
-      List<String> names = new ArrayList<>();
-      w.forEach(s -> names.add(s.workload().id()));
-      out.add(names);
     }
     return out;
   }
