@@ -5,6 +5,8 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsid
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -82,6 +84,49 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage("io.eksscheduler.cli..", "io.eksscheduler.sandbox..")
         .check(main);
+  }
+
+  /**
+   * The actions' layers point down: {@code originals} (what a stop records and a wake restores)
+   * needs no other actions package, {@code kube} (the shared Kubernetes calls) needs only {@code
+   * originals}, {@code core} needs none, and no feature package depends on {@code cluster}, which
+   * reads across them.
+   */
+  @Test
+  void actionsLayersPointDown() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.eksscheduler.actions.originals..")
+        .should()
+        .dependOnClassesThat(actionsOutside("io.eksscheduler.actions.originals.."))
+        .check(main);
+    noClasses()
+        .that()
+        .resideInAPackage("io.eksscheduler.actions.kube..")
+        .should()
+        .dependOnClassesThat(
+            actionsOutside("io.eksscheduler.actions.kube..")
+                .and(resideOutsideOfPackage("io.eksscheduler.actions.originals..")))
+        .check(main);
+    noClasses()
+        .that()
+        .resideInAPackage("io.eksscheduler.actions.core..")
+        .should()
+        .dependOnClassesThat(actionsOutside("io.eksscheduler.actions.core.."))
+        .check(main);
+    noClasses()
+        .that()
+        .resideInAPackage("io.eksscheduler.actions..")
+        .and()
+        .resideOutsideOfPackage("io.eksscheduler.actions.cluster..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.eksscheduler.actions.cluster..")
+        .check(main);
+  }
+
+  private static DescribedPredicate<JavaClass> actionsOutside(String pkg) {
+    return resideInAPackage("io.eksscheduler.actions..").and(resideOutsideOfPackage(pkg));
   }
 
   /**
