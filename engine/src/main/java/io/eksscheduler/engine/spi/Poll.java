@@ -39,6 +39,15 @@ public record Poll(ActionContext ctx, Instant deadline, Duration every) {
     return new Poll(ctx, ctx.clock().instant().plus(within), every);
   }
 
+  /**
+   * A wait that fails only once more than {@code within} has passed from now: a round that ends
+   * exactly then still waits, as a wait that compares {@code isAfter} with its end does (the
+   * deadline is the next instant on the clock, one nanosecond later).
+   */
+  public static Poll failingAfter(ActionContext ctx, Duration within, Duration every) {
+    return new Poll(ctx, ctx.clock().instant().plus(within).plusNanos(1), every);
+  }
+
   /** A wait that ends at {@code deadline}. */
   public static Poll before(ActionContext ctx, Instant deadline, Duration every) {
     return new Poll(ctx, deadline, every);
@@ -85,6 +94,15 @@ public record Poll(ActionContext ctx, Instant deadline, Duration every) {
   }
 
   /**
+   * What a wait that reached its deadline ends with, from what is still awaited: a value of its own
+   * (a policy that gives up and goes on), or the failure it throws.
+   */
+  @FunctionalInterface
+  public interface Otherwise<T, W> {
+    T atDeadline(W left) throws ActionFailure, InterruptedException;
+  }
+
+  /**
    * Looks until what {@code look} finds is ready and returns its value; says {@code progress} of
    * what is left after each round that is not, then sleeps {@link #every}.
    *
@@ -93,13 +111,28 @@ public record Poll(ActionContext ctx, Instant deadline, Duration every) {
    */
   public <T, W> T until(Look<T, W> look, Function<W, String> progress, AtDeadline<W> atDeadline)
       throws ActionFailure, InterruptedException {
+    return untilElse(
+        look,
+        progress,
+        left -> {
+          throw atDeadline.failure(left);
+        });
+  }
+
+  /**
+   * As {@link #until}, but a round that is not ready at or after the deadline ends the wait with
+   * what {@code atDeadline} makes of what is left: its value is returned, its failure thrown.
+   */
+  public <T, W> T untilElse(
+      Look<T, W> look, Function<W, String> progress, Otherwise<T, W> atDeadline)
+      throws ActionFailure, InterruptedException {
     while (true) {
       Round<T, W> round = look.look();
       if (round.ready) {
         return round.value;
       }
       if (passed()) {
-        throw atDeadline.failure(round.left);
+        return atDeadline.atDeadline(round.left);
       }
       ctx.progress(progress.apply(round.left));
       ctx.sleeper().sleep(every);

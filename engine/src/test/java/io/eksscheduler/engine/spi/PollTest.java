@@ -177,4 +177,73 @@ class PollTest {
         IllegalArgumentException.class,
         () -> Poll.within(ctx, Duration.ofSeconds(1), Duration.ofSeconds(-1)));
   }
+
+  @Test
+  void failingAfterStillWaitsAtExactlyTheEndAndFailsTheRoundAfter() {
+    List<String> seen = new ArrayList<>();
+    assertThrows(
+        ActionFailure.class,
+        () ->
+            Poll.failingAfter(ctx, Duration.ofSeconds(10), EVERY)
+                .until(
+                    () -> Poll.Round.<String, String>waiting("x"),
+                    left -> left,
+                    left -> {
+                      seen.add(left);
+                      return new ActionFailure(left, true);
+                    }));
+    // Looks at 0 s, 5 s and 10 s wait; the one at 15 s is past the end and fails.
+    assertEquals(List.of(EVERY, EVERY, EVERY), ctx.sleeps);
+    assertEquals(List.of("x", "x", "x"), ctx.progress);
+    assertEquals(List.of("x"), seen);
+  }
+
+  @Test
+  void failingAfterIsNotPassedAtTheEndButOnceBeyondIt() throws InterruptedException {
+    Poll poll = Poll.failingAfter(ctx, Duration.ofSeconds(5), EVERY);
+    ctx.sleeper().sleep(EVERY);
+    assertFalse(poll.passed());
+    ctx.now = ctx.now.plusNanos(1);
+    assertTrue(poll.passed());
+  }
+
+  @Test
+  void untilElseEndsWithTheValueGivenAtTheDeadline() throws Exception {
+    List<Integer> seen = new ArrayList<>();
+    String value =
+        Poll.within(ctx, Duration.ofSeconds(10), EVERY)
+            .untilElse(
+                () -> Poll.Round.<String, Integer>waiting(ctx.sleeps.size()),
+                left -> left + " rounds",
+                left -> {
+                  seen.add(left);
+                  return "gave up";
+                });
+    assertEquals("gave up", value);
+    assertEquals(List.of(2), seen);
+    assertEquals(List.of("0 rounds", "1 rounds"), ctx.progress);
+    assertEquals(List.of(EVERY, EVERY), ctx.sleeps);
+  }
+
+  @Test
+  void untilElseReturnsTheLookedValueOnceReadyAndMayStillFailAtTheDeadline() throws Exception {
+    AtomicInteger looks = new AtomicInteger();
+    assertEquals(
+        "ready at look 2",
+        Poll.within(ctx, Duration.ofMinutes(1), EVERY)
+            .untilElse(() -> readyAfter(looks, 2), left -> "waiting", left -> "gave up"));
+    ActionFailure late = new ActionFailure("late", true);
+    ActionFailure thrown =
+        assertThrows(
+            ActionFailure.class,
+            () ->
+                Poll.within(ctx, Duration.ZERO, EVERY)
+                    .untilElse(
+                        () -> Poll.Round.<String, String>waiting("x"),
+                        left -> left,
+                        left -> {
+                          throw late;
+                        }));
+    assertSame(late, thrown);
+  }
 }
