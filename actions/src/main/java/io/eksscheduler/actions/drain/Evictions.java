@@ -6,6 +6,7 @@ import io.eksscheduler.actions.kube.Names;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Durations;
+import io.eksscheduler.engine.spi.Poll;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -16,7 +17,6 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.util.PatchUtils;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +35,16 @@ final class Evictions {
   private static final Duration POLL = Duration.ofSeconds(1);
 
   private Evictions() {}
+
+  /** How the eviction of one pod ended. */
+  private enum Outcome {
+    /** Evicted, or gone already. */
+    EVICTED,
+    /** Left on its node under policy leave-to-termination. */
+    LEFT,
+    /** To delete past its budget under policy delete. */
+    DELETE
+  }
 
   /** Counts shared by the node drains running in parallel. */
   static final class Tally {
@@ -69,7 +79,7 @@ final class Evictions {
       List<Eviction> evictions,
       Tally tally)
       throws Exception {
-    Instant budgetDeadline = ctx.clock().instant().plus(params.deadline());
+    Poll budgetDeadline = Poll.within(ctx, params.deadline(), EVICTION_RETRY);
     Map<String, String> evictedUids = new LinkedHashMap<>();
     long longestGrace = 30;
     for (Eviction eviction : evictions) {
@@ -77,23 +87,52 @@ final class Evictions {
       String podName = eviction.name();
       String budget = eviction.budget();
       longestGrace = Math.max(longestGrace, grace(pod, params));
-      while (true) {
-        ctx.checkCancelled();
-        Optional<ApiException> refused = evict(ctx, core, pod, params.gracePeriod(), false);
-        if (refused.isEmpty()) {
+      Outcome outcome =
+          budgetDeadline.untilElse(
+              () -> {
+                ctx.checkCancelled();
+                Optional<ApiException> refused = evict(ctx, core, pod, params.gracePeriod(), false);
+                if (refused.isEmpty()) {
+                  return Poll.Round.<Outcome, ApiException>ready(Outcome.EVICTED);
+                }
+                // The budget refuses for now. A budget that can never be met is not waited on.
+                if (eviction.hopeless() && "leave-to-termination".equals(params.policy())) {
+                  return Poll.Round.<Outcome, ApiException>ready(Outcome.LEFT);
+                }
+                return Poll.Round.<Outcome, ApiException>waiting(refused.get());
+              },
+              refused ->
+                  "waiting for PodDisruptionBudget " + budget + " to allow evicting " + podName,
+              refused -> {
+                if ("leave-to-termination".equals(params.policy())) {
+                  return Outcome.LEFT;
+                }
+                if ("delete".equals(params.policy())) {
+                  return Outcome.DELETE;
+                }
+                throw new ActionFailure(
+                    "evicting "
+                        + podName
+                        + " on "
+                        + node
+                        + ": PodDisruptionBudget "
+                        + budget
+                        + " still refuses after "
+                        + Durations.format(params.deadline())
+                        + " ("
+                        + KubeCalls.message(refused)
+                        + ")",
+                    true);
+              });
+      switch (outcome) {
+        case EVICTED:
           evictedUids.put(podName, pod.getMetadata().getUid());
           tally.evicted.incrementAndGet();
           break;
-        }
-        // The budget refuses for now. A budget that can never be met is not waited on.
-        boolean hopeless = eviction.hopeless();
-        boolean pastDeadline = !ctx.clock().instant().isBefore(budgetDeadline);
-        if ((hopeless && "leave-to-termination".equals(params.policy()))
-            || (pastDeadline && "leave-to-termination".equals(params.policy()))) {
+        case LEFT:
           tally.left.add(podName + " on " + node + ": blocked by PodDisruptionBudget " + budget);
           break;
-        }
-        if (pastDeadline && "delete".equals(params.policy())) {
+        default:
           delete(ctx, core, pod, params);
           evictedUids.put(podName, pod.getMetadata().getUid());
           tally.deleted.incrementAndGet();
@@ -104,25 +143,6 @@ final class Evictions {
                   + budget
                   + " after "
                   + Durations.format(params.deadline()));
-          break;
-        }
-        if (pastDeadline) {
-          throw new ActionFailure(
-              "evicting "
-                  + podName
-                  + " on "
-                  + node
-                  + ": PodDisruptionBudget "
-                  + budget
-                  + " still refuses after "
-                  + Durations.format(params.deadline())
-                  + " ("
-                  + KubeCalls.message(refused.get())
-                  + ")",
-              true);
-        }
-        ctx.progress("waiting for PodDisruptionBudget " + budget + " to allow evicting " + podName);
-        ctx.sleeper().sleep(EVICTION_RETRY);
       }
     }
     awaitGone(ctx, core, node, evictedUids, Duration.ofSeconds(longestGrace).plusMinutes(2));
@@ -242,35 +262,37 @@ final class Evictions {
   private static void awaitGone(
       ActionContext ctx, CoreV1Api core, String node, Map<String, String> uids, Duration timeout)
       throws ActionFailure, InterruptedException {
-    Instant until = ctx.clock().instant().plus(timeout);
-    while (!uids.isEmpty()) {
-      var pods =
-          KubeCalls.call(
-                  ctx,
-                  "listing pods on " + node,
-                  () ->
-                      core.listPodForAllNamespaces()
-                          .fieldSelector("spec.nodeName=" + node)
-                          .execute())
-              .getItems();
-      Map<String, String> present = new HashMap<>();
-      pods.forEach(p -> present.put(Names.of(p.getMetadata()), p.getMetadata().getUid()));
-      uids.entrySet().removeIf(e -> !e.getValue().equals(present.get(e.getKey())));
-      if (uids.isEmpty()) {
-        return;
-      }
-      if (ctx.clock().instant().isAfter(until)) {
-        throw new ActionFailure(
-            "pods on "
-                + node
-                + " still terminating after "
-                + Durations.format(timeout)
-                + ": "
-                + String.join(", ", uids.keySet()),
-            true);
-      }
-      ctx.progress(uids.size() + " pods on " + node + " terminating");
-      ctx.sleeper().sleep(POLL);
-    }
+    Poll.failingAfter(ctx, timeout, POLL)
+        .until(
+            () -> {
+              if (uids.isEmpty()) {
+                return Poll.Round.<Void, Integer>ready(null);
+              }
+              var pods =
+                  KubeCalls.call(
+                          ctx,
+                          "listing pods on " + node,
+                          () ->
+                              core.listPodForAllNamespaces()
+                                  .fieldSelector("spec.nodeName=" + node)
+                                  .execute())
+                      .getItems();
+              Map<String, String> present = new HashMap<>();
+              pods.forEach(p -> present.put(Names.of(p.getMetadata()), p.getMetadata().getUid()));
+              uids.entrySet().removeIf(e -> !e.getValue().equals(present.get(e.getKey())));
+              return uids.isEmpty()
+                  ? Poll.Round.<Void, Integer>ready(null)
+                  : Poll.Round.<Void, Integer>waiting(uids.size());
+            },
+            left -> left + " pods on " + node + " terminating",
+            left ->
+                new ActionFailure(
+                    "pods on "
+                        + node
+                        + " still terminating after "
+                        + Durations.format(timeout)
+                        + ": "
+                        + String.join(", ", uids.keySet()),
+                    true));
   }
 }

@@ -11,6 +11,7 @@ import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
+import io.eksscheduler.engine.spi.Poll;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -148,34 +149,35 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
   private static void awaitJobs(
       ActionContext ctx, ApiClient client, List<Workload> jobs, Duration deadline)
       throws ActionFailure, InterruptedException {
-    Instant until = ctx.clock().instant().plus(deadline);
     List<Workload> running = new ArrayList<>(jobs);
-    while (!running.isEmpty()) {
-      List<Workload> still = new ArrayList<>();
-      for (Workload j : running) {
-        Optional<Workload> now = WorkloadCalls.read(ctx, client, j);
-        if (now.isPresent() && !now.get().finished() && !now.get().suspend()) {
-          still.add(now.get());
-        }
-      }
-      running = still;
-      if (running.isEmpty()) {
-        return;
-      }
-      List<String> names = new ArrayList<>();
-      running.forEach(j -> names.add(j.namespace() + "/" + j.name()));
-      if (!ctx.clock().instant().isBefore(until)) {
-        throw new ActionFailure(
-            "Jobs still running after "
-                + Durations.format(deadline)
-                + ": "
-                + String.join(", ", names)
-                + "; raise jobDeadline, or set jobs: suspend to suspend them",
-            true);
-      }
-      ctx.progress("waiting for Jobs to finish: " + String.join(", ", names));
-      ctx.sleeper().sleep(POLL);
-    }
+    Poll.within(ctx, deadline, POLL)
+        .until(
+            () -> {
+              List<Workload> still = new ArrayList<>();
+              for (Workload j : running) {
+                Optional<Workload> now = WorkloadCalls.read(ctx, client, j);
+                if (now.isPresent() && !now.get().finished() && !now.get().suspend()) {
+                  still.add(now.get());
+                }
+              }
+              running.clear();
+              running.addAll(still);
+              if (running.isEmpty()) {
+                return Poll.Round.<Void, String>ready(null);
+              }
+              List<String> names = new ArrayList<>();
+              running.forEach(j -> names.add(j.namespace() + "/" + j.name()));
+              return Poll.Round.waiting(String.join(", ", names));
+            },
+            names -> "waiting for Jobs to finish: " + names,
+            names ->
+                new ActionFailure(
+                    "Jobs still running after "
+                        + Durations.format(deadline)
+                        + ": "
+                        + names
+                        + "; raise jobDeadline, or set jobs: suspend to suspend them",
+                    true));
   }
 
   /**
@@ -187,6 +189,7 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
     Map<String, List<Workload>> byNamespace = new LinkedHashMap<>();
     workloads.forEach(
         w -> byNamespace.computeIfAbsent(w.namespace(), k -> new ArrayList<>()).add(w));
+    // Not a Poll: the deadline grows with the longest grace period among the pods seen so far.
     Instant start = ctx.clock().instant();
     long longestGrace = 30;
     while (true) {

@@ -11,13 +11,13 @@ import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
+import io.eksscheduler.engine.spi.Poll;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -186,43 +186,42 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
       ActionContext ctx, ApiClient client, List<WakeDecision.Entry> wave, Duration deadline)
       throws ActionFailure, InterruptedException {
     AppsV1Api apps = new AppsV1Api(client);
-    Instant until = ctx.clock().instant().plus(deadline);
     List<Workload> waiting = new ArrayList<>();
     wave.stream()
         .map(WakeDecision.Entry::workload)
         .filter(w -> w.kind().scales())
         .forEach(waiting::add);
-    while (true) {
-      Map<String, List<Workload>> byList = new TreeMap<>();
-      for (Workload w : waiting) {
-        byList.computeIfAbsent(w.kind().label + " " + w.namespace(), k -> new ArrayList<>()).add(w);
-      }
-      List<Workload> still = new ArrayList<>();
-      List<String> pending = new ArrayList<>();
-      for (List<Workload> group : byList.values()) {
-        Map<String, String> why = notReady(ctx, apps, group.get(0));
-        for (Workload w : group) {
-          if (why.containsKey(w.name())) {
-            still.add(w);
-            pending.add(w.id() + " " + why.get(w.name()));
-          }
-        }
-      }
-      waiting = still;
-      if (pending.isEmpty()) {
-        return;
-      }
-      if (!ctx.clock().instant().isBefore(until)) {
-        throw new ActionFailure(
-            "rollouts not Ready after "
-                + Durations.format(deadline)
-                + ": "
-                + String.join(", ", pending),
-            true);
-      }
-      ctx.progress("waiting for " + String.join(", ", pending));
-      ctx.sleeper().sleep(POLL);
-    }
+    Poll.within(ctx, deadline, POLL)
+        .until(
+            () -> {
+              Map<String, List<Workload>> byList = new TreeMap<>();
+              for (Workload w : waiting) {
+                byList
+                    .computeIfAbsent(w.kind().label + " " + w.namespace(), k -> new ArrayList<>())
+                    .add(w);
+              }
+              List<Workload> still = new ArrayList<>();
+              List<String> pending = new ArrayList<>();
+              for (List<Workload> group : byList.values()) {
+                Map<String, String> why = notReady(ctx, apps, group.get(0));
+                for (Workload w : group) {
+                  if (why.containsKey(w.name())) {
+                    still.add(w);
+                    pending.add(w.id() + " " + why.get(w.name()));
+                  }
+                }
+              }
+              waiting.clear();
+              waiting.addAll(still);
+              return pending.isEmpty()
+                  ? Poll.Round.<Void, String>ready(null)
+                  : Poll.Round.<Void, String>waiting(String.join(", ", pending));
+            },
+            pending -> "waiting for " + pending,
+            pending ->
+                new ActionFailure(
+                    "rollouts not Ready after " + Durations.format(deadline) + ": " + pending,
+                    true));
   }
 
   /**
