@@ -3,6 +3,7 @@ package io.eksscheduler.engine.run;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JavaType;
@@ -11,9 +12,11 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.eksscheduler.engine.playbook.SchemaCheck;
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.state.Json;
@@ -21,6 +24,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Checks a step's rendered {@code with} against its action's schema and binds it: a {@link
@@ -83,12 +87,28 @@ final class Binding {
     }
   }
 
-  /** A duration in the playbook form, refused with the message of {@link Durations}. */
-  private static final class PlaybookDuration extends StdScalarDeserializer<Duration> {
+  /**
+   * A duration in the playbook form, refused with the message of {@link Durations}, or absent when
+   * it does not parse on a component marked {@link AbsentIfUnparsable}.
+   */
+  private static final class PlaybookDuration extends StdScalarDeserializer<Duration>
+      implements ContextualDeserializer {
     private static final long serialVersionUID = 1L;
+    private final boolean absentIfUnparsable;
 
     PlaybookDuration() {
+      this(false);
+    }
+
+    private PlaybookDuration(boolean absentIfUnparsable) {
       super(Duration.class);
+      this.absentIfUnparsable = absentIfUnparsable;
+    }
+
+    @Override
+    public JsonDeserializer<?> createContextual(
+        DeserializationContext ctxt, BeanProperty property) {
+      return absentIfUnparsable(property) ? new PlaybookDuration(true) : this;
     }
 
     @Override
@@ -97,8 +117,16 @@ final class Binding {
       if (text == null) {
         return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
       }
-      return Durations.parse(text).orElseThrow(() -> new BadDuration(p, text));
+      Optional<Duration> d = Durations.parse(text);
+      if (d.isEmpty() && absentIfUnparsable) {
+        return null;
+      }
+      return d.orElseThrow(() -> new BadDuration(p, text));
     }
+  }
+
+  private static boolean absentIfUnparsable(BeanProperty property) {
+    return property != null && property.getAnnotation(AbsentIfUnparsable.class) != null;
   }
 
   private static final class BadDuration extends JsonMappingException {
@@ -114,32 +142,55 @@ final class Binding {
     private static final long serialVersionUID = 1L;
 
     @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public JsonDeserializer<?> modifyEnumDeserializer(
         DeserializationConfig config,
         JavaType type,
         BeanDescription beanDesc,
         JsonDeserializer<?> deserializer) {
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      Class<Enum> enumType = (Class<Enum>) type.getRawClass();
-      return new StdScalarDeserializer<Enum<?>>(enumType) {
-        private static final long serialVersionUID = 1L;
+      return new ByName((Class<Enum>) type.getRawClass(), false);
+    }
+  }
 
-        @Override
-        @SuppressWarnings("unchecked")
-        public Enum<?> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-          String text = p.getValueAsString();
-          if (text == null) {
-            return (Enum<?>) ctxt.handleUnexpectedToken(enumType, p);
-          }
-          String name = text.toUpperCase(Locale.ROOT).replace('-', '_');
-          for (Enum<?> constant : enumType.getEnumConstants()) {
-            if (constant.name().equals(name)) {
-              return constant;
-            }
-          }
-          return (Enum<?>) ctxt.handleWeirdStringValue(enumType, text, "not one of the values");
+  /**
+   * An enum constant from its dashed lower-case name, or absent when it is none of them on a
+   * component marked {@link AbsentIfUnparsable}.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static final class ByName extends StdScalarDeserializer<Enum<?>>
+      implements ContextualDeserializer {
+    private static final long serialVersionUID = 1L;
+    private final Class<Enum> enumType;
+    private final boolean absentIfUnparsable;
+
+    ByName(Class<Enum> enumType, boolean absentIfUnparsable) {
+      super(enumType);
+      this.enumType = enumType;
+      this.absentIfUnparsable = absentIfUnparsable;
+    }
+
+    @Override
+    public JsonDeserializer<?> createContextual(
+        DeserializationContext ctxt, BeanProperty property) {
+      return absentIfUnparsable(property) ? new ByName(enumType, true) : this;
+    }
+
+    @Override
+    public Enum<?> deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      String text = p.getValueAsString();
+      if (text == null) {
+        return (Enum<?>) ctxt.handleUnexpectedToken(enumType, p);
+      }
+      String name = text.toUpperCase(Locale.ROOT).replace('-', '_');
+      for (Enum<?> constant : enumType.getEnumConstants()) {
+        if (constant.name().equals(name)) {
+          return constant;
         }
-      };
+      }
+      if (absentIfUnparsable) {
+        return null;
+      }
+      return (Enum<?>) ctxt.handleWeirdStringValue(enumType, text, "not one of the values");
     }
   }
 }

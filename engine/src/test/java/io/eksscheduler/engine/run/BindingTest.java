@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.engine.playbook.ActionRegistry;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.playbook.SchemaCheck;
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -130,6 +131,46 @@ class BindingTest {
     @Override
     public Outputs apply(Params params, ActionContext ctx) throws Exception {
       ctx.sleeper().sleep(pause(params));
+      return Outputs.none();
+    }
+  }
+
+  /** An action that falls back to its defaults on a value that does not bind, as it once did. */
+  static final class Lenient implements Action<Lenient.Params> {
+    record Params(@AbsentIfUnparsable Duration pause, @AbsentIfUnparsable Policy policy) {}
+
+    @Override
+    public String name() {
+      return "test.pause";
+    }
+
+    @Override
+    public String description() {
+      return "Waits.";
+    }
+
+    @Override
+    public String withSchema() {
+      return "schemas/actions/test.pause.schema.json";
+    }
+
+    @Override
+    public Class<Params> paramsType() {
+      return Params.class;
+    }
+
+    @Override
+    public List<OutputSpec> outputs() {
+      return List.of();
+    }
+
+    @Override
+    public Plan plan(Params params, ActionContext ctx) {
+      return Plan.of(List.of());
+    }
+
+    @Override
+    public Outputs apply(Params params, ActionContext ctx) {
       return Outputs.none();
     }
   }
@@ -265,5 +306,32 @@ class BindingTest {
     }
     assertEquals(Durations.badDuration(OVERLONG), errors.get(1));
     assertEquals(errors.get(0), errors.get(1));
+  }
+
+  private Lenient.Params bindLenient(String json) throws Binding.StepFailure {
+    return Binding.bind(new Lenient(), with(json), schemas);
+  }
+
+  @Test
+  void aMarkedDurationThatDoesNotParseBindsAsAbsent() throws Exception {
+    assertNull(bindLenient("{\"pause\": \"" + OVERLONG + "\"}").pause());
+    assertNull(bindLenient("{\"pause\": \"${{ x }}\"}").pause());
+    assertEquals(Duration.ofSeconds(90), bindLenient("{\"pause\": \"90s\"}").pause());
+  }
+
+  @Test
+  void aMarkedEnumThatIsNoneOfItsNamesBindsAsAbsent() throws Exception {
+    assertNull(bindLenient("{\"policy\": \"${{ x }}\"}").policy());
+    assertEquals(
+        Policy.LEAVE_TO_TERMINATION,
+        bindLenient("{\"policy\": \"leave-to-termination\"}").policy());
+  }
+
+  @Test
+  void anUnmarkedEnumThatIsNoneOfItsNamesFailsTheStep() {
+    Binding.StepFailure e =
+        assertThrows(Binding.StepFailure.class, () -> bind("{\"policy\": \"${{ x }}\"}"));
+    assertFalse(e instanceof Binding.ParamRefused);
+    assertTrue(e.getMessage().startsWith("with does not fit action test.pause: "), e.getMessage());
   }
 }
