@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.actions.drain.DrainPlan.Eviction;
 import io.eksscheduler.actions.drain.DrainPlan.NodeDrain;
 import io.eksscheduler.actions.kube.Parallel;
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
-import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,31 +50,62 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
       JsonNode nodes,
       Integer parallel,
       Boolean deleteEmptyDirData,
-      String unmanagedPods,
-      String doNotDisrupt,
-      String whenBudgetCannotBeMet,
-      String budgetDeadline,
-      String gracePeriod) {
+      @AbsentIfUnparsable UnmanagedPods unmanagedPods,
+      @AbsentIfUnparsable DoNotDisrupt doNotDisrupt,
+      @AbsentIfUnparsable BudgetPolicy whenBudgetCannotBeMet,
+      @AbsentIfUnparsable Duration budgetDeadline,
+      @AbsentIfUnparsable Duration gracePeriod) {
 
     int parallelOrDefault() {
       return parallel == null ? 10 : parallel;
     }
 
-    String policy() {
-      return whenBudgetCannotBeMet == null ? "fail" : whenBudgetCannotBeMet;
+    BudgetPolicy policy() {
+      return whenBudgetCannotBeMet == null ? BudgetPolicy.FAIL : whenBudgetCannotBeMet;
     }
 
     Duration deadline() {
-      return budgetDeadline == null
-          ? Duration.ofMinutes(10)
-          : Durations.parse(budgetDeadline).orElse(Duration.ofMinutes(10));
+      return budgetDeadline == null ? Duration.ofMinutes(10) : budgetDeadline;
     }
 
     PodVerdicts.Settings verdictSettings() {
       return new PodVerdicts.Settings(
           deleteEmptyDirData == null || deleteEmptyDirData,
-          unmanagedPods == null ? "fail" : unmanagedPods,
-          doNotDisrupt == null ? "leave" : doNotDisrupt);
+          unmanagedPods == null ? UnmanagedPods.FAIL : unmanagedPods,
+          doNotDisrupt == null ? DoNotDisrupt.LEAVE : doNotDisrupt);
+    }
+  }
+
+  /** What a drain does with pods no controller recreates. */
+  public enum UnmanagedPods {
+    /** Evict them. */
+    EVICT,
+    /** Leave them to node termination. */
+    LEAVE,
+    /** Refuse the drain, naming them (the default). */
+    FAIL
+  }
+
+  /** What a drain does with pods marked do-not-disrupt or not safe to evict. */
+  public enum DoNotDisrupt {
+    /** Leave them to node termination (the default). */
+    LEAVE,
+    /** Evict them. */
+    EVICT
+  }
+
+  /** What a drain does about a PodDisruptionBudget that can never be met. */
+  public enum BudgetPolicy {
+    /** Fail before any change (the default). */
+    FAIL,
+    /** Delete the pods it refuses once budgetDeadline has passed. */
+    DELETE,
+    /** Leave the pods it refuses on their node until the node is terminated. */
+    LEAVE_TO_TERMINATION;
+
+    /** The policy as the playbook writes it: fail, delete or leave-to-termination. */
+    String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -127,7 +159,7 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
               + ", would need "
               + b.pods().size()
               + "): "
-              + params.policy());
+              + params.policy().label());
     }
     if (d.failure().isPresent()) {
       changes.add("the drain would fail before any change");
@@ -161,7 +193,7 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
                   + ": blocked by PodDisruptionBudget "
                   + e.budget()
                   + " -> "
-                  + params.policy();
+                  + params.policy().label();
           changes.add("blocked: " + line);
           blocked.add(line);
         }
@@ -170,7 +202,7 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
     d.left().forEach(l -> changes.add("leave " + l.line()));
     d.skipped().forEach(l -> changes.add("skip " + l.line()));
     List<String> leftOut = new ArrayList<>(DrainPlan.lines(d.left()));
-    if ("leave-to-termination".equals(params.policy())) {
+    if (params.policy() == BudgetPolicy.LEAVE_TO_TERMINATION) {
       leftOut.addAll(blocked);
     }
     return new Plan(
@@ -181,7 +213,7 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
             "evicted",
             (long) evictions,
             "deleted",
-            "delete".equals(params.policy()) ? (long) blocked.size() : 0L,
+            params.policy() == BudgetPolicy.DELETE ? (long) blocked.size() : 0L,
             "leftToTermination",
             leftOut));
   }

@@ -24,7 +24,7 @@ record DrainPlan(
     List<PodNote> left,
     List<PodNote> refused,
     BudgetAnalysis.Result budgets,
-    String policy) {
+    DrainNodes.BudgetPolicy policy) {
 
   /**
    * One node of the drain.
@@ -95,7 +95,7 @@ record DrainPlan(
               + String.join("; ", budgets.conflicts()));
     }
     List<BudgetAnalysis.Budget> unmeetable = budgets.unmeetable();
-    if (!unmeetable.isEmpty() && "fail".equals(policy)) {
+    if (!unmeetable.isEmpty() && policy == DrainNodes.BudgetPolicy.FAIL) {
       List<String> named = new ArrayList<>();
       unmeetable.forEach(
           b -> named.add(b.name() + " (allows " + b.allowed() + ", " + b.pods().size() + " pods)"));

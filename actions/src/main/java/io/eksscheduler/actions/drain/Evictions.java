@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.drain;
 
+import io.eksscheduler.actions.drain.DrainNodes.BudgetPolicy;
 import io.eksscheduler.actions.drain.DrainPlan.Eviction;
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.kube.Names;
@@ -96,7 +97,7 @@ final class Evictions {
                   return Poll.Round.<Outcome, ApiException>ready(Outcome.EVICTED);
                 }
                 // The budget refuses for now. A budget that can never be met is not waited on.
-                if (eviction.hopeless() && "leave-to-termination".equals(params.policy())) {
+                if (eviction.hopeless() && params.policy() == BudgetPolicy.LEAVE_TO_TERMINATION) {
                   return Poll.Round.<Outcome, ApiException>ready(Outcome.LEFT);
                 }
                 return Poll.Round.<Outcome, ApiException>waiting(refused.get());
@@ -104,10 +105,10 @@ final class Evictions {
               refused ->
                   "waiting for PodDisruptionBudget " + budget + " to allow evicting " + podName,
               refused -> {
-                if ("leave-to-termination".equals(params.policy())) {
+                if (params.policy() == BudgetPolicy.LEAVE_TO_TERMINATION) {
                   return Outcome.LEFT;
                 }
-                if ("delete".equals(params.policy())) {
+                if (params.policy() == BudgetPolicy.DELETE) {
                   return Outcome.DELETE;
                 }
                 throw new ActionFailure(
@@ -159,7 +160,7 @@ final class Evictions {
    * done or already gone, the 429 when a budget refuses.
    */
   private static Optional<ApiException> evict(
-      ActionContext ctx, CoreV1Api core, V1Pod pod, String gracePeriod, boolean dryRun)
+      ActionContext ctx, CoreV1Api core, V1Pod pod, Duration gracePeriod, boolean dryRun)
       throws ActionFailure, InterruptedException {
     String what =
         (dryRun ? "dry-run eviction of " : "evicting ")
@@ -212,9 +213,8 @@ final class Evictions {
             var request =
                 core.deleteNamespacedPod(
                     pod.getMetadata().getName(), pod.getMetadata().getNamespace());
-            Long grace = gracePeriodSeconds(params.gracePeriod());
-            if (grace != null) {
-              request = request.gracePeriodSeconds(grace.intValue());
+            if (params.gracePeriod() != null) {
+              request = request.gracePeriodSeconds((int) params.gracePeriod().getSeconds());
             }
             return request.execute();
           });
@@ -226,30 +226,22 @@ final class Evictions {
     }
   }
 
-  private static V1Eviction eviction(V1Pod pod, String gracePeriod) {
+  private static V1Eviction eviction(V1Pod pod, Duration gracePeriod) {
     V1Eviction eviction =
         new V1Eviction()
             .metadata(
                 new V1ObjectMeta()
                     .name(pod.getMetadata().getName())
                     .namespace(pod.getMetadata().getNamespace()));
-    Long grace = gracePeriodSeconds(gracePeriod);
-    if (grace != null) {
-      eviction.deleteOptions(new V1DeleteOptions().gracePeriodSeconds(grace));
+    if (gracePeriod != null) {
+      eviction.deleteOptions(new V1DeleteOptions().gracePeriodSeconds(gracePeriod.getSeconds()));
     }
     return eviction;
   }
 
-  private static Long gracePeriodSeconds(String gracePeriod) {
-    return gracePeriod == null
-        ? null
-        : Durations.parse(gracePeriod).map(Duration::getSeconds).orElse(null);
-  }
-
   private static long grace(V1Pod pod, DrainNodes.Params params) {
-    Long override = gracePeriodSeconds(params.gracePeriod());
-    if (override != null) {
-      return override;
+    if (params.gracePeriod() != null) {
+      return params.gracePeriod().getSeconds();
     }
     Long own = pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
     return own == null ? 30 : own;

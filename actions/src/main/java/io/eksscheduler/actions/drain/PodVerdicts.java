@@ -48,7 +48,10 @@ final class PodVerdicts {
    * @param unmanagedPods evict, leave or refuse pods with no controller
    * @param doNotDisrupt evict or leave pods marked do-not-disrupt / not safe to evict
    */
-  record Settings(boolean deleteEmptyDirData, String unmanagedPods, String doNotDisrupt) {}
+  record Settings(
+      boolean deleteEmptyDirData,
+      DrainNodes.UnmanagedPods unmanagedPods,
+      DrainNodes.DoNotDisrupt doNotDisrupt) {}
 
   private PodVerdicts() {}
 
@@ -68,9 +71,9 @@ final class PodVerdicts {
     }
     if (controller.isEmpty()) {
       switch (settings.unmanagedPods()) {
-        case "evict":
+        case EVICT:
           break;
-        case "leave":
+        case LEAVE:
           return new Verdict(Action.LEAVE, "no controller will recreate it (unmanagedPods: leave)");
         default:
           return new Verdict(
@@ -87,7 +90,7 @@ final class PodVerdicts {
     boolean marked =
         (doNotDisrupt != null && !"false".equalsIgnoreCase(doNotDisrupt))
             || "false".equalsIgnoreCase(annotations.get(SAFE_TO_EVICT));
-    if (marked && !"evict".equals(settings.doNotDisrupt())) {
+    if (marked && settings.doNotDisrupt() != DrainNodes.DoNotDisrupt.EVICT) {
       return new Verdict(
           Action.LEAVE,
           "marked "

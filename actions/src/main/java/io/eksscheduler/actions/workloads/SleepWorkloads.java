@@ -4,6 +4,7 @@ import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.kube.Names;
 import io.eksscheduler.actions.kube.Selectors;
 import io.eksscheduler.actions.originals.OriginalsProtocol;
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -51,18 +52,24 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
       String labelSelector,
       Boolean includeSystem,
       Map<String, List<String>> dependencies,
-      String jobs,
-      String jobDeadline) {
+      @AbsentIfUnparsable Jobs jobs,
+      @AbsentIfUnparsable Duration jobDeadline) {
 
     boolean suspendJobs() {
-      return "suspend".equals(jobs);
+      return jobs == Jobs.SUSPEND;
     }
 
     Duration jobDeadlineOrDefault() {
-      return jobDeadline == null
-          ? Duration.ofMinutes(10)
-          : Durations.parse(jobDeadline).orElse(Duration.ofMinutes(10));
+      return jobDeadline == null ? Duration.ofMinutes(10) : jobDeadline;
     }
+  }
+
+  /** What a sleep does with running Jobs. */
+  public enum Jobs {
+    /** Wait until they finish, up to jobDeadline (the default). */
+    WAIT,
+    /** Suspend them. */
+    SUSPEND
   }
 
   /**

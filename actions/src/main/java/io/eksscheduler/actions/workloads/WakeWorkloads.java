@@ -4,6 +4,7 @@ import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.kube.Parallel;
 import io.eksscheduler.actions.originals.Originals.Original;
 import io.eksscheduler.actions.originals.OriginalsProtocol;
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -58,12 +59,10 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
       Boolean includeSystem,
       String labelSelector,
       Map<String, List<String>> dependencies,
-      String rolloutDeadline) {
+      @AbsentIfUnparsable Duration rolloutDeadline) {
 
     Duration deadline() {
-      return rolloutDeadline == null
-          ? Duration.ofMinutes(10)
-          : Durations.parse(rolloutDeadline).orElse(Duration.ofMinutes(10));
+      return rolloutDeadline == null ? Duration.ofMinutes(10) : rolloutDeadline;
     }
   }
 

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 class DrainDecisionTest {
 
   private static DrainNodes.Params params(
-      Boolean deleteEmptyDirData, String unmanagedPods, String policy) {
+      Boolean deleteEmptyDirData,
+      DrainNodes.UnmanagedPods unmanagedPods,
+      DrainNodes.BudgetPolicy policy) {
     return new DrainNodes.Params(
         null, null, deleteEmptyDirData, unmanagedPods, null, policy, null, null);
   }
@@ -168,13 +170,14 @@ class DrainDecisionTest {
                 + " to drain anyway"),
         DrainPlan.lines(refused.refused()));
     assertTrue(refused.failure().isPresent());
-    DrainPlan left = DrainDecision.decide(s, params(null, "leave", null));
+    DrainPlan left = DrainDecision.decide(s, params(null, DrainNodes.UnmanagedPods.LEAVE, null));
     assertEquals(
         List.of("ns/lonely on n1: no controller will recreate it (unmanagedPods: leave)"),
         DrainPlan.lines(left.left()));
     assertEquals(Optional.empty(), left.failure());
     assertEquals(
-        List.of("ns/lonely"), evicted(DrainDecision.decide(s, params(null, "evict", null))));
+        List.of("ns/lonely"),
+        evicted(DrainDecision.decide(s, params(null, DrainNodes.UnmanagedPods.EVICT, null))));
   }
 
   @Test
@@ -201,7 +204,8 @@ class DrainDecisionTest {
                 + " changed: ns/web (allows 1, 2 pods); set whenBudgetCannotBeMet: delete or"
                 + " leave-to-termination"),
         DrainDecision.decide(s, DEFAULTS).failure());
-    DrainPlan leave = DrainDecision.decide(s, params(null, null, "leave-to-termination"));
+    DrainPlan leave =
+        DrainDecision.decide(s, params(null, null, DrainNodes.BudgetPolicy.LEAVE_TO_TERMINATION));
     assertEquals(Optional.empty(), leave.failure());
     assertEquals(Set.of("ns/web"), leave.unmeetableNames());
     assertTrue(leave.evictions().stream().allMatch(Eviction::hopeless));

@@ -2,6 +2,8 @@ package io.eksscheduler.actions.drain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.eksscheduler.actions.drain.DrainNodes.DoNotDisrupt;
+import io.eksscheduler.actions.drain.DrainNodes.UnmanagedPods;
 import io.eksscheduler.actions.drain.PodVerdicts.Action;
 import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class PodVerdictsTest {
   private static final PodVerdicts.Settings STRICT =
-      new PodVerdicts.Settings(false, "fail", "leave");
+      new PodVerdicts.Settings(false, UnmanagedPods.FAIL, DoNotDisrupt.LEAVE);
 
   private static V1Pod pod(String ownerKind) {
     V1ObjectMeta meta = new V1ObjectMeta().name("p").namespace("ns");
@@ -50,10 +52,14 @@ class PodVerdictsTest {
         PodVerdicts.of(pod(null), STRICT).reason());
     assertEquals(
         Action.LEAVE,
-        PodVerdicts.of(pod(null), new PodVerdicts.Settings(false, "leave", "leave")).action());
+        PodVerdicts.of(
+                pod(null), new PodVerdicts.Settings(false, UnmanagedPods.LEAVE, DoNotDisrupt.LEAVE))
+            .action());
     assertEquals(
         Action.EVICT,
-        PodVerdicts.of(pod(null), new PodVerdicts.Settings(false, "evict", "leave")).action());
+        PodVerdicts.of(
+                pod(null), new PodVerdicts.Settings(false, UnmanagedPods.EVICT, DoNotDisrupt.LEAVE))
+            .action());
   }
 
   @Test
@@ -62,7 +68,9 @@ class PodVerdictsTest {
     p.getSpec().volumes(List.of(new V1Volume().name("tmp").emptyDir(new V1EmptyDirVolumeSource())));
     assertEquals(Action.REFUSE, PodVerdicts.of(p, STRICT).action());
     assertEquals(
-        Action.EVICT, PodVerdicts.of(p, new PodVerdicts.Settings(true, "fail", "leave")).action());
+        Action.EVICT,
+        PodVerdicts.of(p, new PodVerdicts.Settings(true, UnmanagedPods.FAIL, DoNotDisrupt.LEAVE))
+            .action());
   }
 
   @Test
@@ -73,7 +81,8 @@ class PodVerdictsTest {
     autoscaler.getMetadata().annotations(Map.of(PodVerdicts.SAFE_TO_EVICT, "false"));
     assertEquals(Action.LEAVE, PodVerdicts.of(karpenter, STRICT).action());
     assertEquals(Action.LEAVE, PodVerdicts.of(autoscaler, STRICT).action());
-    PodVerdicts.Settings evict = new PodVerdicts.Settings(false, "fail", "evict");
+    PodVerdicts.Settings evict =
+        new PodVerdicts.Settings(false, UnmanagedPods.FAIL, DoNotDisrupt.EVICT);
     assertEquals(Action.EVICT, PodVerdicts.of(karpenter, evict).action());
   }
 

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.engine.spi.ActionFailure;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,7 @@ class SleepDecisionTest {
   private static final SleepWorkloads.Params WAIT =
       new SleepWorkloads.Params(null, null, null, false, null, null, null);
   private static final SleepWorkloads.Params SUSPEND =
-      new SleepWorkloads.Params(null, null, null, false, null, "suspend", null);
+      new SleepWorkloads.Params(null, null, null, false, null, SleepWorkloads.Jobs.SUSPEND, null);
 
   private static SleepDecision decide(
       SleepScope scope, SleepWorkloads.Params params, Workload... workloads) {
@@ -74,6 +75,15 @@ class SleepDecisionTest {
     assertEquals(SleepDecision.Verdict.WAIT_FOR_JOB, d.waves().get(0).get(0).verdict());
     assertEquals(List.of(), d.slept());
     assertEquals(List.of(List.of("Job a/backup")), d.ids());
+  }
+
+  @Test
+  void theJobDeadlinePrintsInThePlaybookForm() {
+    SleepWorkloads.Params params =
+        new SleepWorkloads.Params(
+            null, null, null, false, null, SleepWorkloads.Jobs.WAIT, Duration.ofMinutes(90));
+    SleepDecision d = decide(scope(), params, job("a/backup", false, false));
+    assertEquals(List.of("wave 1: Job a/backup: wait up to 1h30m for it to finish"), d.lines());
   }
 
   @Test
