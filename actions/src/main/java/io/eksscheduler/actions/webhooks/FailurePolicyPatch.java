@@ -80,22 +80,7 @@ final class FailurePolicyPatch {
       } catch (IllegalArgumentException e) {
         throw new ActionFailure(w.kind() + " " + w.configuration() + ": " + e.getMessage(), false);
       }
-      ArrayNode ops = JSON.createArrayNode();
-      ops.addObject()
-          .put("op", "test")
-          .put("path", "/metadata/resourceVersion")
-          .put("value", w.resourceVersion());
-      ops.addObject()
-          .put("op", "test")
-          .put("path", "/webhooks/" + w.index() + "/name")
-          .put("value", w.name());
-      ops.addObject()
-          .put("op", "replace")
-          .put("path", "/webhooks/" + w.index() + "/failurePolicy")
-          .put("value", policy);
-      ObjectNode set = ops.addObject().put("op", "add").put("path", "/metadata/annotations");
-      set.set("value", JSON.valueToTree(next));
-      V1Patch patch = new V1Patch(ops.toString());
+      V1Patch patch = new V1Patch(jsonPatch(w, policy, next));
       String name = w.configuration();
       try {
         KubeCalls.call(
@@ -129,6 +114,30 @@ final class FailurePolicyPatch {
         w = reread(ctx, admission, w).orElseThrow(() -> e);
       }
     }
+  }
+
+  /**
+   * The JSON patch that sets {@code w}'s failurePolicy to {@code policy} and its configuration's
+   * annotations to {@code annotations}, guarded by the resourceVersion read and the webhook's name
+   * at its index.
+   */
+  static String jsonPatch(Webhook w, String policy, Map<String, String> annotations) {
+    ArrayNode ops = JSON.createArrayNode();
+    ops.addObject()
+        .put("op", "test")
+        .put("path", "/metadata/resourceVersion")
+        .put("value", w.resourceVersion());
+    ops.addObject()
+        .put("op", "test")
+        .put("path", "/webhooks/" + w.index() + "/name")
+        .put("value", w.name());
+    ops.addObject()
+        .put("op", "replace")
+        .put("path", "/webhooks/" + w.index() + "/failurePolicy")
+        .put("value", policy);
+    ObjectNode set = ops.addObject().put("op", "add").put("path", "/metadata/annotations");
+    set.set("value", JSON.valueToTree(annotations));
+    return ops.toString();
   }
 
   private static Map<String, String> annotations(

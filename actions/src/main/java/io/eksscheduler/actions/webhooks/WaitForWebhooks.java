@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Waits until every admission webhook can answer: its Service has a ready endpoint and, where its
@@ -80,6 +81,17 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
   public Plan plan(Params params, ActionContext ctx) throws Exception {
     WebhookDecision decision =
         WebhookDecision.decide(WebhookSurvey.read(params.configurations(), ctx), params);
+    return new Plan(
+        planLines(decision),
+        Map.of(
+            "healthy",
+            new ArrayList<>(decision.answering()),
+            "relaxed",
+            new ArrayList<>(decision.relaxing())));
+  }
+
+  /** The plan's line for each webhook of {@code decision}, in order. */
+  static List<String> planLines(WebhookDecision decision) {
     List<String> lines = new ArrayList<>();
     for (WebhookDecision.Verdict v : decision.verdicts()) {
       String id = v.webhook().id();
@@ -103,13 +115,7 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
                 + "; would be waited for");
       }
     }
-    return new Plan(
-        lines,
-        Map.of(
-            "healthy",
-            new ArrayList<>(decision.answering()),
-            "relaxed",
-            new ArrayList<>(decision.relaxing())));
+    return lines;
   }
 
   @Override
@@ -127,31 +133,15 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
         if (v.relaxedByUs() && !relaxedEver.contains(w.id())) {
           relaxedEver.add(w.id());
         }
-        switch (v.step()) {
-          case RESTORE -> {
-            FailurePolicyPatch.restore(ctx, client, w);
-            waiting.add(w.id() + ": original failurePolicy restored; checking it again");
+        if (v.step() == WebhookDecision.Step.RESTORE) {
+          FailurePolicyPatch.restore(ctx, client, w);
+        } else if (v.step() == WebhookDecision.Step.RELAX) {
+          FailurePolicyPatch.relax(ctx, client, w);
+          if (!relaxedEver.contains(w.id())) {
+            relaxedEver.add(w.id());
           }
-          case RELAX -> {
-            FailurePolicyPatch.relax(ctx, client, w);
-            if (!relaxedEver.contains(w.id())) {
-              relaxedEver.add(w.id());
-            }
-            waiting.add(w.id() + ": failing open until its pods are Ready");
-          }
-          case WAIT ->
-              waiting.add(
-                  w.id()
-                      + ": "
-                      + v.why()
-                      + (v.selfBlocking()
-                          ? " (self-blocking: it fails closed on the creation of its own pods;"
-                              + " relaxSelfBlocking: true breaks the deadlock)"
-                          : ""));
-          case WAIT_FAILING_OPEN ->
-              waiting.add(w.id() + ": its pods are not Ready yet (failing open meanwhile)");
-          case NONE -> {}
         }
+        waitingLine(v).ifPresent(waiting::add);
       }
       if (waiting.isEmpty()) {
         WebhookNudge.clearNudges(ctx, client, found);
@@ -173,5 +163,26 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
       ctx.progress("waiting for " + waiting.size() + " webhooks: " + waiting.get(0));
       ctx.sleeper().sleep(POLL);
     }
+  }
+
+  /** Why the step still waits for the webhook of {@code v}, once its relax or restore is done. */
+  static Optional<String> waitingLine(WebhookDecision.Verdict v) {
+    String id = v.webhook().id();
+    return switch (v.step()) {
+      case RESTORE -> Optional.of(id + ": original failurePolicy restored; checking it again");
+      case RELAX -> Optional.of(id + ": failing open until its pods are Ready");
+      case WAIT ->
+          Optional.of(
+              id
+                  + ": "
+                  + v.why()
+                  + (v.selfBlocking()
+                      ? " (self-blocking: it fails closed on the creation of its own pods;"
+                          + " relaxSelfBlocking: true breaks the deadlock)"
+                      : ""));
+      case WAIT_FAILING_OPEN ->
+          Optional.of(id + ": its pods are not Ready yet (failing open meanwhile)");
+      case NONE -> Optional.empty();
+    };
   }
 }
