@@ -7,10 +7,10 @@ import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
+import io.eksscheduler.engine.spi.Poll;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,51 +118,67 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
     return lines;
   }
 
+  /**
+   * What one round left: the webhooks found and, for each one the step still waits for, a line
+   * saying why.
+   */
+  private record Left(List<Webhook> found, List<String> waiting) {}
+
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
     ApiClient client = ctx.client(ApiClient.class);
-    Instant until = ctx.clock().instant().plus(params.deadlineOrDefault());
     List<String> relaxedEver = new ArrayList<>();
-    while (true) {
-      WebhookSurvey survey =
-          WebhookSurvey.read(params.configurations(), ctx).withLedger(ctx.ledger());
-      List<Webhook> found = survey.webhooks();
-      List<String> waiting = new ArrayList<>();
-      for (WebhookDecision.Verdict v : WebhookDecision.decide(survey, params).verdicts()) {
-        Webhook w = v.webhook();
-        if (v.relaxedByUs() && !relaxedEver.contains(w.id())) {
+    List<Webhook> found =
+        Poll.within(ctx, params.deadlineOrDefault(), POLL)
+            .until(
+                () -> round(params, ctx, client, relaxedEver),
+                left ->
+                    "waiting for " + left.waiting().size() + " webhooks: " + left.waiting().get(0),
+                left -> {
+                  FailurePolicyPatch.restoreAll(ctx, client, left.found());
+                  WebhookNudge.clearNudges(ctx, client, left.found());
+                  return new ActionFailure(
+                      "webhooks still unhealthy after "
+                          + Durations.format(params.deadlineOrDefault())
+                          + ": "
+                          + String.join("; ", left.waiting()),
+                      true);
+                });
+    WebhookNudge.clearNudges(ctx, client, found);
+    List<String> healthy = new ArrayList<>();
+    found.forEach(w -> healthy.add(w.id()));
+    relaxedEver.forEach(id -> ctx.log("relaxed, then restored: " + id));
+    return Outputs.of("healthy", healthy, "relaxed", relaxedEver);
+  }
+
+  /**
+   * One look: a fresh survey, decided again (as on a resume), each relax and restore it asks for
+   * done; ready with the webhooks found once none is left to wait for.
+   */
+  private static Poll.Round<List<Webhook>, Left> round(
+      Params params, ActionContext ctx, ApiClient client, List<String> relaxedEver)
+      throws ActionFailure, InterruptedException {
+    WebhookSurvey survey =
+        WebhookSurvey.read(params.configurations(), ctx).withLedger(ctx.ledger());
+    List<String> waiting = new ArrayList<>();
+    for (WebhookDecision.Verdict v : WebhookDecision.decide(survey, params).verdicts()) {
+      Webhook w = v.webhook();
+      if (v.relaxedByUs() && !relaxedEver.contains(w.id())) {
+        relaxedEver.add(w.id());
+      }
+      if (v.step() == WebhookDecision.Step.RESTORE) {
+        FailurePolicyPatch.restore(ctx, client, w);
+      } else if (v.step() == WebhookDecision.Step.RELAX) {
+        FailurePolicyPatch.relax(ctx, client, w);
+        if (!relaxedEver.contains(w.id())) {
           relaxedEver.add(w.id());
         }
-        if (v.step() == WebhookDecision.Step.RESTORE) {
-          FailurePolicyPatch.restore(ctx, client, w);
-        } else if (v.step() == WebhookDecision.Step.RELAX) {
-          FailurePolicyPatch.relax(ctx, client, w);
-          if (!relaxedEver.contains(w.id())) {
-            relaxedEver.add(w.id());
-          }
-        }
-        waitingLine(v).ifPresent(waiting::add);
       }
-      if (waiting.isEmpty()) {
-        WebhookNudge.clearNudges(ctx, client, found);
-        List<String> healthy = new ArrayList<>();
-        found.forEach(w -> healthy.add(w.id()));
-        relaxedEver.forEach(id -> ctx.log("relaxed, then restored: " + id));
-        return Outputs.of("healthy", healthy, "relaxed", relaxedEver);
-      }
-      if (!ctx.clock().instant().isBefore(until)) {
-        FailurePolicyPatch.restoreAll(ctx, client, found);
-        WebhookNudge.clearNudges(ctx, client, found);
-        throw new ActionFailure(
-            "webhooks still unhealthy after "
-                + Durations.format(params.deadlineOrDefault())
-                + ": "
-                + String.join("; ", waiting),
-            true);
-      }
-      ctx.progress("waiting for " + waiting.size() + " webhooks: " + waiting.get(0));
-      ctx.sleeper().sleep(POLL);
+      waitingLine(v).ifPresent(waiting::add);
     }
+    return waiting.isEmpty()
+        ? Poll.Round.ready(survey.webhooks())
+        : Poll.Round.waiting(new Left(survey.webhooks(), waiting));
   }
 
   /** Why the step still waits for the webhook of {@code v}, once its relax or restore is done. */
