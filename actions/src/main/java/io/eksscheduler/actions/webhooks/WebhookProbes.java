@@ -50,7 +50,7 @@ final class WebhookProbes {
   }
 
   /** A namespace it intercepts (its Service's own first) and labels its object selector takes. */
-  private static Optional<Map.Entry<String, Map<String, String>>> probeTarget(
+  static Optional<Map.Entry<String, Map<String, String>>> probeTarget(
       Webhook w, Map<String, Map<String, String>> namespaceLabels) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (w.objectSelector() != null) {
@@ -116,7 +116,7 @@ final class WebhookProbes {
   }
 
   /** True when the API server says it could not call {@code w} (in a Status body or its JSON). */
-  private static boolean failedCalling(Webhook w, String body) {
+  static boolean failedCalling(Webhook w, String body) {
     if (body == null) {
       return false;
     }
@@ -129,7 +129,7 @@ final class WebhookProbes {
    * True for the API server's own refusal to proxy (no endpoint, no route, TLS failure): a 502 or
    * 503 with a Status body; anything else came from the webhook's server, which answered.
    */
-  private static boolean proxyRefused(ApiException e) {
+  static boolean proxyRefused(ApiException e) {
     String body = e.getResponseBody() == null ? "" : e.getResponseBody();
     return (e.getCode() == 502 || e.getCode() == 503) && body.contains("\"kind\":\"Status\"");
   }
@@ -162,7 +162,7 @@ final class WebhookProbes {
     }
   }
 
-  private static String excerpt(String body) {
+  static String excerpt(String body) {
     try {
       String message = JSON.readTree(body).path("message").asText("");
       if (!message.isEmpty()) {
