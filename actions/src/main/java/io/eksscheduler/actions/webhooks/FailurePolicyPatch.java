@@ -22,6 +22,12 @@ import java.util.Optional;
  * Relaxes a webhook's {@code failurePolicy: Fail} to {@code Ignore} and restores it: the original
  * goes to the step's ledger and to the configuration's annotation {@code eks-scheduler.io/original}
  * ({@link WebhookOriginals}) before the change, in the same patch as the change.
+ *
+ * <p>Not through {@code OriginalsProtocol}: here the ledger is written before the configuration is
+ * read for its annotation (one per configuration, shared by its webhooks), a conflict (409 or 422,
+ * a failed {@code test}) keeps the ledger entry and applies the same change again, and a restore
+ * always patches; the protocol reads the mark first, forgets and decides again on a conflict, and
+ * may leave a subject restored already, so ledger writes and requests would not be the same.
  */
 final class FailurePolicyPatch {
   private static final ObjectMapper JSON = new ObjectMapper();

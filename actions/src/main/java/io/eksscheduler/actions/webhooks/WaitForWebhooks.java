@@ -33,7 +33,10 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
    *
    * @param relaxSelfBlocking let a self-blocking webhook fail open until its pods are Ready
    * @param configurations only these webhook configurations, by name (default all)
-   * @param deadline how long to wait before failing, naming each unhealthy webhook (default 10m)
+   * @param deadline how long to wait before failing, naming each unhealthy webhook (default 10m);
+   *     text, not a bound {@code Duration}: one that fits the schema but does not parse (too long
+   *     to hold, still an expression once rendered) waits the default, where binding would refuse
+   *     it
    */
   public record Params(Boolean relaxSelfBlocking, List<String> configurations, String deadline) {
     Duration deadlineOrDefault() {
