@@ -2,6 +2,7 @@ package io.eksscheduler.actions.nodegroups;
 
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.Poll;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,39 +36,51 @@ final class NodegroupUpdates {
       int max,
       Instant until)
       throws ActionFailure, InterruptedException {
-    String sizes = min + "/" + desired + "/" + max;
-    Update update = null;
-    while (update == null) {
-      try {
-        update =
-            AwsCalls.call(
-                ctx,
-                "scaling node group " + name + " to " + sizes,
-                until,
-                () ->
-                    eks.updateNodegroupConfig(
-                            r ->
-                                r.clusterName(cluster)
-                                    .nodegroupName(name)
-                                    .scalingConfig(
-                                        c -> c.minSize(min).desiredSize(desired).maxSize(max)))
-                        .update());
-      } catch (ActionFailure e) {
-        if (!(e.getCause() instanceof ResourceInUseException)) {
-          throw e;
-        }
-        if (!ctx.clock().instant().isBefore(until)) {
-          throw new ActionFailure(
-              "node group " + name + " still has an update in progress at the deadline",
-              true,
-              e.getCause());
-        }
-        ctx.progress("node group " + name + " has an update in progress; waiting");
-        ctx.sleeper().sleep(POLL);
-      }
-    }
+    Update update =
+        Poll.before(ctx, until, POLL)
+            .until(
+                () -> attempt(ctx, eks, cluster, name, min, desired, max, until),
+                busy -> "node group " + name + " has an update in progress; waiting",
+                busy ->
+                    new ActionFailure(
+                        "node group " + name + " still has an update in progress at the deadline",
+                        true,
+                        busy.getCause()));
     ctx.changed();
     return update.id();
+  }
+
+  /** One try at starting the update: it, or the failure saying another is in progress. */
+  private static Poll.Round<Update, ActionFailure> attempt(
+      ActionContext ctx,
+      EksClient eks,
+      String cluster,
+      String name,
+      int min,
+      int desired,
+      int max,
+      Instant until)
+      throws ActionFailure, InterruptedException {
+    try {
+      return Poll.Round.ready(
+          AwsCalls.call(
+              ctx,
+              "scaling node group " + name + " to " + min + "/" + desired + "/" + max,
+              until,
+              () ->
+                  eks.updateNodegroupConfig(
+                          r ->
+                              r.clusterName(cluster)
+                                  .nodegroupName(name)
+                                  .scalingConfig(
+                                      c -> c.minSize(min).desiredSize(desired).maxSize(max)))
+                      .update()));
+    } catch (ActionFailure e) {
+      if (!(e.getCause() instanceof ResourceInUseException)) {
+        throw e;
+      }
+      return Poll.Round.waiting(e);
+    }
   }
 
   /**
@@ -78,25 +91,27 @@ final class NodegroupUpdates {
       ActionContext ctx, EksClient eks, String cluster, Map<String, String> updates, Instant until)
       throws ActionFailure, InterruptedException {
     Map<String, String> pending = new LinkedHashMap<>(updates);
-    while (!pending.isEmpty()) {
-      List<String> progress = new ArrayList<>();
-      for (Map.Entry<String, String> e : List.copyOf(pending.entrySet())) {
-        String status = status(eks, ctx, cluster, e.getKey(), e.getValue(), until);
-        if ("Successful".equals(status)) {
-          pending.remove(e.getKey());
-        } else {
-          progress.add("update " + e.getValue() + " of node group " + e.getKey() + ": " + status);
-        }
-      }
-      if (pending.isEmpty()) {
-        return;
-      }
-      if (!ctx.clock().instant().isBefore(until)) {
-        throw new ActionFailure("not done at the deadline: " + String.join(", ", progress), true);
-      }
-      ctx.progress(String.join(", ", progress));
-      ctx.sleeper().sleep(POLL);
-    }
+    Poll.before(ctx, until, POLL)
+        .until(
+            () -> {
+              List<String> progress = new ArrayList<>();
+              for (Map.Entry<String, String> e : List.copyOf(pending.entrySet())) {
+                String status = status(eks, ctx, cluster, e.getKey(), e.getValue(), until);
+                if ("Successful".equals(status)) {
+                  pending.remove(e.getKey());
+                } else {
+                  progress.add(
+                      "update " + e.getValue() + " of node group " + e.getKey() + ": " + status);
+                }
+              }
+              return pending.isEmpty()
+                  ? Poll.Round.<Void, List<String>>ready(null)
+                  : Poll.Round.<Void, List<String>>waiting(progress);
+            },
+            progress -> String.join(", ", progress),
+            progress ->
+                new ActionFailure(
+                    "not done at the deadline: " + String.join(", ", progress), true));
   }
 
   /** The update's status; fails if it failed or was cancelled, with EKS's errors. */

@@ -13,6 +13,7 @@ import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
+import io.eksscheduler.engine.spi.Poll;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -293,73 +294,85 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
       throws ActionFailure, InterruptedException {
     CoreV1Api core = new CoreV1Api(ctx.client(ApiClient.class));
     AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
-    while (true) {
-      List<V1Node> nodes =
-          KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems();
-      List<String> missing = new ArrayList<>();
-      for (Target t : targets) {
-        int ready;
-        if (t.group().managed()) {
-          ready =
-              (int)
-                  nodes.stream()
-                      .filter(
-                          n ->
-                              t.group()
-                                  .name()
-                                  .equals(
-                                      n.getMetadata().getLabels() == null
-                                          ? null
-                                          : n.getMetadata()
-                                              .getLabels()
-                                              .get(ScaleNodeGroups.NODEGROUP_LABEL)))
-                      .filter(RestoreNodeGroups::ready)
-                      .count();
-        } else {
-          List<AutoScalingGroup> found =
-              AwsCalls.call(
-                  ctx,
-                  "describing Auto Scaling group " + t.group().name(),
-                  until,
-                  () ->
-                      autoScaling
-                          .describeAutoScalingGroups(r -> r.autoScalingGroupNames(t.group().name()))
-                          .autoScalingGroups());
-          Set<String> instances = new LinkedHashSet<>();
-          found.forEach(
-              g -> g.instances().stream().map(Instance::instanceId).forEach(instances::add));
-          ready =
-              (int)
-                  nodes.stream()
-                      .filter(RestoreNodeGroups::ready)
-                      .filter(
-                          n ->
-                              n.getSpec() != null
-                                  && n.getSpec().getProviderID() != null
-                                  && instances.contains(
-                                      n.getSpec()
-                                          .getProviderID()
-                                          .substring(
-                                              n.getSpec().getProviderID().lastIndexOf('/') + 1)))
-                      .count();
-        }
-        if (ready < t.desired()) {
-          missing.add(t.group().id() + ": " + ready + "/" + t.desired() + " Ready");
-        }
+    Poll.before(ctx, until, POLL)
+        .until(
+            () -> {
+              List<String> missing = missing(ctx, core, autoScaling, targets, until);
+              return missing.isEmpty()
+                  ? Poll.Round.<Void, List<String>>ready(null)
+                  : Poll.Round.<Void, List<String>>waiting(missing);
+            },
+            missing -> "waiting for Ready nodes: " + String.join(", ", missing),
+            missing ->
+                new ActionFailure(
+                    "nodes not Ready after "
+                        + Durations.format(params.deadline())
+                        + ": "
+                        + String.join(", ", missing),
+                    true));
+  }
+
+  /** The groups with fewer Ready nodes than they desire, each with its count. */
+  private static List<String> missing(
+      ActionContext ctx,
+      CoreV1Api core,
+      AutoScalingClient autoScaling,
+      List<Target> targets,
+      Instant until)
+      throws ActionFailure, InterruptedException {
+    List<V1Node> nodes =
+        KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems();
+    List<String> missing = new ArrayList<>();
+    for (Target t : targets) {
+      int ready;
+      if (t.group().managed()) {
+        ready =
+            (int)
+                nodes.stream()
+                    .filter(
+                        n ->
+                            t.group()
+                                .name()
+                                .equals(
+                                    n.getMetadata().getLabels() == null
+                                        ? null
+                                        : n.getMetadata()
+                                            .getLabels()
+                                            .get(ScaleNodeGroups.NODEGROUP_LABEL)))
+                    .filter(RestoreNodeGroups::ready)
+                    .count();
+      } else {
+        List<AutoScalingGroup> found =
+            AwsCalls.call(
+                ctx,
+                "describing Auto Scaling group " + t.group().name(),
+                until,
+                () ->
+                    autoScaling
+                        .describeAutoScalingGroups(r -> r.autoScalingGroupNames(t.group().name()))
+                        .autoScalingGroups());
+        Set<String> instances = new LinkedHashSet<>();
+        found.forEach(
+            g -> g.instances().stream().map(Instance::instanceId).forEach(instances::add));
+        ready =
+            (int)
+                nodes.stream()
+                    .filter(RestoreNodeGroups::ready)
+                    .filter(
+                        n ->
+                            n.getSpec() != null
+                                && n.getSpec().getProviderID() != null
+                                && instances.contains(
+                                    n.getSpec()
+                                        .getProviderID()
+                                        .substring(
+                                            n.getSpec().getProviderID().lastIndexOf('/') + 1)))
+                    .count();
       }
-      if (missing.isEmpty()) {
-        return;
+      if (ready < t.desired()) {
+        missing.add(t.group().id() + ": " + ready + "/" + t.desired() + " Ready");
       }
-      if (!ctx.clock().instant().isBefore(until)) {
-        throw new ActionFailure(
-            "nodes not Ready after "
-                + Durations.format(params.deadline())
-                + ": "
-                + String.join(", ", missing),
-            true);
-      }
-      ctx.progress("waiting for Ready nodes: " + String.join(", ", missing));
-      ctx.sleeper().sleep(POLL);
     }
+    return missing;
   }
 }
