@@ -9,9 +9,11 @@ import io.eksscheduler.engine.spi.ActionFailure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
@@ -78,8 +80,65 @@ public final class NodeGroupSurvey {
 
   private NodeGroupSurvey() {}
 
+  /**
+   * What AWS answered, before any tag is read: the managed node groups as described, in the order
+   * listed, and the Auto Scaling groups tagged {@code kubernetes.io/cluster/NAME} by name, in the
+   * order listed, those behind managed node groups included.
+   *
+   * @param managed the managed node groups
+   * @param autoScalingGroups the tagged Auto Scaling groups
+   * @param managedAsgs the names of the Auto Scaling groups the managed node groups run on
+   */
+  record Read(
+      List<Nodegroup> managed,
+      Map<String, AutoScalingGroup> autoScalingGroups,
+      Set<String> managedAsgs) {
+
+    /** True for the Auto Scaling group of a managed node group: not a self-managed group. */
+    boolean ofManagedGroup(AutoScalingGroup g) {
+      return managedAsgs.contains(g.autoScalingGroupName())
+          || g.tags().stream().anyMatch(t -> MANAGED_ASG_TAG.equals(t.key()));
+    }
+
+    /** The zones a managed node group launches into, from its Auto Scaling groups. */
+    List<String> zones(Nodegroup g) {
+      List<String> zones = new ArrayList<>();
+      if (g.resources() != null) {
+        g.resources()
+            .autoScalingGroups()
+            .forEach(
+                a -> {
+                  AutoScalingGroup backing = autoScalingGroups.get(a.name());
+                  if (backing != null) {
+                    zones.addAll(backing.availabilityZones());
+                  }
+                });
+      }
+      return List.copyOf(zones);
+    }
+  }
+
   /** The cluster's groups, managed ones first, each list in the order AWS returns it. */
   public static List<Group> take(ActionContext ctx, String cluster, Instant until)
+      throws ActionFailure, InterruptedException {
+    Read read = read(ctx, cluster, until);
+    List<Group> out = new ArrayList<>();
+    for (Nodegroup g : read.managed()) {
+      out.add(managed(g, read.zones(g)));
+    }
+    for (AutoScalingGroup g : read.autoScalingGroups().values()) {
+      if (!read.ofManagedGroup(g)) {
+        out.add(selfManaged(g));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads the cluster's node groups: lists the managed node groups, lists the Auto Scaling groups
+   * tagged for the cluster, then describes each managed node group.
+   */
+  static Read read(ActionContext ctx, String cluster, Instant until)
       throws ActionFailure, InterruptedException {
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
@@ -112,8 +171,8 @@ public final class NodeGroupSurvey {
                   .forEach(g -> all.put(g.autoScalingGroupName(), g));
               return all;
             });
-    List<Group> out = new ArrayList<>();
-    List<String> managedAsgs = new ArrayList<>();
+    List<Nodegroup> managed = new ArrayList<>();
+    Set<String> managedAsgs = new LinkedHashSet<>();
     for (String name : names) {
       Nodegroup g =
           AwsCalls.call(
@@ -123,77 +182,83 @@ public final class NodeGroupSurvey {
               () ->
                   eks.describeNodegroup(r -> r.clusterName(cluster).nodegroupName(name))
                       .nodegroup());
-      List<String> zones = new ArrayList<>();
       if (g.resources() != null) {
-        g.resources()
-            .autoScalingGroups()
-            .forEach(
-                a -> {
-                  managedAsgs.add(a.name());
-                  AutoScalingGroup backing = asgs.get(a.name());
-                  if (backing != null) {
-                    zones.addAll(backing.availabilityZones());
-                  }
-                });
+        g.resources().autoScalingGroups().forEach(a -> managedAsgs.add(a.name()));
       }
-      out.add(
-          new Group(
-              name,
-              true,
-              g.scalingConfig().minSize(),
-              g.scalingConfig().desiredSize(),
-              g.scalingConfig().maxSize(),
-              List.copyOf(zones),
-              List.of(),
-              parse(
-                  g.tags() == null ? null : g.tags().get(ScaleNodeGroups.TAG),
-                  "node group " + name),
-              g.nodegroupArn(),
-              g.instanceTypes() == null || g.instanceTypes().isEmpty()
-                  ? null
-                  : g.instanceTypes().get(0),
-              g.labels() == null ? Map.of() : Map.copyOf(g.labels()),
-              g.taints() == null
-                  ? List.of()
-                  : g.taints().stream()
-                      .map(
-                          t ->
-                              t.key()
-                                  + "="
-                                  + (t.value() == null ? "" : t.value())
-                                  + ":"
-                                  + effect(t.effectAsString()))
-                      .toList()));
+      managed.add(g);
     }
-    for (AutoScalingGroup g : asgs.values()) {
-      boolean managed =
-          managedAsgs.contains(g.autoScalingGroupName())
-              || g.tags().stream().anyMatch(t -> MANAGED_ASG_TAG.equals(t.key()));
-      if (managed) {
-        continue;
-      }
-      String tag =
-          g.tags().stream()
-              .filter(t -> ScaleNodeGroups.TAG.equals(t.key()))
-              .map(TagDescription::value)
-              .findFirst()
-              .orElse(null);
-      out.add(
-          new Group(
-              g.autoScalingGroupName(),
-              false,
-              g.minSize(),
-              g.desiredCapacity(),
-              g.maxSize(),
-              List.copyOf(g.availabilityZones()),
-              g.suspendedProcesses().stream().map(SuspendedProcess::processName).toList(),
-              parse(tag, "Auto Scaling group " + g.autoScalingGroupName()),
-              null,
-              null,
-              Map.of(),
-              List.of()));
-    }
-    return out;
+    return new Read(List.copyOf(managed), asgs, managedAsgs);
+  }
+
+  /** A managed node group as a group, its tag read. */
+  private static Group managed(Nodegroup g, List<String> zones) throws ActionFailure {
+    String name = g.nodegroupName();
+    return new Group(
+        name,
+        true,
+        g.scalingConfig().minSize(),
+        g.scalingConfig().desiredSize(),
+        g.scalingConfig().maxSize(),
+        zones,
+        List.of(),
+        parse(tag(g), "node group " + name),
+        g.nodegroupArn(),
+        instanceType(g),
+        g.labels() == null ? Map.of() : Map.copyOf(g.labels()),
+        g.taints() == null
+            ? List.of()
+            : g.taints().stream()
+                .map(
+                    t ->
+                        t.key()
+                            + "="
+                            + (t.value() == null ? "" : t.value())
+                            + ":"
+                            + effect(t.effectAsString()))
+                .toList());
+  }
+
+  /** A self-managed Auto Scaling group as a group, its tag read. */
+  private static Group selfManaged(AutoScalingGroup g) throws ActionFailure {
+    return new Group(
+        g.autoScalingGroupName(),
+        false,
+        g.minSize(),
+        g.desiredCapacity(),
+        g.maxSize(),
+        List.copyOf(g.availabilityZones()),
+        suspended(g),
+        parse(tag(g), "Auto Scaling group " + g.autoScalingGroupName()),
+        null,
+        null,
+        Map.of(),
+        List.of());
+  }
+
+  /** The value of a managed node group's tag {@value ScaleNodeGroups#TAG}, null without one. */
+  static String tag(Nodegroup g) {
+    return g.tags() == null ? null : g.tags().get(ScaleNodeGroups.TAG);
+  }
+
+  /** The value of an Auto Scaling group's tag {@value ScaleNodeGroups#TAG}, null without one. */
+  static String tag(AutoScalingGroup g) {
+    return g.tags().stream()
+        .filter(t -> ScaleNodeGroups.TAG.equals(t.key()))
+        .map(TagDescription::value)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The processes suspended on an Auto Scaling group now. */
+  static List<String> suspended(AutoScalingGroup g) {
+    return g.suspendedProcesses().stream().map(SuspendedProcess::processName).toList();
+  }
+
+  /** The first of a managed node group's instance types, null when it names none. */
+  static String instanceType(Nodegroup g) {
+    return g.instanceTypes() == null || g.instanceTypes().isEmpty()
+        ? null
+        : g.instanceTypes().get(0);
   }
 
   /** EKS's taint effect ({@code NO_SCHEDULE}) as Kubernetes writes it ({@code NoSchedule}). */
