@@ -85,12 +85,12 @@ public final class NodeGroupSurvey {
    * listed, and the Auto Scaling groups tagged {@code kubernetes.io/cluster/NAME} by name, in the
    * order listed, those behind managed node groups included.
    *
-   * @param managed the managed node groups
+   * @param managed the managed node groups by the name they were listed under
    * @param autoScalingGroups the tagged Auto Scaling groups
    * @param managedAsgs the names of the Auto Scaling groups the managed node groups run on
    */
   record Read(
-      List<Nodegroup> managed,
+      Map<String, Nodegroup> managed,
       Map<String, AutoScalingGroup> autoScalingGroups,
       Set<String> managedAsgs) {
 
@@ -123,8 +123,8 @@ public final class NodeGroupSurvey {
       throws ActionFailure, InterruptedException {
     Read read = read(ctx, cluster, until);
     List<Group> out = new ArrayList<>();
-    for (Nodegroup g : read.managed()) {
-      out.add(managed(g, read.zones(g)));
+    for (Map.Entry<String, Nodegroup> e : read.managed().entrySet()) {
+      out.add(managed(e.getKey(), e.getValue(), read.zones(e.getValue())));
     }
     for (AutoScalingGroup g : read.autoScalingGroups().values()) {
       if (!read.ofManagedGroup(g)) {
@@ -171,7 +171,7 @@ public final class NodeGroupSurvey {
                   .forEach(g -> all.put(g.autoScalingGroupName(), g));
               return all;
             });
-    List<Nodegroup> managed = new ArrayList<>();
+    Map<String, Nodegroup> managed = new LinkedHashMap<>();
     Set<String> managedAsgs = new LinkedHashSet<>();
     for (String name : names) {
       Nodegroup g =
@@ -185,14 +185,13 @@ public final class NodeGroupSurvey {
       if (g.resources() != null) {
         g.resources().autoScalingGroups().forEach(a -> managedAsgs.add(a.name()));
       }
-      managed.add(g);
+      managed.put(name, g);
     }
-    return new Read(List.copyOf(managed), asgs, managedAsgs);
+    return new Read(managed, asgs, managedAsgs);
   }
 
   /** A managed node group as a group, its tag read. */
-  private static Group managed(Nodegroup g, List<String> zones) throws ActionFailure {
-    String name = g.nodegroupName();
+  private static Group managed(String name, Nodegroup g, List<String> zones) throws ActionFailure {
     return new Group(
         name,
         true,

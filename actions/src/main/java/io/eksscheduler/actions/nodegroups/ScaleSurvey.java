@@ -105,7 +105,7 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
       throws ActionFailure, InterruptedException {
     NodeGroupSurvey.Read read = NodeGroupSurvey.read(ctx, cluster, until);
     List<Found> groups = new ArrayList<>();
-    for (Nodegroup g : read.managed()) {
+    for (Nodegroup g : read.managed().values()) {
       groups.add(managed(g, ledgered(ctx, true, g.nodegroupName())));
     }
     for (AutoScalingGroup g : read.autoScalingGroups().values()) {
