@@ -126,9 +126,11 @@ record ScaleDecision(
   }
 
   /**
-   * A group at zero already with a tag is left as it is, whatever the ledger holds; else it goes to
-   * zero keeping the original the {@link OriginalsProtocol} stop rule picks: the ledger's, else the
-   * tag's (never overwritten), else what it holds now, recorded when the ledger lacks it.
+   * A group at zero already with a tag is left as it is, whatever the ledger holds (the protocol's
+   * own leave rule would stop it again when the ledger's original differs from the tag's; a stop of
+   * node groups never did). Else it goes to zero keeping the original the {@link OriginalsProtocol}
+   * stop rule picks: the ledger's, else the tag's (never overwritten), else what it holds now,
+   * recorded when the ledger lacks it.
    */
   private static Target target(Found g, Optional<Original> tagged, String run) {
     if (g.atZero() && tagged.isPresent()) {
