@@ -1,6 +1,5 @@
 package io.eksscheduler.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksscheduler.cli.fleet.Fleet;
 import io.eksscheduler.cli.fleet.Hold;
 import io.eksscheduler.engine.playbook.Playbook;
@@ -9,18 +8,10 @@ import io.eksscheduler.engine.run.RunIds;
 import io.eksscheduler.engine.run.Runs;
 import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.RunState;
-import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.engine.state.RunStore;
 import io.eksscheduler.engine.state.RunSummary;
-import io.eksscheduler.engine.state.StepState;
-import io.eksscheduler.engine.state.StepStatus;
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.V1Secret;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -274,116 +265,40 @@ final class Reconciler {
     return preview.plan().orElseThrow().predictedOutputs();
   }
 
-  private static String word(boolean awake) {
-    return awake ? "awake" : "asleep";
-  }
-
   private void report(
       Reconciliation.Desired desired, Reconciliation.Actual actual, Reconciliation.Action action)
       throws IOException {
-    String next = desired.next().map(n -> n.at() + " " + word(n.awake())).orElse(null);
-    String doing =
-        switch (action) {
-          case NONE -> "nothing to do";
-          case STOP -> options.dryRun() ? "would stop it" : "stopping it";
-          case START -> options.dryRun() ? "would start it" : "starting it";
-          case NOT_OPTED_IN ->
-              "not opted in: it lacks the tag eks-scheduler.io/hibernate=enabled and its fleet"
-                  + " entry does not say force: true, so it is never stopped";
-        };
-    if (options.output() == RunOptions.OutputFormat.json) {
-      ObjectNode o = App.json().createObjectNode();
-      o.put("cluster", entry.name())
-          .put("at", options.at().toString())
-          .put("desired", word(desired.awake()))
-          .put("because", desired.because())
-          .put("actual", actual.word())
-          .put("action", action.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-      actual.unfinished().ifPresent(r -> o.put("unfinishedRun", r.runId()));
-      if (next == null) {
-        o.putNull("next");
-      } else {
-        o.putObject("next")
-            .put("at", desired.next().get().at().toString())
-            .put("desired", word(desired.next().get().awake()));
-      }
-      app.out.println(o);
-    } else {
-      app.out.println(
-          "cluster "
-              + entry.name()
-              + " at "
-              + options.at()
-              + ": should be "
-              + word(desired.awake())
-              + " ("
-              + desired.because()
-              + (next == null ? "" : "; next change " + next)
-              + "), is "
-              + actual.describe()
-              + ": "
-              + doing);
-    }
+    app.out.println(
+        ReconcileReport.render(
+            entry.name(),
+            options.at(),
+            options.dryRun(),
+            options.output(),
+            desired,
+            actual,
+            action));
     app.out.flush();
   }
 
-  /**
-   * Tells the fleet's webhook how the run ended: a change when it succeeded, a failure once per
-   * failed run (a failed run continued and failing again was told already).
-   */
+  /** Tells the fleet's webhook how the run ended, as {@link RunNotice} decides. */
   private void notify(RunState end, Reconciliation.Actual before, boolean stopping) {
     if (fleet.webhookUrlFrom().isEmpty()) {
       return;
     }
-    boolean failed = end.status() == RunStatus.FAILED;
-    if (!failed && end.status() != RunStatus.SUCCEEDED) {
-      return;
-    }
-    boolean toldAlready =
-        failed
-            && before.unfinished().isPresent()
-            && before.unfinished().get().runId().equals(end.runId())
-            && before.unfinished().get().status() == RunStatus.FAILED;
-    if (toldAlready) {
+    RunNotice.Notice notice = RunNotice.decide(entry.name(), end, before, stopping);
+    if (notice instanceof RunNotice.ToldBefore told) {
       app.err.println(
           "notice: run "
-              + end.runId()
+              + told.runId()
               + " failed again; the webhook was told of its failure before, not told again");
       return;
     }
-    String to = word(!stopping);
-    String error = failed ? firstError(end) : null;
-    String text =
-        failed
-            ? "EKS cluster "
-                + entry.name()
-                + ": "
-                + (stopping ? "stop" : "start")
-                + " failed (run "
-                + end.runId()
-                + "): "
-                + error
-            : "EKS cluster "
-                + entry.name()
-                + " is "
-                + to
-                + " (was "
-                + before.word()
-                + "; run "
-                + end.runId()
-                + ")";
-    Notifier.Message message =
-        new Notifier.Message(
-            entry.name(),
-            before.word(),
-            to,
-            end.runId(),
-            failed ? "failed" : "succeeded",
-            error,
-            text);
+    if (!(notice instanceof RunNotice.Tell tell)) {
+      return;
+    }
     try {
-      URI url = webhookUrl(fleet.webhookUrlFrom().get());
-      Optional<String> problem = new Notifier(url, Sleeper.system()).send(message);
+      URI url = WebhookUrls.read(fleet.webhookUrlFrom().get(), app.env);
+      Optional<String> problem = new Notifier(url, Sleeper.system()).send(tell.message());
       app.err.println(
           problem
               .map(
@@ -392,62 +307,11 @@ final class Reconciler {
                           + end.runId()
                           + " was not delivered: "
                           + p)
-              .orElse("notice: the fleet's webhook was told: " + text));
+              .orElse("notice: the fleet's webhook was told: " + tell.text()));
     } catch (IllegalArgumentException e) {
       app.err.println("warning: no notification sent: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String firstError(RunState end) {
-    for (Map.Entry<String, StepState> s : end.steps().entrySet()) {
-      if (s.getValue().status() == StepStatus.FAILED && s.getValue().error() != null) {
-        return "step " + s.getKey() + ": " + s.getValue().error();
-      }
-    }
-    return "the run failed";
-  }
-
-  /** The webhook's URL from the environment or a Secret; never printed. */
-  private URI webhookUrl(Fleet.UrlSource from) {
-    if (from.env().isPresent()) {
-      String name = from.env().get();
-      String value = app.env.get(name);
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException("the environment variable " + name + " is not set");
-      }
-      return Notifier.parse(value, "the environment variable " + name);
-    }
-    String secret = from.secretName().orElseThrow();
-    String key = from.secretKey().orElseThrow();
-    String namespace = runnerNamespace();
-    String where = "key " + key + " of Secret " + namespace + "/" + secret;
-    try {
-      ApiClient client = KubernetesClients.fromEnvironment(app.env);
-      V1Secret s = new CoreV1Api(client).readNamespacedSecret(secret, namespace).execute();
-      byte[] value = s.getData() == null ? null : s.getData().get(key);
-      if (value == null) {
-        throw new IllegalArgumentException("the " + where + " does not exist");
-      }
-      return Notifier.parse(new String(value, StandardCharsets.UTF_8), "the " + where);
-    } catch (ApiException e) {
-      throw new IllegalArgumentException("cannot read the " + where + ": HTTP " + e.getCode());
-    } catch (RuntimeException e) {
-      if (e instanceof IllegalArgumentException i) {
-        throw i;
-      }
-      throw new IllegalArgumentException("cannot read the " + where + ": " + e.getMessage());
-    }
-  }
-
-  /** The namespace of the pod this runs in, else {@code default}. */
-  private static String runnerNamespace() {
-    Path file = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
-    try {
-      return Files.isReadable(file) ? Files.readString(file).trim() : "default";
-    } catch (IOException e) {
-      return "default";
     }
   }
 }
