@@ -7,28 +7,21 @@ import io.eksscheduler.engine.state.Event;
 import io.eksscheduler.engine.state.Json;
 import io.eksscheduler.engine.state.LockHeldException;
 import io.eksscheduler.engine.state.LockHolder;
-import io.eksscheduler.engine.state.RunExistsException;
 import io.eksscheduler.engine.state.RunLock;
 import io.eksscheduler.engine.state.RunState;
-import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.engine.state.RunStore;
 import io.eksscheduler.engine.state.RunSummary;
-import io.eksscheduler.engine.state.StateLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +38,9 @@ import java.util.function.Consumer;
  * #HEAD_BUDGET} bytes of records in the head, {@value #PART_MAX} in a part; chunks are gzipped. Log
  * lines ({@code durable=false}) are sent with the next durable event. Runs not updated for {@link
  * #DEFAULT_RETENTION} are deleted when a new run is created.
+ *
+ * <p>What the Secrets hold, and the run replayed from them, is {@link RunSecrets}; the writes and
+ * what their conflicts mean, {@link RunWrites}; what this process knows of a head, {@link RunHead}.
  */
 public final class ClusterRunStore implements RunStore {
   /** Bytes of records the head holds before its records are sealed into a chunk. */
@@ -67,26 +63,9 @@ public final class ClusterRunStore implements RunStore {
   private final LeaseLocks leases;
   private final Clock clock;
   private final Duration retention;
-  private final Map<String, Writer> writers = new HashMap<>();
-  private final SecureRandom random = new SecureRandom();
+  private final RunWrites writes;
+  private final Map<String, RunHead> writers = new HashMap<>();
   private final Consumer<String> warn;
-
-  /** What this process knows of a run it writes: the head's version and its records. */
-  private static final class Writer {
-    final String runId;
-    String resourceVersion;
-    final LinkedHashMap<String, byte[]> tail = new LinkedHashMap<>();
-    long tailBytes;
-    final LinkedHashMap<String, byte[]> lazy = new LinkedHashMap<>();
-    long lazyBytes;
-    long lastSeq;
-    int playbookGeneration;
-    RunSummary summary;
-
-    Writer(String runId) {
-      this.runId = runId;
-    }
-  }
 
   ClusterRunStore(
       KubeRest rest,
@@ -99,6 +78,7 @@ public final class ClusterRunStore implements RunStore {
     this.rest = rest;
     this.namespace = namespace;
     this.objects = new RunObjects(rest, namespace.name());
+    this.writes = new RunWrites(rest, objects, namespace.name());
     this.leases = leases;
     this.clock = clock;
     this.retention = retention;
@@ -140,33 +120,7 @@ public final class ClusterRunStore implements RunStore {
    * the total; for the benchmark and for anyone sizing the store.
    */
   public List<String> objectSizes(String runId) throws IOException {
-    record Sized(String name, long bytes) {}
-    List<Sized> sizes = new ArrayList<>();
-    for (JsonNode o : objects.list(StoreNames.RUN + "=" + StoreNames.runLabel(runId))) {
-      long bytes = 0;
-      var data = o.path("data").fields();
-      while (data.hasNext()) {
-        bytes += Records.unb64(data.next().getValue().asText()).length;
-      }
-      sizes.add(
-          new Sized(
-              o.path("metadata").path("name").asText()
-                  + " ("
-                  + o.path("metadata").path("labels").path(StoreNames.PART).asText()
-                  + ")",
-              bytes));
-    }
-    sizes.sort(Comparator.comparingLong(Sized::bytes).reversed());
-    List<String> out = new ArrayList<>();
-    for (Sized s : sizes) {
-      out.add(String.format("%-72s %8d bytes", s.name(), s.bytes()));
-    }
-    out.add(
-        sizes.size()
-            + " objects, "
-            + sizes.stream().mapToLong(Sized::bytes).sum()
-            + " bytes of data");
-    return out;
+    return RunSecrets.sizes(objects.list(StoreNames.RUN + "=" + StoreNames.runLabel(runId)));
   }
 
   /** Requests and bytes sent so far, for the benchmark. */
@@ -188,46 +142,21 @@ public final class ClusterRunStore implements RunStore {
     return new long[] {s.requests(), s.writes(), s.bytesWritten(), s.throttled()};
   }
 
-  private String path(String runId) {
-    return objects.collection() + "/" + StoreNames.run(runId);
-  }
-
   @Override
   public synchronized void create(RunState state, String playbookText) throws IOException {
     namespace.ensure();
     String runId = state.runId();
-    Writer w = new Writer(runId);
+    RunHead w = new RunHead(runId);
     w.summary = RunSummary.of(state);
     Map<String, byte[]> records = new LinkedHashMap<>();
     put(records, Records.encode(Records.CREATED, JSON.writeValueAsBytes(state)));
     put(
         records,
         Records.encode(Records.playbookKey(0), playbookText.getBytes(StandardCharsets.UTF_8)));
-    Map<String, byte[]> inHead = fitted(runId, records);
-    ObjectNode head = secret(StoreNames.run(runId), "head", runId);
-    ObjectNode meta = (ObjectNode) head.get("metadata");
-    if (state.lockKey() != null) {
-      meta.with("labels").put(StoreNames.LOCK, StoreNames.lockLabel(state.lockKey()));
-    }
-    ObjectNode annotations = meta.putObject("annotations");
-    annotations.put(StoreNames.RUN_ID, runId);
-    annotations.put(StoreNames.SUMMARY, JSON.writeValueAsString(w.summary));
-    ObjectNode data = head.putObject("data");
-    inHead.forEach((k, v) -> data.put(k, Records.b64(v)));
-    KubeRest.Answer created = rest.post(objects.collection(), head);
-    if (created.code() == 409) {
-      JsonNode existing = objects.byName(StoreNames.run(runId));
-      if (created.retried() && existing != null && sameData(existing, inHead)) {
-        created = new KubeRest.Answer(200, existing, true);
-      } else {
-        throw new RunExistsException(runId, describe());
-      }
-    }
-    if (!created.ok()) {
-      throw RunObjects.failure("creating run " + runId, created);
-    }
-    w.resourceVersion = created.resourceVersion();
-    inHead.forEach((k, v) -> addToTail(w, k, v));
+    Map<String, byte[]> inHead = writes.fitted(runId, records);
+    ObjectNode head = RunSecrets.head(namespace.name(), runId, state.lockKey(), w.summary, inHead);
+    w.resourceVersion = writes.createHead(runId, head, inHead, describe());
+    inHead.forEach(w::addToTail);
     writers.put(runId, w);
     new StoreRetention(rest, objects, leases, clock, retention).prune(runId, warn);
   }
@@ -248,29 +177,14 @@ public final class ClusterRunStore implements RunStore {
 
   @Override
   public synchronized Event append(Event event, boolean durable) throws IOException {
-    Writer w = writer(event.run());
+    RunHead w = writer(event.run());
     long seq = w.lastSeq + 1;
     Event numbered = event.numbered(seq);
-    Map.Entry<String, byte[]> entry =
-        Records.encode(Records.eventKey(seq), JSON.writeValueAsBytes(numbered));
-    w.lazy.put(entry.getKey(), entry.getValue());
-    w.lazyBytes += entry.getValue().length;
+    w.addLazy(Records.encode(Records.eventKey(seq), JSON.writeValueAsBytes(numbered)));
     w.lastSeq = seq;
     boolean runLevel = event.step() == null && event.change() != null;
     if (runLevel) {
-      JsonNode run = event.change().path("run");
-      RunSummary s = w.summary;
-      w.summary =
-          new RunSummary(
-              s.runId(),
-              s.playbook(),
-              s.lockKey(),
-              RunStatus.of(run.path("status").asText(s.status().label())),
-              s.startedAt(),
-              numbered.time(),
-              run.path("round").asInt(s.round()),
-              run.path("pid").asLong(s.pid()),
-              run.path("host").asText(s.host()));
+      w.summary = RunHead.summaryAfter(w.summary, numbered);
     }
     if (durable || w.lazyBytes >= LAZY_FLUSH) {
       flush(w, runLevel);
@@ -279,173 +193,24 @@ public final class ClusterRunStore implements RunStore {
   }
 
   /** Sends the records waiting in {@code w.lazy}, sealing the head first when it would overflow. */
-  private void flush(Writer w, boolean withSummary) throws IOException {
+  private void flush(RunHead w, boolean withSummary) throws IOException {
     if (w.lazy.isEmpty() && !withSummary) {
       return;
     }
-    Map<String, byte[]> adds = fitted(w.runId, w.lazy);
+    Map<String, byte[]> adds = writes.fitted(w.runId, w.lazy);
     long addBytes = adds.values().stream().mapToLong(b -> b.length).sum();
     List<String> sealed = new ArrayList<>();
-    if (!w.tail.isEmpty() && w.tailBytes + addBytes > HEAD_BUDGET) {
-      seal(w);
+    if (w.mustSeal(addBytes, HEAD_BUDGET)) {
+      writes.seal(w);
       sealed.addAll(w.tail.keySet());
     }
-    ObjectNode patch = JSON.createObjectNode();
-    ObjectNode meta = patch.putObject("metadata");
-    meta.put("resourceVersion", w.resourceVersion);
-    if (withSummary) {
-      meta.putObject("annotations").put(StoreNames.SUMMARY, JSON.writeValueAsString(w.summary));
-    }
-    ObjectNode data = patch.putObject("data");
-    sealed.forEach(data::putNull);
-    adds.forEach((k, v) -> data.put(k, Records.b64(v)));
-    KubeRest.Answer answer = rest.mergePatch(path(w.runId), patch);
-    String version;
-    if (answer.ok()) {
-      version = answer.resourceVersion();
-    } else if (answer.code() == 409 && answer.retried() && landed(w.runId, adds, sealed)) {
-      version =
-          objects.byName(StoreNames.run(w.runId)).path("metadata").path("resourceVersion").asText();
-    } else if (answer.code() == 409) {
-      throw new RunConflictException(
-          "run "
-              + w.runId
-              + " was written by another runner since this one last wrote it (its head "
-              + StoreNames.run(w.runId)
-              + " is no longer at resourceVersion "
-              + w.resourceVersion
-              + "); this runner stops writing it");
-    } else {
-      throw RunObjects.failure("writing run " + w.runId, answer);
-    }
-    w.resourceVersion = version;
-    sealed.forEach(w.tail::remove);
-    if (!sealed.isEmpty()) {
-      w.tailBytes = w.tail.values().stream().mapToLong(b -> b.length).sum();
-    }
-    adds.forEach((k, v) -> addToTail(w, k, v));
-    w.lazy.clear();
-    w.lazyBytes = 0;
+    ObjectNode patch =
+        RunSecrets.headPatch(w.resourceVersion, withSummary ? w.summary : null, sealed, adds);
+    w.wrote(writes.patchHead(w, patch, adds, sealed), sealed, adds);
   }
 
-  /** True when a write whose answer was lost did land: its records there, the sealed ones gone. */
-  private boolean landed(String runId, Map<String, byte[]> adds, List<String> sealed)
-      throws IOException {
-    JsonNode head = objects.byName(StoreNames.run(runId));
-    if (head == null) {
-      return false;
-    }
-    JsonNode data = head.path("data");
-    for (String k : sealed) {
-      if (data.has(k)) {
-        return false;
-      }
-    }
-    return sameData(head, adds);
-  }
-
-  private static boolean sameData(JsonNode secret, Map<String, byte[]> records) {
-    JsonNode data = secret.path("data");
-    for (Map.Entry<String, byte[]> r : records.entrySet()) {
-      if (!Records.b64(r.getValue()).equals(data.path(r.getKey()).asText(null))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static void addToTail(Writer w, String key, byte[] bytes) {
-    w.tail.put(key, bytes);
-    w.tailBytes += bytes.length;
-  }
-
-  /**
-   * {@code records} as they go into the head: each one larger than the head's budget written first
-   * as parts of its own, and replaced by a marker naming them.
-   */
-  private Map<String, byte[]> fitted(String runId, Map<String, byte[]> records) throws IOException {
-    Map<String, byte[]> out = new LinkedHashMap<>();
-    for (Map.Entry<String, byte[]> r : records.entrySet()) {
-      if (r.getValue().length <= HEAD_BUDGET / 2) {
-        out.put(r.getKey(), r.getValue());
-        continue;
-      }
-      byte[] bytes = r.getValue();
-      String nonce = HexFormat.of().formatHex(random.generateSeed(3));
-      List<String> names = new ArrayList<>();
-      for (int i = 0, from = 0; from < bytes.length; i++, from += PART_MAX) {
-        String name = StoreNames.part(runId, r.getKey(), nonce, i);
-        ObjectNode part = secret(name, "part", runId);
-        part.put("immutable", true);
-        part.putObject("data")
-            .put(
-                Records.PART_DATA,
-                Records.b64(
-                    Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + PART_MAX))));
-        createImmutable(part, name);
-        names.add(name);
-      }
-      ObjectNode marker = JSON.createObjectNode();
-      marker.putPOJO("parts", names);
-      marker.put("bytes", bytes.length);
-      out.put("x." + r.getKey(), JSON.writeValueAsBytes(marker));
-    }
-    return out;
-  }
-
-  /** Moves the head's records into a chunk of their own (the head drops them in its next write). */
-  private void seal(Writer w) throws IOException {
-    long first = Long.MAX_VALUE;
-    long last = 0;
-    for (String key : w.tail.keySet()) {
-      long seq = Records.seqOf(Records.plainKey(key.startsWith("x.") ? key.substring(2) : key));
-      first = Math.min(first, Math.max(seq, 0));
-      last = Math.max(last, seq);
-    }
-    String name =
-        StoreNames.chunk(w.runId, first == Long.MAX_VALUE ? 0 : first, last)
-            + "-"
-            + StoreNames.hash(String.join(",", w.tail.keySet()), 6);
-    ObjectNode chunk = secret(name, "chunk", w.runId);
-    chunk.put("immutable", true);
-    chunk.putObject("data").put(Records.CHUNK_DATA, Records.b64(Records.chunk(w.tail)));
-    createImmutable(chunk, name);
-  }
-
-  private void createImmutable(ObjectNode object, String name) throws IOException {
-    KubeRest.Answer created = rest.post(objects.collection(), object);
-    if (created.ok()) {
-      return;
-    }
-    if (created.code() == 409) {
-      // Written before: by this process (an answer lost), or by a runner that wrote the same
-      // records; its content decides.
-      JsonNode existing = objects.byName(name);
-      if (existing != null && existing.path("data").equals(object.path("data"))) {
-        return;
-      }
-      throw new IOException("the store object " + name + " exists with other content");
-    }
-    throw RunObjects.failure("writing " + name, created);
-  }
-
-  private ObjectNode secret(String name, String part, String runId) {
-    ObjectNode s = JSON.createObjectNode();
-    s.put("apiVersion", "v1");
-    s.put("kind", "Secret");
-    s.put("type", StoreNames.SECRET_TYPE);
-    ObjectNode meta = s.putObject("metadata");
-    meta.put("name", name);
-    meta.put("namespace", namespace.name());
-    ObjectNode labels = meta.putObject("labels");
-    labels.put(StoreNames.MANAGED_BY, StoreNames.MANAGER);
-    labels.put(StoreNames.PART, part);
-    labels.put(StoreNames.RUN, StoreNames.runLabel(runId));
-    return s;
-  }
-
-  private Writer writer(String runId) throws IOException {
-    Writer w = writers.get(runId);
+  private RunHead writer(String runId) throws IOException {
+    RunHead w = writers.get(runId);
     if (w == null) {
       if (read(runId) == null) {
         throw new IOException("no run " + runId + " in " + describe());
@@ -456,7 +221,7 @@ public final class ClusterRunStore implements RunStore {
   }
 
   /** Reads run {@code runId} and makes what this process knows of it the head as read. */
-  private synchronized Loaded read(String runId) throws IOException {
+  private synchronized RunSecrets.Replayed read(String runId) throws IOException {
     if (!namespace.exists()) {
       return null;
     }
@@ -464,49 +229,26 @@ public final class ClusterRunStore implements RunStore {
     if (r == null) {
       return null;
     }
-    byte[] created = r.records().get(Records.CREATED);
-    if (created == null) {
-      throw new IOException("run " + runId + " has no first state in " + describe());
-    }
-    RunState state = JSON.readValue(created, RunState.class);
-    TreeMap<Long, Event> events = new TreeMap<>();
-    int generation = 0;
-    String playbook = null;
-    for (Map.Entry<String, byte[]> rec : r.records().entrySet()) {
-      long seq = Records.seqOf(rec.getKey());
-      if (seq > 0) {
-        events.put(seq, JSON.readValue(rec.getValue(), Event.class));
-      }
-      int g = Records.generationOf(rec.getKey());
-      if (g >= generation) {
-        generation = g;
-        playbook = new String(rec.getValue(), StandardCharsets.UTF_8);
-      }
-    }
-    for (Event e : events.values()) {
-      state = StateLog.apply(state, e);
-    }
-    Writer w = new Writer(runId);
+    RunSecrets.Replayed replayed = RunSecrets.replay(runId, r.records(), describe());
+    RunHead w = new RunHead(runId);
     w.resourceVersion = r.resourceVersion();
-    r.headRecords().forEach((k, v) -> addToTail(w, k, v));
-    w.lastSeq = events.isEmpty() ? 0 : events.lastKey();
-    w.playbookGeneration = generation;
-    w.summary = RunSummary.of(state);
+    r.headRecords().forEach(w::addToTail);
+    w.lastSeq = replayed.lastSeq();
+    w.playbookGeneration = replayed.generation();
+    w.summary = RunSummary.of(replayed.state());
     writers.put(runId, w);
-    return new Loaded(state, playbook, List.copyOf(events.values()));
+    return replayed;
   }
-
-  private record Loaded(RunState state, String playbook, List<Event> events) {}
 
   @Override
   public synchronized Optional<RunState> load(String runId) throws IOException {
-    Loaded l = read(runId);
+    RunSecrets.Replayed l = read(runId);
     return l == null ? Optional.empty() : Optional.of(l.state());
   }
 
   @Override
   public synchronized String playbookText(String runId) throws IOException {
-    Loaded l = read(runId);
+    RunSecrets.Replayed l = read(runId);
     if (l == null || l.playbook() == null) {
       throw new IOException("no playbook of run " + runId + " in " + describe());
     }
@@ -515,13 +257,11 @@ public final class ClusterRunStore implements RunStore {
 
   @Override
   public synchronized void replacePlaybook(String runId, String playbookText) throws IOException {
-    Writer w = writer(runId);
+    RunHead w = writer(runId);
     int generation = w.playbookGeneration + 1;
-    Map.Entry<String, byte[]> e =
+    w.addLazy(
         Records.encode(
-            Records.playbookKey(generation), playbookText.getBytes(StandardCharsets.UTF_8));
-    w.lazy.put(e.getKey(), e.getValue());
-    w.lazyBytes += e.getValue().length;
+            Records.playbookKey(generation), playbookText.getBytes(StandardCharsets.UTF_8)));
     flush(w, false);
     w.playbookGeneration = generation;
   }
@@ -563,7 +303,7 @@ public final class ClusterRunStore implements RunStore {
 
   @Override
   public synchronized List<Event> events(String runId) throws IOException {
-    Loaded l = read(runId);
+    RunSecrets.Replayed l = read(runId);
     return l == null ? List.of() : l.events();
   }
 
@@ -612,7 +352,7 @@ public final class ClusterRunStore implements RunStore {
   public synchronized void close() throws IOException {
     leases.close();
     IOException failed = null;
-    for (Writer w : writers.values()) {
+    for (RunHead w : writers.values()) {
       try {
         if (!w.lazy.isEmpty()) {
           flush(w, false);
