@@ -58,6 +58,15 @@ final class KubeJson {
     send(new Request.Builder().url(client.getBasePath() + path).delete().build(), path);
   }
 
+  /** Replaces the object at {@code path} with {@code object} (a PUT); returns what was stored. */
+  JsonNode put(String path, JsonNode object) {
+    okhttp3.RequestBody body =
+        okhttp3.RequestBody.create(
+            object.toString(), okhttp3.MediaType.parse("application/json; charset=utf-8"));
+    return send(new Request.Builder().url(client.getBasePath() + path).put(body).build(), path)
+        .orElseThrow(() -> new IllegalStateException("PUT " + path + ": not found"));
+  }
+
   private Optional<JsonNode> send(Request request, String path) {
     String last = "";
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -1,0 +1,332 @@
+package io.eksscheduler.cli.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eksscheduler.sandbox.junit.TestSandbox;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.eks.EksClient;
+
+/**
+ * What an interrupted stop of the previous release left, as files: its state directory ({@code
+ * state/}, verbatim), every Kubernetes object it changed ({@code objects.yaml}, what controllers
+ * own left out), and {@code cluster.yaml}: the Nodes it cordoned and the sizes, suspended processes
+ * and {@code eks-scheduler.io/} tags of the node groups and Auto Scaling groups it changed. Read
+ * from a sandbox by {@link #capture}, put back on a fresh dev scenario by {@link #load}.
+ */
+final class ReleaseFixture {
+  /** Where the fixture is, under the test resources. */
+  static final String RESOURCE = "release-fixtures/interrupted-stop";
+
+  /** The run id the release's stop was given. */
+  static final String RUN_ID = "release-stop";
+
+  /** Where the release's stop was killed: just after it tagged its first node group. */
+  static final String CRASH_AT = "changed:scale-to-zero";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The kinds a stop changes: apiVersion and resource name. */
+  private static final Map<String, String[]> KINDS =
+      Map.ofEntries(
+          Map.entry("Deployment", new String[] {"apps/v1", "deployments"}),
+          Map.entry("StatefulSet", new String[] {"apps/v1", "statefulsets"}),
+          Map.entry("DaemonSet", new String[] {"apps/v1", "daemonsets"}),
+          Map.entry("CronJob", new String[] {"batch/v1", "cronjobs"}),
+          Map.entry("Job", new String[] {"batch/v1", "jobs"}),
+          Map.entry(
+              "HorizontalPodAutoscaler",
+              new String[] {"autoscaling/v2", "horizontalpodautoscalers"}),
+          Map.entry("ScaledObject", new String[] {"keda.sh/v1alpha1", "scaledobjects"}),
+          Map.entry("NodePool", new String[] {"karpenter.sh/v1", "nodepools"}),
+          Map.entry("Application", new String[] {"argoproj.io/v1alpha1", "applications"}),
+          Map.entry(
+              "Kustomization", new String[] {"kustomize.toolkit.fluxcd.io/v1", "kustomizations"}),
+          Map.entry("HelmRelease", new String[] {"helm.toolkit.fluxcd.io/v2", "helmreleases"}),
+          Map.entry("Service", new String[] {"v1", "services"}),
+          Map.entry("PodDisruptionBudget", new String[] {"policy/v1", "poddisruptionbudgets"}));
+
+  private final List<JsonNode> objects;
+  private final Map<String, Object> cluster;
+
+  private ReleaseFixture(List<JsonNode> objects, Map<String, Object> cluster) {
+    this.objects = objects;
+    this.cluster = cluster;
+  }
+
+  /** The arguments of the release's stop, on the state directory {@code state}. */
+  static List<String> releaseStop(Path state) {
+    return List.of(
+        "stop",
+        "--cluster",
+        ClusterSnapshot.CLUSTER,
+        "--state-dir",
+        state.toString(),
+        "--run-id",
+        RUN_ID);
+  }
+
+  /** Reads what changed in the sandbox since {@code before}. */
+  static ReleaseFixture capture(TestSandbox sandbox, WakeSnapshot before) {
+    WakeSnapshot after = WakeSnapshot.capture(sandbox);
+    Map<String, JsonNode> was = before.startingWith("");
+    Map<String, JsonNode> now = after.startingWith("");
+    List<JsonNode> objects = new ArrayList<>();
+    Map<String, Object> nodegroups = new TreeMap<>();
+    Map<String, Object> groups = new TreeMap<>();
+    Set<String> ids = new java.util.TreeSet<>(was.keySet());
+    ids.addAll(now.keySet());
+    for (String id : ids) {
+      JsonNode a = was.get(id);
+      JsonNode b = now.get(id);
+      if (a == null || b == null) {
+        throw new IllegalStateException(id + (a == null ? " appeared" : " disappeared"));
+      }
+      if (a.equals(b)) {
+        continue;
+      }
+      String kind = id.substring(0, id.indexOf(' '));
+      String name = id.substring(id.indexOf(' ') + 1);
+      switch (kind) {
+        case "nodegroup" -> nodegroups.put(name, group(a, b));
+        case "asg" -> groups.put(name, group(a, b));
+        case "ReplicaSet", "cluster" -> {} // copies the Deployment controller makes; untouched
+        default -> objects.add(manifest(kind, b));
+      }
+    }
+    List<String> cordoned = new ArrayList<>();
+    for (JsonNode node : new KubeJson(sandbox.adminClient()).items("/api/v1/nodes")) {
+      if (node.path("spec").path("unschedulable").asBoolean(false)) {
+        cordoned.add(node.path("metadata").path("name").asText());
+      }
+    }
+    Map<String, Object> cluster = new LinkedHashMap<>();
+    cluster.put("cordonedNodes", cordoned);
+    cluster.put("nodegroups", nodegroups);
+    cluster.put("autoScalingGroups", groups);
+    return new ReleaseFixture(objects, cluster);
+  }
+
+  /** A group's sizes and suspended processes now, and the tags of the tool added since before. */
+  private static Map<String, Object> group(JsonNode before, JsonNode now) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("min", now.path("min").asInt());
+    out.put("desired", now.path("desired").asInt());
+    out.put("max", now.path("max").asInt());
+    if (now.has("suspended")) {
+      out.put("suspended", JSON.convertValue(now.path("suspended"), List.class));
+    }
+    Map<String, String> tags = new TreeMap<>();
+    now.path("tags")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (e.getKey().startsWith(WakeSnapshot.TOOL_PREFIX)
+                  && !e.getValue().equals(before.path("tags").get(e.getKey()))) {
+                tags.put(e.getKey(), e.getValue().asText());
+              }
+            });
+    out.put("tags", tags);
+    return out;
+  }
+
+  private static JsonNode manifest(String kind, JsonNode object) {
+    String[] type = KINDS.get(kind);
+    if (type == null) {
+      throw new IllegalStateException("a stop changed a " + kind + ": " + object);
+    }
+    ObjectNode out = JSON.createObjectNode().put("apiVersion", type[0]).put("kind", kind);
+    object.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue().deepCopy()));
+    if (kind.equals("Job")) {
+      // What the API server generates from the Job's uid: another uid in a fresh scenario.
+      ((ObjectNode) out.get("metadata")).remove("labels");
+      ((ObjectNode) out.get("spec")).remove("selector");
+      ((ObjectNode) out.path("spec").path("template").path("metadata")).remove("labels");
+    }
+    return out;
+  }
+
+  /** Writes {@code objects.yaml} and {@code cluster.yaml} into {@code dir}. */
+  void write(Path dir) throws IOException {
+    Dump dump = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build());
+    StringBuilder docs = new StringBuilder();
+    for (JsonNode o : objects) {
+      docs.append("---\n").append(dump.dumpToString(JSON.convertValue(o, Map.class)));
+    }
+    Files.writeString(dir.resolve("objects.yaml"), docs.toString());
+    Files.writeString(dir.resolve("cluster.yaml"), dump.dumpToString(cluster));
+  }
+
+  /**
+   * Puts the fixture in {@code dir} on the sandbox's fresh dev scenario, as the release left it:
+   * each object replaced by the fixture's (metadata annotations and labels, spec and the other
+   * fields; a Job keeps the labels and selector the API server generated from its uid, which the
+   * fixture leaves out), the Nodes cordoned, the groups' tags, suspended processes and sizes set;
+   * and its state directory copied to {@code state}.
+   */
+  static void load(TestSandbox sandbox, Path dir, Path state) throws IOException {
+    KubeJson kube = new KubeJson(sandbox.adminClient());
+    Load load = new Load(LoadSettings.builder().build());
+    for (Object doc : load.loadAllFromString(Files.readString(dir.resolve("objects.yaml")))) {
+      if (doc != null) {
+        replace(kube, JSON.valueToTree(doc));
+      }
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> cluster =
+        (Map<String, Object>) load.loadFromString(Files.readString(dir.resolve("cluster.yaml")));
+    @SuppressWarnings("unchecked")
+    List<String> cordoned = (List<String>) cluster.get("cordonedNodes");
+    for (String name : cordoned) {
+      String path = "/api/v1/nodes/" + name;
+      ObjectNode node =
+          (ObjectNode)
+              kube.get(path)
+                  .orElseThrow(
+                      () ->
+                          new IllegalStateException(
+                              "Node " + name + " of the fixture is not in the fresh scenario"));
+      ((ObjectNode) node.with("spec")).put("unschedulable", true);
+      kube.put(path, node);
+    }
+    groups(sandbox, cluster);
+    copy(dir.resolve("state"), state);
+  }
+
+  private static void replace(KubeJson kube, JsonNode fixture) {
+    String kind = fixture.path("kind").asText();
+    String[] type = KINDS.get(kind);
+    JsonNode meta = fixture.path("metadata");
+    String ns = meta.path("namespace").asText("");
+    String path =
+        (type[0].contains("/") ? "/apis/" : "/api/")
+            + type[0]
+            + (ns.isEmpty() ? "" : "/namespaces/" + ns)
+            + "/"
+            + type[1]
+            + "/"
+            + meta.path("name").asText();
+    ObjectNode live =
+        (ObjectNode)
+            kube.get(path)
+                .orElseThrow(
+                    () ->
+                        new IllegalStateException(
+                            kind + " " + path + " of the fixture is not in the fresh scenario"));
+    ObjectNode out = live.deepCopy();
+    out.remove("status");
+    ObjectNode outMeta = (ObjectNode) out.get("metadata");
+    for (String field : List.of("annotations", "labels")) {
+      if (meta.has(field)) {
+        outMeta.set(field, meta.get(field));
+      } else {
+        outMeta.remove(field);
+      }
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = fixture.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!List.of("apiVersion", "kind", "metadata").contains(e.getKey())) {
+        out.set(e.getKey(), e.getValue().deepCopy());
+      }
+    }
+    if (kind.equals("Job")) {
+      // The labels and selector the API server generated from this Job's uid, which may not change.
+      outMeta.set("labels", live.path("metadata").get("labels"));
+      ((ObjectNode) out.get("spec")).set("selector", live.path("spec").get("selector"));
+      ((ObjectNode) out.path("spec").path("template").path("metadata"))
+          .set("labels", live.path("spec").path("template").path("metadata").get("labels"));
+    }
+    kube.put(path, out);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void groups(TestSandbox sandbox, Map<String, Object> cluster) {
+    try (EksClient eks = ClusterSnapshot.configure(EksClient.builder(), sandbox.aws()).build();
+        AutoScalingClient asg =
+            ClusterSnapshot.configure(AutoScalingClient.builder(), sandbox.aws()).build()) {
+      Map<String, Map<String, Object>> nodegroups =
+          (Map<String, Map<String, Object>>) cluster.get("nodegroups");
+      nodegroups.forEach(
+          (name, g) -> {
+            var now =
+                eks.describeNodegroup(
+                        r -> r.clusterName(ClusterSnapshot.CLUSTER).nodegroupName(name))
+                    .nodegroup();
+            Map<String, String> tags = (Map<String, String>) g.get("tags");
+            if (!tags.isEmpty()) {
+              eks.tagResource(r -> r.resourceArn(now.nodegroupArn()).tags(tags));
+            }
+            int min = (Integer) g.get("min");
+            int desired = (Integer) g.get("desired");
+            int max = (Integer) g.get("max");
+            var s = now.scalingConfig();
+            if (s.minSize() != min || s.desiredSize() != desired || s.maxSize() != max) {
+              eks.updateNodegroupConfig(
+                  r ->
+                      r.clusterName(ClusterSnapshot.CLUSTER)
+                          .nodegroupName(name)
+                          .scalingConfig(c -> c.minSize(min).desiredSize(desired).maxSize(max)));
+            }
+          });
+      Map<String, Map<String, Object>> groups =
+          (Map<String, Map<String, Object>>) cluster.get("autoScalingGroups");
+      groups.forEach(
+          (name, g) -> {
+            Map<String, String> tags = (Map<String, String>) g.get("tags");
+            tags.forEach(
+                (k, v) ->
+                    asg.createOrUpdateTags(
+                        r ->
+                            r.tags(
+                                t ->
+                                    t.resourceId(name)
+                                        .resourceType("auto-scaling-group")
+                                        .key(k)
+                                        .value(v)
+                                        .propagateAtLaunch(false))));
+            List<String> suspended = (List<String>) g.getOrDefault("suspended", List.of());
+            if (!suspended.isEmpty()) {
+              asg.suspendProcesses(r -> r.autoScalingGroupName(name).scalingProcesses(suspended));
+            }
+            asg.updateAutoScalingGroup(
+                r ->
+                    r.autoScalingGroupName(name)
+                        .minSize((Integer) g.get("min"))
+                        .desiredCapacity((Integer) g.get("desired"))
+                        .maxSize((Integer) g.get("max")));
+          });
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}
