@@ -1,0 +1,103 @@
+package io.eksscheduler.cli.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eksscheduler.engine.state.RunState;
+import io.eksscheduler.sandbox.junit.SandboxExtension;
+import io.eksscheduler.sandbox.junit.TestSandbox;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Proves that what a stop of the previous release left when it was killed halfway (its state
+ * directory, the objects it annotated and changed, the Nodes it cordoned, the node group it tagged)
+ * is read by this version: {@code stop} continues that run, not a fresh one, and ends it as an
+ * uninterrupted stop ends (the originals in the ledger and on the objects and groups those of
+ * before the stop); then {@code start} brings the cluster back exactly as it was, with no marker of
+ * the tool left. The fixture, under {@value ReleaseFixture#RESOURCE}, is put on a fresh dev
+ * scenario, and the next test class finds a fresh one too.
+ */
+@ExtendWith(SandboxExtension.class)
+class ReleaseFixtureIT {
+  private static final Path WORK = Path.of("target", "release-fixture-it");
+
+  /** The fixture is older than the 12 h within which a stop continues a run by default. */
+  private static final String CONTINUE_WITHIN = "100000h";
+
+  @AfterAll
+  static void freshScenarioForWhatFollows(TestSandbox sandbox) {
+    sandbox.reset();
+  }
+
+  @Test
+  void aStopOfTheReleaseKilledWhileScalingResumesAndWakesAfterTheChange(TestSandbox sandbox)
+      throws Exception {
+    sandbox.reset();
+    KubeJson kube = new KubeJson(sandbox.adminClient());
+    WakeChecks.awaitAwake(sandbox, WakeCycle.SETTLE);
+    WakeSnapshot before = WakeSnapshot.capture(sandbox);
+    ClusterSnapshot scenario = ClusterSnapshot.capture(sandbox);
+    Set<String> markers = WakeMarkers.everywhere(sandbox);
+    WakeRuns runs = new WakeRuns(sandbox, WORK);
+    ReleaseFixture.load(sandbox, fixture(), WORK.resolve("state"));
+    assertEquals(List.of(ReleaseFixture.RUN_ID), runs.runIds(), "the runs of the fixture");
+
+    StopRuns.Finished stop =
+        runs.run("stop", null, runs.stop("--continue-within", CONTINUE_WITHIN));
+    assertEquals(0, stop.code(), stop.toString());
+    assertTrue(
+        stop.output().contains("continuing unfinished run " + ReleaseFixture.RUN_ID),
+        stop.toString());
+    assertEquals(List.of(ReleaseFixture.RUN_ID), runs.runIds(), "runs after the stop");
+    RunState stopped = runs.state(ReleaseFixture.RUN_ID).orElseThrow();
+    StoppedCluster.assertHibernated(sandbox, scenario, stopped);
+    WakeChecks.awaitNoNode(kube, WakeCycle.SETTLE);
+    String refusal = WakeDeadlock.enter(kube);
+    System.err.println("[release-fixture] stopped; deadlock entered: " + refusal);
+
+    StopRuns.Finished start = runs.run("start", null, runs.start("--run-id", "fixture-start"));
+    assertEquals(0, start.code(), start.toString());
+    List<String> problems = differencesAfterWake(sandbox, before, markers);
+    StopRuns.Finished status = runs.run("status", null, runs.status());
+    if (status.code() != 0 || !status.output().contains("cluster dev: awake")) {
+      problems.add("status after the start: " + status);
+    }
+    System.err.printf(
+        "[release-fixture] stop %d ms, start %d ms%n",
+        stop.took().toMillis(), start.took().toMillis());
+    assertEquals(List.of(), problems, "the cluster after stop and start, against before the stop");
+  }
+
+  /**
+   * As {@link WakeCycle#differencesAfterWake()}: once every pod is Ready, every difference from
+   * before, and every marker left that was not there before (and any original at all).
+   */
+  private static List<String> differencesAfterWake(
+      TestSandbox sandbox, WakeSnapshot before, Set<String> markers) {
+    WakeChecks.awaitAwake(sandbox, WakeCycle.SETTLE);
+    List<String> out = new ArrayList<>(WakeSnapshot.capture(sandbox).differencesFrom(before));
+    Set<String> now = WakeMarkers.everywhere(sandbox);
+    Set<String> left = new TreeSet<>(now);
+    left.removeAll(markers);
+    left.addAll(WakeMarkers.originals(now));
+    left.forEach(m -> out.add("marker left: " + m));
+    return out;
+  }
+
+  private static Path fixture() throws URISyntaxException {
+    return Path.of(
+        Objects.requireNonNull(
+                ReleaseFixtureIT.class.getClassLoader().getResource(ReleaseFixture.RESOURCE),
+                ReleaseFixture.RESOURCE)
+            .toURI());
+  }
+}
