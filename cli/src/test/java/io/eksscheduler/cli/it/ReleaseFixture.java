@@ -8,19 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.snakeyaml.engine.v2.api.Dump;
-import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.common.FlowStyle;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.eks.EksClient;
 
@@ -28,8 +21,8 @@ import software.amazon.awssdk.services.eks.EksClient;
  * What an interrupted stop of the previous release left, as files: its state directory ({@code
  * state/}, verbatim), every Kubernetes object it changed ({@code objects.yaml}, what controllers
  * own left out), and {@code cluster.yaml}: the Nodes it cordoned and the sizes, suspended processes
- * and {@code eks-scheduler.io/} tags of the node groups and Auto Scaling groups it changed. Read
- * from a sandbox by {@link #capture}, put back on a fresh dev scenario by {@link #load}.
+ * and {@code eks-scheduler.io/} tags of the node groups and Auto Scaling groups it changed. Put
+ * back on a fresh dev scenario by {@link #load}.
  */
 final class ReleaseFixture {
   /** Where the fixture is, under the test resources. */
@@ -37,9 +30,6 @@ final class ReleaseFixture {
 
   /** The run id the release's stop was given. */
   static final String RUN_ID = "release-stop";
-
-  /** Where the release's stop was killed: just after it tagged its first node group. */
-  static final String CRASH_AT = "changed:scale-to-zero";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,116 +53,7 @@ final class ReleaseFixture {
           Map.entry("Service", new String[] {"v1", "services"}),
           Map.entry("PodDisruptionBudget", new String[] {"policy/v1", "poddisruptionbudgets"}));
 
-  private final List<JsonNode> objects;
-  private final Map<String, Object> cluster;
-
-  private ReleaseFixture(List<JsonNode> objects, Map<String, Object> cluster) {
-    this.objects = objects;
-    this.cluster = cluster;
-  }
-
-  /** The arguments of the release's stop, on the state directory {@code state}. */
-  static List<String> releaseStop(Path state) {
-    return List.of(
-        "stop",
-        "--cluster",
-        ClusterSnapshot.CLUSTER,
-        "--state-dir",
-        state.toString(),
-        "--run-id",
-        RUN_ID);
-  }
-
-  /** Reads what changed in the sandbox since {@code before}. */
-  static ReleaseFixture capture(TestSandbox sandbox, WakeSnapshot before) {
-    WakeSnapshot after = WakeSnapshot.capture(sandbox);
-    Map<String, JsonNode> was = before.startingWith("");
-    Map<String, JsonNode> now = after.startingWith("");
-    List<JsonNode> objects = new ArrayList<>();
-    Map<String, Object> nodegroups = new TreeMap<>();
-    Map<String, Object> groups = new TreeMap<>();
-    Set<String> ids = new java.util.TreeSet<>(was.keySet());
-    ids.addAll(now.keySet());
-    for (String id : ids) {
-      JsonNode a = was.get(id);
-      JsonNode b = now.get(id);
-      if (a == null || b == null) {
-        throw new IllegalStateException(id + (a == null ? " appeared" : " disappeared"));
-      }
-      if (a.equals(b)) {
-        continue;
-      }
-      String kind = id.substring(0, id.indexOf(' '));
-      String name = id.substring(id.indexOf(' ') + 1);
-      switch (kind) {
-        case "nodegroup" -> nodegroups.put(name, group(a, b));
-        case "asg" -> groups.put(name, group(a, b));
-        case "ReplicaSet", "cluster" -> {} // copies the Deployment controller makes; untouched
-        default -> objects.add(manifest(kind, b));
-      }
-    }
-    List<String> cordoned = new ArrayList<>();
-    for (JsonNode node : new KubeJson(sandbox.adminClient()).items("/api/v1/nodes")) {
-      if (node.path("spec").path("unschedulable").asBoolean(false)) {
-        cordoned.add(node.path("metadata").path("name").asText());
-      }
-    }
-    Map<String, Object> cluster = new LinkedHashMap<>();
-    cluster.put("cordonedNodes", cordoned);
-    cluster.put("nodegroups", nodegroups);
-    cluster.put("autoScalingGroups", groups);
-    return new ReleaseFixture(objects, cluster);
-  }
-
-  /** A group's sizes and suspended processes now, and the tags of the tool added since before. */
-  private static Map<String, Object> group(JsonNode before, JsonNode now) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("min", now.path("min").asInt());
-    out.put("desired", now.path("desired").asInt());
-    out.put("max", now.path("max").asInt());
-    if (now.has("suspended")) {
-      out.put("suspended", JSON.convertValue(now.path("suspended"), List.class));
-    }
-    Map<String, String> tags = new TreeMap<>();
-    now.path("tags")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              if (e.getKey().startsWith(WakeSnapshot.TOOL_PREFIX)
-                  && !e.getValue().equals(before.path("tags").get(e.getKey()))) {
-                tags.put(e.getKey(), e.getValue().asText());
-              }
-            });
-    out.put("tags", tags);
-    return out;
-  }
-
-  private static JsonNode manifest(String kind, JsonNode object) {
-    String[] type = KINDS.get(kind);
-    if (type == null) {
-      throw new IllegalStateException("a stop changed a " + kind + ": " + object);
-    }
-    ObjectNode out = JSON.createObjectNode().put("apiVersion", type[0]).put("kind", kind);
-    object.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue().deepCopy()));
-    if (kind.equals("Job")) {
-      // What the API server generates from the Job's uid: another uid in a fresh scenario.
-      ((ObjectNode) out.get("metadata")).remove("labels");
-      ((ObjectNode) out.get("spec")).remove("selector");
-      ((ObjectNode) out.path("spec").path("template").path("metadata")).remove("labels");
-    }
-    return out;
-  }
-
-  /** Writes {@code objects.yaml} and {@code cluster.yaml} into {@code dir}. */
-  void write(Path dir) throws IOException {
-    Dump dump = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build());
-    StringBuilder docs = new StringBuilder();
-    for (JsonNode o : objects) {
-      docs.append("---\n").append(dump.dumpToString(JSON.convertValue(o, Map.class)));
-    }
-    Files.writeString(dir.resolve("objects.yaml"), docs.toString());
-    Files.writeString(dir.resolve("cluster.yaml"), dump.dumpToString(cluster));
-  }
+  private ReleaseFixture() {}
 
   /**
    * Puts the fixture in {@code dir} on the sandbox's fresh dev scenario, as the release left it:
