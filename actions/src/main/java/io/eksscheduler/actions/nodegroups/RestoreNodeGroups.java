@@ -6,6 +6,7 @@ import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
 import io.eksscheduler.actions.nodegroups.RestoreDecision.Target;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
 import io.eksscheduler.actions.workloads.CriticalPods;
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -58,12 +59,10 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
       JsonNode nodegroups,
       Integer minNodes,
       Integer recommended,
-      String nodeDeadline) {
+      @AbsentIfUnparsable Duration nodeDeadline) {
 
     Duration deadline() {
-      return nodeDeadline == null
-          ? Duration.ofMinutes(20)
-          : Durations.parse(nodeDeadline).orElse(Duration.ofMinutes(20));
+      return nodeDeadline == null ? Duration.ofMinutes(20) : nodeDeadline;
     }
 
     int floor() {

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
-import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
@@ -54,12 +54,11 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
    * @param size {@code zero}, the only size so far
    * @param nodeDeadline how long updates and the nodes' going are waited for (default 20m)
    */
-  public record Params(String cluster, JsonNode nodegroups, String size, String nodeDeadline) {
+  public record Params(
+      String cluster, JsonNode nodegroups, String size, @AbsentIfUnparsable Duration nodeDeadline) {
 
     Duration deadline() {
-      return nodeDeadline == null
-          ? Duration.ofMinutes(20)
-          : Durations.parse(nodeDeadline).orElse(Duration.ofMinutes(20));
+      return nodeDeadline == null ? Duration.ofMinutes(20) : nodeDeadline;
     }
 
     boolean all() {

@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.webhooks;
 
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -33,16 +34,15 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
    *
    * @param relaxSelfBlocking let a self-blocking webhook fail open until its pods are Ready
    * @param configurations only these webhook configurations, by name (default all)
-   * @param deadline how long to wait before failing, naming each unhealthy webhook (default 10m);
-   *     text, not a bound {@code Duration}: one that fits the schema but does not parse (too long
-   *     to hold, still an expression once rendered) waits the default, where binding would refuse
-   *     it
+   * @param deadline how long to wait before failing, naming each unhealthy webhook (default 10m;
+   *     also when it fits the schema but does not parse, as it always did)
    */
-  public record Params(Boolean relaxSelfBlocking, List<String> configurations, String deadline) {
+  public record Params(
+      Boolean relaxSelfBlocking,
+      List<String> configurations,
+      @AbsentIfUnparsable Duration deadline) {
     Duration deadlineOrDefault() {
-      return deadline == null
-          ? Duration.ofMinutes(10)
-          : Durations.parse(deadline).orElse(Duration.ofMinutes(10));
+      return deadline == null ? Duration.ofMinutes(10) : deadline;
     }
 
     boolean relax() {

@@ -234,13 +234,13 @@ class WebhookDecisionTest {
   void theDeadlineDefaultsToTenMinutesAlsoWhenItDoesNotParse() {
     assertEquals(Duration.ofMinutes(10), UNSET.deadlineOrDefault());
     assertEquals(
-        Duration.ofSeconds(90), new WaitForWebhooks.Params(null, null, "90s").deadlineOrDefault());
-    // Fits the schema's pattern but overflows: the step waits the default, as it always did.
-    assertEquals(
-        Duration.ofMinutes(10),
-        new WaitForWebhooks.Params(null, null, "99999999999999999999h").deadlineOrDefault());
-    assertEquals(
-        Duration.ofMinutes(10),
-        new WaitForWebhooks.Params(null, null, "${{ x }}").deadlineOrDefault());
+        Duration.ofSeconds(90),
+        new WaitForWebhooks.Params(null, null, Duration.ofSeconds(90)).deadlineOrDefault());
+    // One that fits the schema's pattern but does not parse (it overflows, or is still an
+    // expression once rendered) is bound as absent, so the step waits the default, as it always
+    // did.
+    assertTrue(
+        WaitForWebhooks.Params.class.getRecordComponents()[2].isAnnotationPresent(
+            io.eksscheduler.engine.spi.AbsentIfUnparsable.class));
   }
 }
