@@ -80,6 +80,19 @@ class SecondClusterIT {
           Duration.ofMillis(250),
           () -> nodes(qaAdmin, "workers") == 0 ? Optional.empty() : Optional.of("nodes left"));
       assertEquals(devGeneral, nodes(sandbox.adminClient(), "general"));
+      // EKS refuses a second update while the first is in progress (409 ResourceInUse): the
+      // node objects can be gone a tick before the update is marked Successful.
+      Wait.until(
+          "qa's workers to be ACTIVE again",
+          Duration.ofMinutes(2),
+          Duration.ofMillis(250),
+          () ->
+              eks.describeNodegroup(r -> r.clusterName("qa").nodegroupName("workers"))
+                      .nodegroup()
+                      .statusAsString()
+                      .equals("ACTIVE")
+                  ? Optional.empty()
+                  : Optional.of("still updating"));
       eks.updateNodegroupConfig(
           r ->
               r.clusterName("qa")
