@@ -2,6 +2,8 @@ package io.eksscheduler.actions.nodegroups;
 
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.originals.OriginalsProtocol;
+import io.eksscheduler.actions.originals.OriginalsProtocol.Restore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,17 +12,22 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What a wake does to each node group, decided from a survey without reading anything: the ledger
- * wins over the tag, a group with neither is left as is, and {@link RestoreSizes} decides the
- * sizes.
+ * What a wake does to each node group, decided from a survey without reading anything: the
+ * originals protocol's wake rule picks each group's original (the ledger wins over the tag, a group
+ * with neither is left as is, a tag's original is recorded in the ledger before any change), and
+ * {@link RestoreSizes} decides the sizes.
  *
  * @param targets the groups to restore, each with what it goes back to
  * @param notes what the plan and the log say besides the changes
  */
 record RestoreDecision(List<RestoreDecision.Target> targets, List<String> notes) {
 
-  /** A group with what it goes back to. */
-  record Target(Group group, Original original, int desired) {
+  /**
+   * A group with what it goes back to.
+   *
+   * @param record its original is the tag's, to be recorded in the ledger before any change
+   */
+  record Target(Group group, Original original, boolean record, int desired) {
     boolean done() {
       return group.min() == original.min()
           && group.desired() == desired
@@ -59,23 +66,24 @@ record RestoreDecision(List<RestoreDecision.Target> targets, List<String> notes)
       Set<String> volumeZones) {
     List<String> notes = new ArrayList<>();
     List<Group> chosen = new ArrayList<>();
-    Map<String, Original> originals = new LinkedHashMap<>();
+    Map<String, Restore<Original>> originals = new LinkedHashMap<>();
     for (Group g : groups) {
       if (!params.wanted(g.name())) {
         continue;
       }
-      Optional<Original> original =
-          Optional.ofNullable(ledgered.get(g.name())).or(() -> g.tagged());
-      if (original.isEmpty()) {
+      // Whether a group is restored already depends on the sizes decided below: Target.done().
+      if (!(OriginalsProtocol.decideRestore(
+              Optional.ofNullable(ledgered.get(g.name())), g.tagged(), o -> false)
+          instanceof Restore<Original> restore)) {
         notes.add(g.id() + ": no original recorded (not stopped by eks-scheduler); left as is");
         continue;
       }
       chosen.add(g);
-      originals.put(g.name(), original.get());
+      originals.put(g.name(), restore);
     }
     List<RestoreSizes.Input> inputs = new ArrayList<>();
     for (Group g : chosen) {
-      Original o = originals.get(g.name());
+      Original o = originals.get(g.name()).original();
       inputs.add(new RestoreSizes.Input(g.name(), o.min(), o.desired(), o.max(), g.zones()));
     }
     RestoreSizes.Result sizes = RestoreSizes.decide(inputs, params.floor(), volumeZones);
@@ -98,7 +106,8 @@ record RestoreDecision(List<RestoreDecision.Target> targets, List<String> notes)
     }
     List<Target> targets = new ArrayList<>();
     for (Group g : chosen) {
-      targets.add(new Target(g, originals.get(g.name()), sizes.desired().get(g.name())));
+      Restore<Original> r = originals.get(g.name());
+      targets.add(new Target(g, r.original(), r.record(), sizes.desired().get(g.name())));
     }
     return new RestoreDecision(targets, notes);
   }

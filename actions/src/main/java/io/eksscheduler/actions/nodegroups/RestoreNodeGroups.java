@@ -127,16 +127,13 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
     Instant until = ctx.clock().instant().plus(params.deadline());
-    List<Group> groups = NodeGroupSurvey.take(ctx, params.cluster(), until);
+    RestoreDecision d = decide(params, ctx, NodeGroupSurvey.take(ctx, params.cluster(), until));
     // Every original is in the ledger before the first change.
-    for (Group g : groups) {
-      if (params.wanted(g.name())
-          && g.tagged().isPresent()
-          && ctx.ledger().get(g.ledgerKey(), Original.class).isEmpty()) {
-        ctx.ledger().put(g.ledgerKey(), g.tagged().get());
+    for (Target t : d.targets()) {
+      if (t.record()) {
+        ctx.ledger().put(t.group().ledgerKey(), t.original());
       }
     }
-    RestoreDecision d = decide(params, ctx, groups);
     d.notes().forEach(ctx::log);
     EksClient eks = ctx.client(EksClient.class);
     AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);

@@ -1,6 +1,7 @@
 package io.eksscheduler.actions.nodegroups;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
@@ -37,6 +38,7 @@ class RestoreDecisionTest {
         "nodegroup general: 0/0/0 -> 2/3/5; tag eks-scheduler.io/original removed",
         d.targets().get(0).change());
     assertTrue(d.notes().isEmpty());
+    assertFalse(d.targets().get(0).record(), "the ledger's original is not recorded again");
   }
 
   @Test
@@ -44,6 +46,7 @@ class RestoreDecisionTest {
     Group g = group("batch", false, Optional.of(original(0, 2, 4)));
     RestoreDecision d = RestoreDecision.decide(ALL, List.of(g), Map.of(), Set.of());
     assertEquals(2, d.targets().get(0).desired());
+    assertTrue(d.targets().get(0).record(), "the tag's original goes to the ledger first");
     assertEquals("asg batch 0/2/4", d.targets().get(0).group().id() + " 0/2/4");
   }
 
