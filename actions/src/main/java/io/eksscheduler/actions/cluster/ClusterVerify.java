@@ -207,7 +207,7 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
               + "; nothing was changed",
           false);
     }
-    int workloads = survey.waves().stream().mapToInt(List::size).sum();
+    int workloads = survey.workloads();
     lines.add(
         "will touch: "
             + workloads

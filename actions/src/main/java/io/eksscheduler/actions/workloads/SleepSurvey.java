@@ -42,12 +42,11 @@ public final class SleepSurvey {
   /**
    * What a sleep would do, for {@code cluster.verify}.
    *
-   * @param waves the workloads to put to sleep, wave by wave: CronJobs and running Jobs first, then
-   *     Deployments and StatefulSets, dependents first
+   * @param workloads how many workloads it would put to sleep
    * @param excluded the workloads left running, as "Kind ns/name: why"
    * @param cycle the dependency cycle that forbids any change, if any
    */
-  public record Result(List<List<Workload>> waves, List<String> excluded, Optional<String> cycle) {}
+  public record Result(int workloads, List<String> excluded, Optional<String> cycle) {}
 
   private static final Comparator<Workload> ORDER =
       Comparator.comparing(Workload::namespace)
@@ -65,7 +64,7 @@ public final class SleepSurvey {
   public static Result take(SleepWorkloads.Params params, ActionContext ctx)
       throws ActionFailure, InterruptedException {
     SleepDecision d = SleepDecision.decide(read(params, ctx), params).failIfRefused();
-    return new Result(d.workloads(), d.excluded(), d.cycle());
+    return new Result(d.workloads().stream().mapToInt(List::size).sum(), d.excluded(), d.cycle());
   }
 
   /** Reads the scope and the workloads of a sleep under {@code params}. */

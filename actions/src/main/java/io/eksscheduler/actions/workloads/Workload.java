@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param selector the selector of its pods; null for a CronJob (its Jobs are workloads)
  * @param finished for a Job: it completed or failed
  */
-public record Workload(
+record Workload(
     Kind kind,
     V1ObjectMeta meta,
     Integer replicas,
