@@ -3,7 +3,7 @@ package io.eksscheduler.actions.cluster;
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey;
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
 import io.eksscheduler.actions.nodegroups.RestoreSizes;
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.workloads.CriticalPods;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
@@ -124,10 +124,11 @@ public final class BootstrapCheck implements Action<BootstrapCheck.Params> {
     List<Group> counted = new ArrayList<>();
     List<RestoreSizes.Input> inputs = new ArrayList<>();
     for (Group g : groups) {
-      Optional<Original> o = ctx.ledger().get(g.ledgerKey(), Original.class).or(g::tagged);
-      int min = o.map(Original::min).orElse(g.min());
-      int desired = o.map(Original::desired).orElse(g.desired());
-      int max = o.map(Original::max).orElse(g.max());
+      Optional<GroupOriginal> o =
+          ctx.ledger().get(g.ledgerKey(), GroupOriginal.class).or(g::tagged);
+      int min = o.map(GroupOriginal::min).orElse(g.min());
+      int desired = o.map(GroupOriginal::desired).orElse(g.desired());
+      int max = o.map(GroupOriginal::max).orElse(g.max());
       if (InstanceShapes.of(g.instanceType()).isEmpty()) {
         notes.add(
             g.id()

@@ -3,7 +3,7 @@ package io.eksscheduler.actions.nodegroups;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import java.time.Instant;
@@ -57,7 +57,7 @@ public final class NodeGroupSurvey {
       int max,
       List<String> zones,
       List<String> suspended,
-      Optional<Original> tagged,
+      Optional<GroupOriginal> tagged,
       String arn,
       String instanceType,
       Map<String, String> labels,
@@ -271,12 +271,12 @@ public final class NodeGroupSurvey {
   }
 
   /** The original in a tag's value, empty without one. */
-  static Optional<Original> parse(String value, String what) throws ActionFailure {
+  static Optional<GroupOriginal> parse(String value, String what) throws ActionFailure {
     if (value == null) {
       return Optional.empty();
     }
     try {
-      Original o = JSON.readValue(value, Original.class);
+      GroupOriginal o = JSON.readValue(value, GroupOriginal.class);
       if (o.v() != 1) {
         throw new ActionFailure(
             what

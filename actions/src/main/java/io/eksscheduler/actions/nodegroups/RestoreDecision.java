@@ -1,7 +1,7 @@
 package io.eksscheduler.actions.nodegroups;
 
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.originals.OriginalsProtocol;
 import io.eksscheduler.actions.originals.OriginalsProtocol.Restore;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ record RestoreDecision(List<RestoreDecision.Target> targets, List<String> notes)
    *
    * @param record its original is the tag's, to be recorded in the ledger before any change
    */
-  record Target(Group group, Original original, boolean record, int desired) {
+  record Target(Group group, GroupOriginal original, boolean record, int desired) {
     boolean done() {
       return group.min() == original.min()
           && group.desired() == desired
@@ -62,11 +62,11 @@ record RestoreDecision(List<RestoreDecision.Target> targets, List<String> notes)
   static RestoreDecision decide(
       RestoreNodeGroups.Params params,
       List<Group> groups,
-      Map<String, Original> ledgered,
+      Map<String, GroupOriginal> ledgered,
       Set<String> volumeZones) {
     List<String> notes = new ArrayList<>();
     List<Group> chosen = new ArrayList<>();
-    Map<String, Restore<Original>> originals = new LinkedHashMap<>();
+    Map<String, Restore<GroupOriginal>> originals = new LinkedHashMap<>();
     for (Group g : groups) {
       if (!params.wanted(g.name())) {
         continue;
@@ -74,7 +74,7 @@ record RestoreDecision(List<RestoreDecision.Target> targets, List<String> notes)
       // Whether a group is restored already depends on the sizes decided below: Target.done().
       if (!(OriginalsProtocol.decideRestore(
               Optional.ofNullable(ledgered.get(g.name())), g.tagged(), o -> false)
-          instanceof Restore<Original> restore)) {
+          instanceof Restore<GroupOriginal> restore)) {
         notes.add(g.id() + ": no original recorded (not stopped by eks-scheduler); left as is");
         continue;
       }
@@ -83,7 +83,7 @@ record RestoreDecision(List<RestoreDecision.Target> targets, List<String> notes)
     }
     List<RestoreSizes.Input> inputs = new ArrayList<>();
     for (Group g : chosen) {
-      Original o = originals.get(g.name()).original();
+      GroupOriginal o = originals.get(g.name()).original();
       inputs.add(new RestoreSizes.Input(g.name(), o.min(), o.desired(), o.max(), g.zones()));
     }
     RestoreSizes.Result sizes = RestoreSizes.decide(inputs, params.floor(), volumeZones);
@@ -106,7 +106,7 @@ record RestoreDecision(List<RestoreDecision.Target> targets, List<String> notes)
     }
     List<Target> targets = new ArrayList<>();
     for (Group g : chosen) {
-      Restore<Original> r = originals.get(g.name());
+      Restore<GroupOriginal> r = originals.get(g.name());
       targets.add(new Target(g, r.original(), r.record(), sizes.desired().get(g.name())));
     }
     return new RestoreDecision(targets, notes);

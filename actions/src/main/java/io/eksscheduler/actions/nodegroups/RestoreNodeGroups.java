@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
 import io.eksscheduler.actions.nodegroups.RestoreDecision.Target;
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.workloads.CriticalPods;
 import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
@@ -178,10 +178,12 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
    */
   private static RestoreDecision decide(Params params, ActionContext ctx, List<Group> groups)
       throws ActionFailure, InterruptedException {
-    Map<String, Original> ledgered = new LinkedHashMap<>();
+    Map<String, GroupOriginal> ledgered = new LinkedHashMap<>();
     for (Group g : groups) {
       if (params.wanted(g.name())) {
-        ctx.ledger().get(g.ledgerKey(), Original.class).ifPresent(o -> ledgered.put(g.name(), o));
+        ctx.ledger()
+            .get(g.ledgerKey(), GroupOriginal.class)
+            .ifPresent(o -> ledgered.put(g.name(), o));
       }
     }
     return RestoreDecision.decide(params, groups, ledgered, volumeZones(ctx));
@@ -209,7 +211,7 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
       ActionContext ctx, EksClient eks, String cluster, Target t, Instant until)
       throws ActionFailure, InterruptedException {
     Group g = t.group();
-    Original o = t.original();
+    GroupOriginal o = t.original();
     if (g.min() == o.min() && g.desired() == t.desired() && g.max() == o.max()) {
       return Optional.empty();
     }
@@ -235,7 +237,7 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
       ActionContext ctx, AutoScalingClient asg, Target t, Instant until)
       throws ActionFailure, InterruptedException {
     Group g = t.group();
-    Original o = t.original();
+    GroupOriginal o = t.original();
     if (g.min() != o.min() || g.desired() != t.desired() || g.max() != o.max()) {
       AwsCalls.run(
           ctx,

@@ -2,8 +2,8 @@ package io.eksscheduler.actions.nodegroups;
 
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.nodegroups.ScaleDecision.Target;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Nodes;
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Durations;
@@ -49,7 +49,7 @@ final class ScaleCalls {
       throws ActionFailure, InterruptedException {
     record(ctx, t);
     String name = t.group().name();
-    Original original = t.original();
+    GroupOriginal original = t.original();
     if (t.tag()) {
       String arn = t.group().arn();
       AwsCalls.run(
@@ -73,7 +73,7 @@ final class ScaleCalls {
       throws ActionFailure, InterruptedException {
     record(ctx, t);
     String name = t.group().name();
-    Original original = t.original();
+    GroupOriginal original = t.original();
     if (t.tag()) {
       AwsCalls.run(
           ctx,

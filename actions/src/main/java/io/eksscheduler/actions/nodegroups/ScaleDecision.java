@@ -1,6 +1,6 @@
 package io.eksscheduler.actions.nodegroups;
 
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.nodegroups.ScaleSurvey.Found;
 import io.eksscheduler.actions.originals.OriginalsProtocol;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -32,10 +32,14 @@ record ScaleDecision(
    * @param record whether {@code original} goes into the ledger first (the ledger lacks it)
    */
   record Target(
-      Found group, Optional<Original> tagged, boolean atZero, Original original, boolean record) {
+      Found group,
+      Optional<GroupOriginal> tagged,
+      boolean atZero,
+      GroupOriginal original,
+      boolean record) {
 
     /** The original recorded before this attempt: the ledger's, else the tag's. */
-    Optional<Original> recorded() {
+    Optional<GroupOriginal> recorded() {
       return group.ledgered().isPresent() ? group.ledgered() : tagged;
     }
 
@@ -103,7 +107,7 @@ record ScaleDecision(
         skipped.add(new Skip(g.id(), "not named in nodegroups"));
         continue;
       }
-      Optional<Original> tagged;
+      Optional<GroupOriginal> tagged;
       try {
         tagged =
             NodeGroupSurvey.parse(
@@ -132,13 +136,13 @@ record ScaleDecision(
    * stop rule picks: the ledger's, else the tag's (never overwritten), else what it holds now,
    * recorded when the ledger lacks it.
    */
-  private static Target target(Found g, Optional<Original> tagged, String run) {
+  private static Target target(Found g, Optional<GroupOriginal> tagged, String run) {
     if (g.atZero() && tagged.isPresent()) {
-      Original recorded = g.ledgered().orElse(tagged.get());
+      GroupOriginal recorded = g.ledgered().orElse(tagged.get());
       return new Target(g, tagged, true, recorded, false);
     }
     if (OriginalsProtocol.decideStop(g.ledgered(), tagged, false, () -> g.current(run))
-        instanceof OriginalsProtocol.Stop<Original> stop) {
+        instanceof OriginalsProtocol.Stop<GroupOriginal> stop) {
       return new Target(g, tagged, false, stop.original(), stop.record());
     }
     throw new IllegalStateException("a group not at zero is always stopped");

@@ -86,7 +86,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
    * @param suspended the processes the stop suspended (Auto Scaling groups)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Original(
+  public record GroupOriginal(
       int v,
       String run,
       int min,

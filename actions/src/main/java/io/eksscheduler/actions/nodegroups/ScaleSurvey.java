@@ -1,7 +1,7 @@
 package io.eksscheduler.actions.nodegroups;
 
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Nodes;
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import java.time.Instant;
@@ -47,7 +47,7 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
       int max,
       List<String> suspended,
       String tag,
-      Optional<Original> ledgered,
+      Optional<GroupOriginal> ledgered,
       boolean ofManagedGroup,
       String arn,
       String instanceType,
@@ -88,14 +88,14 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
     }
 
     /** What it holds now, as the original {@code run} would record. */
-    Original current(String run) {
+    GroupOriginal current(String run) {
       return managed
-          ? new Original(1, run, min, desired, max, null, null)
-          : new Original(1, run, min, desired, max, suspended, toSuspend());
+          ? new GroupOriginal(1, run, min, desired, max, null, null)
+          : new GroupOriginal(1, run, min, desired, max, suspended, toSuspend());
     }
 
     /** The nodes it ran, counted from {@code original}. */
-    Nodes nodes(Original original) {
+    Nodes nodes(GroupOriginal original) {
       return new Nodes(original.desired(), instanceType, spot);
     }
   }
@@ -119,15 +119,15 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
     return new ScaleSurvey(ctx.runId(), List.copyOf(groups));
   }
 
-  private static Optional<Original> ledgered(ActionContext ctx, boolean managed, String name) {
-    return ctx.ledger().get("original:" + id(managed, name), Original.class);
+  private static Optional<GroupOriginal> ledgered(ActionContext ctx, boolean managed, String name) {
+    return ctx.ledger().get("original:" + id(managed, name), GroupOriginal.class);
   }
 
   private static String id(boolean managed, String name) {
     return (managed ? "nodegroup " : "asg ") + name;
   }
 
-  private static Found managed(Nodegroup g, Optional<Original> ledgered) {
+  private static Found managed(Nodegroup g, Optional<GroupOriginal> ledgered) {
     return new Found(
         g.nodegroupName(),
         true,
@@ -144,7 +144,7 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
   }
 
   private static Found selfManaged(
-      AutoScalingGroup g, boolean ofManagedGroup, Optional<Original> ledgered) {
+      AutoScalingGroup g, boolean ofManagedGroup, Optional<GroupOriginal> ledgered) {
     String type =
         g.instances().stream()
             .map(i -> i.instanceType())

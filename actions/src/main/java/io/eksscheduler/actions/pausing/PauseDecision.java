@@ -1,6 +1,6 @@
 package io.eksscheduler.actions.pausing;
 
-import io.eksscheduler.actions.pausing.PausedField.Original;
+import io.eksscheduler.actions.pausing.PausedField.FieldOriginal;
 import io.eksscheduler.actions.pausing.Pausing.Target;
 import io.eksscheduler.engine.spi.ActionFailure;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ record PauseDecision(List<Target> selected, List<Entry> entries, List<Skipped> s
    * @param verdict what happens to it
    * @param recorded the original recorded on it, if any
    */
-  record Entry(Target target, Verdict verdict, Optional<Original> recorded) {
+  record Entry(Target target, Verdict verdict, Optional<FieldOriginal> recorded) {
 
     /** The plan's line: what changes, or why nothing does. */
     String line() {
@@ -91,7 +91,7 @@ record PauseDecision(List<Target> selected, List<Entry> entries, List<Skipped> s
     List<Entry> entries = new ArrayList<>();
     List<Target> selected = select(found, selection, skipped);
     for (Target t : selected) {
-      Optional<Original> recorded = t.recorded();
+      Optional<FieldOriginal> recorded = t.recorded();
       boolean already = recorded.isPresent() && t.isPaused();
       entries.add(new Entry(t, already ? Verdict.ALREADY_PAUSED : Verdict.PAUSE, recorded));
     }
@@ -110,7 +110,7 @@ record PauseDecision(List<Target> selected, List<Entry> entries, List<Skipped> s
     List<Entry> entries = new ArrayList<>();
     List<Target> selected = select(found, selection, skipped);
     for (Target t : selected) {
-      Optional<Original> recorded = t.recorded();
+      Optional<FieldOriginal> recorded = t.recorded();
       if (recorded.isEmpty()) {
         skipped.add(
             new Skipped(
@@ -164,7 +164,7 @@ record PauseDecision(List<Target> selected, List<Entry> entries, List<Skipped> s
         + PausedField.show(t.field().paused());
   }
 
-  private static String restored(Target t, Original recorded) {
+  private static String restored(Target t, FieldOriginal recorded) {
     return t.field().equals(PausedField.ARGO_AUTOMATED)
         ? "automated sync " + PausedField.show(recorded.value()) + " restored"
         : t.field().key()

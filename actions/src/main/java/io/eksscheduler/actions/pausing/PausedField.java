@@ -53,7 +53,7 @@ record PausedField(String key, List<String> path, JsonNode paused) {
    * @param run the run that recorded it
    * @param value the field's value then, null when it was absent
    */
-  record Original(String run, JsonNode value) {}
+  record FieldOriginal(String run, JsonNode value) {}
 
   /** The field's value on {@code o} now, null when absent. */
   JsonNode current(ClusterObject o) {
@@ -66,13 +66,13 @@ record PausedField(String key, List<String> path, JsonNode paused) {
   }
 
   /** What {@code o} holds now, as the original {@code run} would record. */
-  Original original(ClusterObject o, String run) {
+  FieldOriginal original(ClusterObject o, String run) {
     JsonNode now = current(o);
-    return new Original(run, now == null ? null : now.deepCopy());
+    return new FieldOriginal(run, now == null ? null : now.deepCopy());
   }
 
   /** The original as a plain JSON object, for the ledger and the annotation. */
-  ObjectNode toJson(Original original) {
+  ObjectNode toJson(FieldOriginal original) {
     ObjectNode out = NODES.objectNode();
     out.put("v", Originals.VERSION);
     out.put("run", original.run());
@@ -81,7 +81,7 @@ record PausedField(String key, List<String> path, JsonNode paused) {
   }
 
   /** The annotation's text for {@code original}. */
-  String format(Original original) {
+  String format(FieldOriginal original) {
     try {
       return JSON.writeValueAsString(toJson(original));
     } catch (JsonProcessingException e) {
@@ -95,7 +95,7 @@ record PausedField(String key, List<String> path, JsonNode paused) {
    * @throws IllegalArgumentException saying why when it is not an original of this field that this
    *     release can read
    */
-  Original fromJson(JsonNode node) {
+  FieldOriginal fromJson(JsonNode node) {
     if (node == null || !node.isObject() || !node.path("v").canConvertToInt()) {
       throw new IllegalArgumentException("is not a versioned original: " + node);
     }
@@ -107,7 +107,7 @@ record PausedField(String key, List<String> path, JsonNode paused) {
       throw new IllegalArgumentException("holds no " + key + ": " + node);
     }
     JsonNode value = node.get(key);
-    return new Original(node.path("run").asText(""), value.isNull() ? null : value);
+    return new FieldOriginal(node.path("run").asText(""), value.isNull() ? null : value);
   }
 
   /**
@@ -115,7 +115,7 @@ record PausedField(String key, List<String> path, JsonNode paused) {
    *
    * @throws IllegalArgumentException naming the object when the annotation cannot be read
    */
-  Optional<Original> recorded(ClusterObject o) {
+  Optional<FieldOriginal> recorded(ClusterObject o) {
     Optional<String> text = o.annotation(Originals.ANNOTATION);
     if (text.isEmpty()) {
       return Optional.empty();
@@ -131,7 +131,7 @@ record PausedField(String key, List<String> path, JsonNode paused) {
   }
 
   /** Sets the annotation to {@code original} and the field to its paused value, in one patch. */
-  String pausePatch(ClusterObject o, Original original) {
+  String pausePatch(ClusterObject o, FieldOriginal original) {
     ObjectNode patch = withResourceVersion(o);
     annotations(patch).put(Originals.ANNOTATION, format(original));
     put(patch, diff(current(o), paused));
@@ -139,7 +139,7 @@ record PausedField(String key, List<String> path, JsonNode paused) {
   }
 
   /** Sets the field back to {@code original} exactly and removes the annotation, in one patch. */
-  String restorePatch(ClusterObject o, Original original) {
+  String restorePatch(ClusterObject o, FieldOriginal original) {
     ObjectNode patch = withResourceVersion(o);
     annotations(patch).putNull(Originals.ANNOTATION);
     put(patch, diff(current(o), original.value()));

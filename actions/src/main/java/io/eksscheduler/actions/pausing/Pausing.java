@@ -5,7 +5,7 @@ import io.eksscheduler.actions.kube.ClusterObject;
 import io.eksscheduler.actions.kube.ClusterObjects;
 import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.actions.originals.OriginalsProtocol;
-import io.eksscheduler.actions.pausing.PausedField.Original;
+import io.eksscheduler.actions.pausing.PausedField.FieldOriginal;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Ledger;
@@ -44,7 +44,7 @@ final class Pausing {
      *
      * @throws ActionFailure naming the object when its annotation cannot be read
      */
-    Optional<Original> recorded() throws ActionFailure {
+    Optional<FieldOriginal> recorded() throws ActionFailure {
       try {
         return field.recorded(object);
       } catch (IllegalArgumentException e) {
@@ -63,7 +63,7 @@ final class Pausing {
 
   /** A target with the calls that pause and resume it, as the protocol sees it. */
   private record Subject(Target target, ClusterObjects objects)
-      implements OriginalsProtocol.Subject<Original, Subject> {
+      implements OriginalsProtocol.Subject<FieldOriginal, Subject> {
 
     @Override
     public String ledgerKey() {
@@ -71,7 +71,7 @@ final class Pausing {
     }
 
     @Override
-    public Optional<Original> inLedger(Ledger ledger) throws ActionFailure {
+    public Optional<FieldOriginal> inLedger(Ledger ledger) throws ActionFailure {
       Optional<JsonNode> node = ledger.get(ledgerKey(), JsonNode.class);
       if (node.isEmpty()) {
         return Optional.empty();
@@ -84,12 +84,12 @@ final class Pausing {
     }
 
     @Override
-    public Object toLedger(Original original) {
+    public Object toLedger(FieldOriginal original) {
       return target.field().toJson(original);
     }
 
     @Override
-    public Optional<Original> marked() throws ActionFailure {
+    public Optional<FieldOriginal> marked() throws ActionFailure {
       return target.recorded();
     }
 
@@ -99,18 +99,18 @@ final class Pausing {
     }
 
     @Override
-    public Original current(String run) {
+    public FieldOriginal current(String run) {
       return target.field().original(target.object(), run);
     }
 
     /** Restored once the annotation is gone: the patch that removes it restores the field too. */
     @Override
-    public boolean restored(Original original) {
+    public boolean restored(FieldOriginal original) {
       return target.object().annotation(Originals.ANNOTATION).isEmpty();
     }
 
     @Override
-    public void markAndStop(Original original) throws ActionFailure, InterruptedException {
+    public void markAndStop(FieldOriginal original) throws ActionFailure, InterruptedException {
       objects.patch(
           target.object(),
           target.field().pausePatch(target.object(), original),
@@ -118,7 +118,7 @@ final class Pausing {
     }
 
     @Override
-    public void restoreAndClear(Original original) throws ActionFailure, InterruptedException {
+    public void restoreAndClear(FieldOriginal original) throws ActionFailure, InterruptedException {
       objects.patch(
           target.object(),
           target.field().restorePatch(target.object(), original),

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,13 +17,13 @@ class RestoreDecisionTest {
   private static final RestoreNodeGroups.Params ALL =
       new RestoreNodeGroups.Params("dev", null, null, null, null);
 
-  private static Group group(String name, boolean managed, Optional<Original> tagged) {
+  private static Group group(String name, boolean managed, Optional<GroupOriginal> tagged) {
     return new Group(
         name, managed, 0, 0, 0, ZONES, List.of(), tagged, null, null, Map.of(), List.of());
   }
 
-  private static Original original(int min, int desired, int max) {
-    return new Original(1, "run-1", min, desired, max, List.of(), List.of());
+  private static GroupOriginal original(int min, int desired, int max) {
+    return new GroupOriginal(1, "run-1", min, desired, max, List.of(), List.of());
   }
 
   @Test

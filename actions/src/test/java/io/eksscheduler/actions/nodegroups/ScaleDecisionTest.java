@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eksscheduler.actions.nodegroups.ScaleDecision.Skip;
 import io.eksscheduler.actions.nodegroups.ScaleDecision.Target;
+import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Nodes;
-import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Original;
 import io.eksscheduler.actions.nodegroups.ScaleSurvey.Found;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +28,7 @@ class ScaleDecisionTest {
   }
 
   private static Found managed(
-      String name, int min, int desired, int max, String tag, Optional<Original> ledgered) {
+      String name, int min, int desired, int max, String tag, Optional<GroupOriginal> ledgered) {
     return new Found(
         name,
         true,
@@ -69,7 +69,7 @@ class ScaleDecisionTest {
     assertFalse(general.atZero());
     assertTrue(general.record());
     assertTrue(general.tag());
-    assertEquals(new Original(1, "run-2", 1, 2, 3, null, null), general.original());
+    assertEquals(new GroupOriginal(1, "run-2", 1, 2, 3, null, null), general.original());
     assertEquals(
         "{\"v\":1,\"run\":\"run-2\",\"min\":1,\"desired\":2,\"max\":3}", general.original().json());
     assertEquals(new Nodes(2, "m5.large", false), general.group().nodes(general.original()));
@@ -98,7 +98,7 @@ class ScaleDecisionTest {
 
   @Test
   void aGroupAtZeroWithItsOriginalTaggedIsLeftAsItIs() {
-    String tag = new Original(1, "run-1", 1, 2, 3, null, null).json();
+    String tag = new GroupOriginal(1, "run-1", 1, 2, 3, null, null).json();
     ScaleDecision d =
         decide(
             ALL,
@@ -135,7 +135,7 @@ class ScaleDecisionTest {
 
   @Test
   void aResumeAfterAPartialAttemptKeepsTheLedgersOriginalAndTagsNothingAgain() {
-    Original first = new Original(1, "run-2", 1, 2, 3, null, null);
+    GroupOriginal first = new GroupOriginal(1, "run-2", 1, 2, 3, null, null);
     ScaleDecision d =
         decide(
             ALL,
@@ -163,8 +163,8 @@ class ScaleDecisionTest {
 
   @Test
   void theLedgerWinsOverTheTagAndTheTagOverWhatRunsNow() {
-    Original tagged = new Original(1, "run-0", 2, 2, 5, null, null);
-    Original ledgered = new Original(1, "run-1", 1, 3, 5, null, null);
+    GroupOriginal tagged = new GroupOriginal(1, "run-0", 2, 2, 5, null, null);
+    GroupOriginal ledgered = new GroupOriginal(1, "run-1", 1, 3, 5, null, null);
     ScaleDecision d =
         decide(
             ALL,

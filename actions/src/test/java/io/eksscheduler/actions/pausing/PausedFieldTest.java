@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksscheduler.actions.kube.ClusterObject;
 import io.eksscheduler.actions.kube.ResourceType;
 import io.eksscheduler.actions.originals.Originals;
-import io.eksscheduler.actions.pausing.PausedField.Original;
+import io.eksscheduler.actions.pausing.PausedField.FieldOriginal;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -59,7 +59,7 @@ class PausedFieldTest {
 
   @Test
   void argoOriginalIsTheAutomatedObjectAsVersionedJson() throws Exception {
-    Original o = PausedField.ARGO_AUTOMATED.original(app(), "r-1");
+    FieldOriginal o = PausedField.ARGO_AUTOMATED.original(app(), "r-1");
     assertEquals(
         "{\"v\":1,\"run\":\"r-1\",\"automated\":{\"prune\":true,\"selfHeal\":true}}",
         PausedField.ARGO_AUTOMATED.format(o));
@@ -69,7 +69,7 @@ class PausedFieldTest {
   void anAbsentFieldIsRecordedAsNull() throws Exception {
     ClusterObject ks =
         object(ResourceType.KUSTOMIZATION, "{'metadata':{'name':'k','namespace':'f'},'spec':{}}");
-    Original o = PausedField.FLUX_SUSPEND.original(ks, "r-1");
+    FieldOriginal o = PausedField.FLUX_SUSPEND.original(ks, "r-1");
     assertNull(o.value());
     assertEquals("{\"v\":1,\"run\":\"r-1\",\"suspend\":null}", PausedField.FLUX_SUSPEND.format(o));
   }
@@ -102,7 +102,7 @@ class PausedFieldTest {
               "{'metadata':{'name':'p','annotations':{'team':'a'}},'spec':{'replicas':3,"
                   + "'limits':{'cpu':'64','nvidia.com/gpu':2},'suspend':false,"
                   + "'syncPolicy':{'automated':{}}}}");
-      Original original = field.original(before, "r-1");
+      FieldOriginal original = field.original(before, "r-1");
       ClusterObject paused = after(before, field.pausePatch(before, original));
       assertTrue(field.isPaused(paused), field.key());
       assertEquals(Optional.of(original), field.recorded(paused), field.key());
@@ -130,7 +130,7 @@ class PausedFieldTest {
   void restoringAnAbsentFieldRemovesIt() throws Exception {
     ClusterObject so =
         object(ResourceType.SCALED_OBJECT, "{'metadata':{'name':'w','namespace':'s'},'spec':{}}");
-    Original original = PausedField.KEDA_PAUSED.original(so, "r");
+    FieldOriginal original = PausedField.KEDA_PAUSED.original(so, "r");
     ClusterObject paused = after(so, PausedField.KEDA_PAUSED.pausePatch(so, original));
     assertEquals(Optional.of("0"), paused.annotation(PausedField.KEDA_PAUSED_REPLICAS));
     ClusterObject restored = after(paused, PausedField.KEDA_PAUSED.restorePatch(paused, original));
@@ -140,7 +140,7 @@ class PausedFieldTest {
   @Test
   void restoreUndoesAChangeMadeWhilePaused() throws Exception {
     ClusterObject app = app();
-    Original original = PausedField.ARGO_AUTOMATED.original(app, "r");
+    FieldOriginal original = PausedField.ARGO_AUTOMATED.original(app, "r");
     ClusterObject paused = after(app, PausedField.ARGO_AUTOMATED.pausePatch(app, original));
     ClusterObject reenabled =
         after(paused, "{\"spec\":{\"syncPolicy\":{\"automated\":{\"allowEmpty\":true}}}}");
@@ -178,10 +178,10 @@ class PausedFieldTest {
 
   @Test
   void replicasOriginalsReadTheSameAsThoseOfWorkloadsSleep() throws Exception {
-    Original o =
+    FieldOriginal o =
         PausedField.REPLICAS.fromJson(
             JSON.readTree(Originals.format(Originals.Original.ofReplicas("r-9", 2))));
-    assertEquals(new Original("r-9", JSON.readTree("2")), o);
+    assertEquals(new FieldOriginal("r-9", JSON.readTree("2")), o);
   }
 
   @Test
