@@ -190,13 +190,7 @@ record SleepDecision(
 
   /** Each wave's workloads, as "Kind ns/name". */
   List<List<String>> ids() {
-    List<List<String>> out = new ArrayList<>();
-    for (List<Entry> wave : waves) {
-      List<String> names = new ArrayList<>();
-      wave.forEach(e -> names.add(e.workload().id()));
-      out.add(names);
-    }
-    return out;
+    return Workload.ids(waves, Entry::workload);
   }
 
   private static Entry entry(

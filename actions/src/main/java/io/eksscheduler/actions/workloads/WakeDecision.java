@@ -177,12 +177,6 @@ record WakeDecision(List<List<Entry>> waves, List<String> notRecorded, List<Stri
 
   /** Each wave's workloads, as "Kind ns/name". */
   List<List<String>> ids() {
-    List<List<String>> out = new ArrayList<>();
-    for (List<Entry> w : waves) {
-      List<String> names = new ArrayList<>();
-      w.forEach(e -> names.add(e.workload().id()));
-      out.add(names);
-    }
-    return out;
+    return Workload.ids(waves, Entry::workload);
   }
 }

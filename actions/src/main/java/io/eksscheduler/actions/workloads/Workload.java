@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.models.V1StatefulSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A workload a stop puts to sleep, as read from the API server: what it is, what it runs now, and
@@ -161,5 +162,10 @@ record Workload(
   /** The change a sleep makes, for the plan: {@code replicas 3 -> 0}. */
   String change() {
     return kind.scales() ? "replicas " + replicas + " -> 0" : "suspend " + suspend + " -> true";
+  }
+
+  /** Each wave's workloads, as "Kind ns/name": the {@code waves} output of a sleep and a wake. */
+  static <E> List<List<String>> ids(List<List<E>> waves, Function<E, Workload> workload) {
+    return waves.stream().map(w -> w.stream().map(e -> workload.apply(e).id()).toList()).toList();
   }
 }
