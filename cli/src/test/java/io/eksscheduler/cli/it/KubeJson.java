@@ -67,6 +67,15 @@ final class KubeJson {
         .orElseThrow(() -> new IllegalStateException("PUT " + path + ": not found"));
   }
 
+  /** Creates {@code object} in the collection at {@code path} (a POST); returns what was stored. */
+  JsonNode post(String path, JsonNode object) {
+    okhttp3.RequestBody body =
+        okhttp3.RequestBody.create(
+            object.toString(), okhttp3.MediaType.parse("application/json; charset=utf-8"));
+    return send(new Request.Builder().url(client.getBasePath() + path).post(body).build(), path)
+        .orElseThrow(() -> new IllegalStateException("POST " + path + ": not found"));
+  }
+
   private Optional<JsonNode> send(Request request, String path) {
     String last = "";
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

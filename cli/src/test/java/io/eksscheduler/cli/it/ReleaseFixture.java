@@ -19,10 +19,13 @@ import software.amazon.awssdk.services.eks.EksClient;
 
 /**
  * What an interrupted stop of the previous release left, as files: its state directory ({@code
- * state/}, verbatim), every Kubernetes object it changed ({@code objects.yaml}, what controllers
- * own left out), and {@code cluster.yaml}: the Nodes it cordoned and the sizes, suspended processes
- * and {@code eks-scheduler.io/} tags of the node groups and Auto Scaling groups it changed. Put
- * back on a fresh dev scenario by {@link #load}.
+ * state/}, verbatim), the same stop's run in the cluster store ({@code store.yaml}: the namespace,
+ * the run's Secret and its two Leases, what the API server generates left out), every Kubernetes
+ * object it changed ({@code objects.yaml}, what controllers own left out), and {@code
+ * cluster.yaml}: the Nodes it cordoned and the sizes, suspended processes and {@code
+ * eks-scheduler.io/} tags of the node groups and Auto Scaling groups it changed. Put back on a
+ * fresh dev scenario by {@link #load} (the state directory) or {@link #loadInCluster} (the cluster
+ * store): both stops were killed at the same point and left the same objects and groups.
  */
 final class ReleaseFixture {
   /** Where the fixture is, under the test resources. */
@@ -63,6 +66,41 @@ final class ReleaseFixture {
    * and its state directory copied to {@code state}.
    */
   static void load(TestSandbox sandbox, Path dir, Path state) throws IOException {
+    loadCluster(sandbox, dir);
+    copy(dir.resolve("state"), state);
+  }
+
+  /**
+   * Puts the fixture in {@code dir} on the sandbox's fresh dev scenario as {@link #load} does, but
+   * with the run in the cluster store: the namespace, the run's Secret and its Leases created as
+   * the release left them, except that each Lease says {@code leaseSeconds} instead of the
+   * release's default 60, so that a runner takes the dead holder's Leases over without waiting a
+   * minute.
+   */
+  static void loadInCluster(TestSandbox sandbox, Path dir, long leaseSeconds) throws IOException {
+    loadCluster(sandbox, dir);
+    KubeJson kube = new KubeJson(sandbox.adminClient());
+    Load load = new Load(LoadSettings.builder().build());
+    for (Object doc : load.loadAllFromString(Files.readString(dir.resolve("store.yaml")))) {
+      ObjectNode object = JSON.valueToTree(doc);
+      String kind = object.path("kind").asText();
+      String ns = object.path("metadata").path("namespace").asText("");
+      String collection =
+          switch (kind) {
+            case "Namespace" -> "/api/v1/namespaces";
+            case "Secret" -> "/api/v1/namespaces/" + ns + "/secrets";
+            case "Lease" -> "/apis/coordination.k8s.io/v1/namespaces/" + ns + "/leases";
+            default -> throw new IllegalStateException("store.yaml holds a " + kind);
+          };
+      if (kind.equals("Lease")) {
+        ((ObjectNode) object.get("spec")).put("leaseDurationSeconds", leaseSeconds);
+      }
+      kube.post(collection, object);
+    }
+  }
+
+  /** The objects, Nodes and groups of the fixture in {@code dir}, as the release left them. */
+  private static void loadCluster(TestSandbox sandbox, Path dir) throws IOException {
     KubeJson kube = new KubeJson(sandbox.adminClient());
     Load load = new Load(LoadSettings.builder().build());
     for (Object doc : load.loadAllFromString(Files.readString(dir.resolve("objects.yaml")))) {
@@ -88,7 +126,6 @@ final class ReleaseFixture {
       kube.put(path, node);
     }
     groups(sandbox, cluster);
-    copy(dir.resolve("state"), state);
   }
 
   private static void replace(KubeJson kube, JsonNode fixture) {
