@@ -79,23 +79,14 @@ public final class DryRun {
       }
     }
     RunState state =
-        new RunState(
-            RunState.VERSION,
+        RunState.started(
             runId,
             playbook.name(),
             playbook.file(),
             "",
             params,
-            null,
-            RunStatus.RUNNING,
-            RunState.MAIN,
-            null,
-            1,
             settings.clock().instant(),
-            settings.clock().instant(),
-            ProcessHandle.current().pid(),
             "",
-            0,
             steps);
     if (continuing.isPresent()) {
       RunState c = continuing.get();

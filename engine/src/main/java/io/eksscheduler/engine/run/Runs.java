@@ -94,23 +94,14 @@ public final class Runs {
     Map<String, StepState> steps = new LinkedHashMap<>();
     playbook.allSteps().forEach(s -> steps.put(s.id(), StepState.pending()));
     RunState initial =
-        new RunState(
-            RunState.VERSION,
+        RunState.started(
             runId,
             playbook.name(),
             playbook.file(),
             digest(playbookText),
             params,
-            null,
-            RunStatus.RUNNING,
-            RunState.MAIN,
-            null,
-            1,
             settings.clock().instant(),
-            settings.clock().instant(),
-            ProcessHandle.current().pid(),
             host,
-            0,
             steps);
     if (playbook.lock().isEmpty()) {
       return initial;

@@ -55,6 +55,39 @@ public record RunState(
     steps = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
   }
 
+  /**
+   * A run this process creates at {@code now}: running its main phase, round 1, no lock key and no
+   * event yet.
+   */
+  public static RunState started(
+      String runId,
+      String playbook,
+      String playbookFile,
+      String playbookDigest,
+      Map<String, Object> params,
+      Instant now,
+      String host,
+      Map<String, StepState> steps) {
+    return new RunState(
+        VERSION,
+        runId,
+        playbook,
+        playbookFile,
+        playbookDigest,
+        params,
+        null,
+        RunStatus.RUNNING,
+        MAIN,
+        null,
+        1,
+        now,
+        now,
+        ProcessHandle.current().pid(),
+        host,
+        0,
+        steps);
+  }
+
   /** The state of step {@code id}. */
   public StepState step(String id) {
     StepState s = steps.get(id);
