@@ -37,6 +37,23 @@ final class DependencyEdges {
     return out;
   }
 
+  /**
+   * Adds the edges of {@code w}'s annotation to {@code edges} when {@code w} scales (a Deployment
+   * or a StatefulSet); a wrong annotation goes to {@code refused} instead.
+   */
+  static void addAnnotationEdges(
+      Workload w, Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges, List<String> refused) {
+    if (!w.kind().scales()) {
+      return;
+    }
+    try {
+      Set<WorkloadGraph.Ref> to = dependsOn(w);
+      edges.computeIfAbsent(w.ref(), k -> new LinkedHashSet<>()).addAll(to);
+    } catch (ActionFailure e) {
+      refused.add(e.getMessage());
+    }
+  }
+
   /** Adds a step's {@code dependencies} ("ns/name" to what it depends on) to {@code edges}. */
   static void addParamEdges(
       Map<String, List<String>> dependencies, Map<WorkloadGraph.Ref, Set<WorkloadGraph.Ref>> edges)

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,14 +73,7 @@ record SleepDecision(
       if (!scope.inScope(w.namespace())) {
         continue;
       }
-      if (w.kind().scales()) {
-        try {
-          Set<WorkloadGraph.Ref> to = DependencyEdges.dependsOn(w);
-          edges.computeIfAbsent(w.ref(), k -> new LinkedHashSet<>()).addAll(to);
-        } catch (ActionFailure e) {
-          refused.add(e.getMessage());
-        }
-      }
+      DependencyEdges.addAnnotationEdges(w, edges, refused);
       Optional<String> why = scope.exclusion(w);
       if (why.isPresent()) {
         excluded.add(w.id() + ": " + why.get());

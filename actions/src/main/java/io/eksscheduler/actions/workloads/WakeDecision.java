@@ -6,7 +6,6 @@ import io.eksscheduler.actions.originals.OriginalsProtocol;
 import io.eksscheduler.engine.spi.ActionFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,14 +64,7 @@ record WakeDecision(List<List<Entry>> waves, List<String> notRecorded, List<Stri
       if (!scope.inScope(w.namespace())) {
         continue;
       }
-      if (w.kind().scales()) {
-        try {
-          Set<WorkloadGraph.Ref> to = DependencyEdges.dependsOn(w);
-          edges.computeIfAbsent(w.ref(), k -> new LinkedHashSet<>()).addAll(to);
-        } catch (ActionFailure e) {
-          refused.add(e.getMessage());
-        }
-      }
+      DependencyEdges.addAnnotationEdges(w, edges, refused);
       if (scope.exclusion(w).isPresent()) {
         continue; // outside the sleep's scope: not ours (the autoscaler steps own kube-system's)
       }
