@@ -10,11 +10,9 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -101,7 +99,8 @@ class ReleaseFixtureIT {
 
     StopRuns.Finished start = runs.run("start", null, runs.start("--run-id", "fixture-start"));
     assertEquals(0, start.code(), start.toString());
-    List<String> problems = differencesAfterWake(sandbox, before, markers);
+    WakeChecks.awaitAwake(sandbox, WakeCycle.SETTLE);
+    List<String> problems = WakeCycle.differencesFrom(sandbox, before, markers);
     StopRuns.Finished status = runs.run("status", null, runs.status());
     if (status.code() != 0 || !status.output().contains("cluster dev: awake")) {
       problems.add("status after the start: " + status);
@@ -111,22 +110,6 @@ class ReleaseFixtureIT {
         stop.took().toMillis(), start.took().toMillis());
     assertEquals(List.of(), problems, "the cluster after stop and start, against before the stop");
     return stop;
-  }
-
-  /**
-   * As {@link WakeCycle#differencesAfterWake()}: once every pod is Ready, every difference from
-   * before, and every marker left that was not there before (and any original at all).
-   */
-  private static List<String> differencesAfterWake(
-      TestSandbox sandbox, WakeSnapshot before, Set<String> markers) {
-    WakeChecks.awaitAwake(sandbox, WakeCycle.SETTLE);
-    List<String> out = new ArrayList<>(WakeSnapshot.capture(sandbox).differencesFrom(before));
-    Set<String> now = WakeMarkers.everywhere(sandbox);
-    Set<String> left = new TreeSet<>(now);
-    left.removeAll(markers);
-    left.addAll(WakeMarkers.originals(now));
-    left.forEach(m -> out.add("marker left: " + m));
-    return out;
   }
 
   private static Path fixture() throws URISyntaxException {

@@ -60,6 +60,15 @@ final class WakeCycle {
     System.err.printf(
         "[wake-cycle] every pod Ready %d ms after the wake ended%n",
         Duration.ofNanos(System.nanoTime() - start).toMillis());
+    return differencesFrom(sandbox, before, markers);
+  }
+
+  /**
+   * Every difference between the settled cluster and {@code before}, and every marker left that is
+   * not among {@code markers} (and any original at all).
+   */
+  static List<String> differencesFrom(
+      TestSandbox sandbox, WakeSnapshot before, Set<String> markers) {
     List<String> out = new ArrayList<>(WakeSnapshot.capture(sandbox).differencesFrom(before));
     Set<String> now = WakeMarkers.everywhere(sandbox);
     Set<String> left = new TreeSet<>(now);
