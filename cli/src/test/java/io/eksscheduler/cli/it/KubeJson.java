@@ -60,20 +60,22 @@ final class KubeJson {
 
   /** Replaces the object at {@code path} with {@code object} (a PUT); returns what was stored. */
   JsonNode put(String path, JsonNode object) {
-    okhttp3.RequestBody body =
-        okhttp3.RequestBody.create(
-            object.toString(), okhttp3.MediaType.parse("application/json; charset=utf-8"));
-    return send(new Request.Builder().url(client.getBasePath() + path).put(body).build(), path)
-        .orElseThrow(() -> new IllegalStateException("PUT " + path + ": not found"));
+    return write("PUT", path, object);
   }
 
   /** Creates {@code object} in the collection at {@code path} (a POST); returns what was stored. */
   JsonNode post(String path, JsonNode object) {
+    return write("POST", path, object);
+  }
+
+  private JsonNode write(String method, String path, JsonNode object) {
     okhttp3.RequestBody body =
         okhttp3.RequestBody.create(
             object.toString(), okhttp3.MediaType.parse("application/json; charset=utf-8"));
-    return send(new Request.Builder().url(client.getBasePath() + path).post(body).build(), path)
-        .orElseThrow(() -> new IllegalStateException("POST " + path + ": not found"));
+    return send(
+            new Request.Builder().url(client.getBasePath() + path).method(method, body).build(),
+            path)
+        .orElseThrow(() -> new IllegalStateException(method + " " + path + ": not found"));
   }
 
   private Optional<JsonNode> send(Request request, String path) {

@@ -48,10 +48,8 @@ class BindingTest {
     LEAVE_TO_TERMINATION
   }
 
-  /** An action whose params are bound to a Duration and an enum. */
-  static final class Typed implements Action<Typed.Params> {
-    record Params(Duration pause, Policy policy) {}
-
+  /** What the test actions below share: {@code test.pause}, its schema, no outputs. */
+  abstract static class TestPause<P> implements Action<P> {
     @Override
     public String name() {
       return "test.pause";
@@ -68,13 +66,18 @@ class BindingTest {
     }
 
     @Override
-    public Class<Params> paramsType() {
-      return Params.class;
-    }
-
-    @Override
     public List<OutputSpec> outputs() {
       return List.of();
+    }
+  }
+
+  /** An action whose params are bound to a Duration and an enum. */
+  static final class Typed extends TestPause<Typed.Params> {
+    record Params(Duration pause, Policy policy) {}
+
+    @Override
+    public Class<Params> paramsType() {
+      return Params.class;
     }
 
     @Override
@@ -90,32 +93,12 @@ class BindingTest {
   }
 
   /** The same action as it was written before: it parses its text and refuses it itself. */
-  static final class Parsing implements Action<Parsing.Params> {
+  static final class Parsing extends TestPause<Parsing.Params> {
     record Params(String pause, String policy) {}
-
-    @Override
-    public String name() {
-      return "test.pause";
-    }
-
-    @Override
-    public String description() {
-      return "Waits.";
-    }
-
-    @Override
-    public String withSchema() {
-      return "schemas/actions/test.pause.schema.json";
-    }
 
     @Override
     public Class<Params> paramsType() {
       return Params.class;
-    }
-
-    @Override
-    public List<OutputSpec> outputs() {
-      return List.of();
     }
 
     private static Duration pause(Params params) throws ActionFailure {
@@ -136,32 +119,12 @@ class BindingTest {
   }
 
   /** An action that falls back to its defaults on a value that does not bind, as it once did. */
-  static final class Lenient implements Action<Lenient.Params> {
+  static final class Lenient extends TestPause<Lenient.Params> {
     record Params(@AbsentIfUnparsable Duration pause, @AbsentIfUnparsable Policy policy) {}
-
-    @Override
-    public String name() {
-      return "test.pause";
-    }
-
-    @Override
-    public String description() {
-      return "Waits.";
-    }
-
-    @Override
-    public String withSchema() {
-      return "schemas/actions/test.pause.schema.json";
-    }
 
     @Override
     public Class<Params> paramsType() {
       return Params.class;
-    }
-
-    @Override
-    public List<OutputSpec> outputs() {
-      return List.of();
     }
 
     @Override
