@@ -65,12 +65,12 @@ public final class NodeGroupSurvey {
 
     /** What users read: {@code nodegroup general} or {@code asg dev-batch-asg}. */
     public String id() {
-      return (managed ? "nodegroup " : "asg ") + name;
+      return NodeGroupSurvey.id(managed, name);
     }
 
     /** The ledger key of its original, the same nodegroups.scale uses. */
     public String ledgerKey() {
-      return "original:" + id();
+      return NodeGroupSurvey.ledgerKey(managed, name);
     }
 
     public String sizes() {
@@ -79,6 +79,19 @@ public final class NodeGroupSurvey {
   }
 
   private NodeGroupSurvey() {}
+
+  /** What users read of a group: {@code nodegroup general} or {@code asg dev-batch-asg}. */
+  static String id(boolean managed, String name) {
+    return (managed ? "nodegroup " : "asg ") + name;
+  }
+
+  /**
+   * The ledger key of a group's original, {@code original:nodegroup general}: one key for the stop
+   * that records it and the wake that reads it.
+   */
+  static String ledgerKey(boolean managed, String name) {
+    return "original:" + id(managed, name);
+  }
 
   /**
    * What AWS answered, before any tag is read: the managed node groups as described, in the order

@@ -55,12 +55,12 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
 
     /** What users read: {@code nodegroup general} or {@code asg dev-batch-asg}. */
     String id() {
-      return ScaleSurvey.id(managed, name);
+      return NodeGroupSurvey.id(managed, name);
     }
 
     /** The ledger key of its original: {@code original:nodegroup general}. */
     String ledgerKey() {
-      return "original:" + id();
+      return NodeGroupSurvey.ledgerKey(managed, name);
     }
 
     /** The ledger key of the nodes it ran: {@code nodes:nodegroup general}. */
@@ -120,11 +120,7 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
   }
 
   private static Optional<GroupOriginal> ledgered(ActionContext ctx, boolean managed, String name) {
-    return ctx.ledger().get("original:" + id(managed, name), GroupOriginal.class);
-  }
-
-  private static String id(boolean managed, String name) {
-    return (managed ? "nodegroup " : "asg ") + name;
+    return ctx.ledger().get(NodeGroupSurvey.ledgerKey(managed, name), GroupOriginal.class);
   }
 
   private static Found managed(Nodegroup g, Optional<GroupOriginal> ledgered) {
