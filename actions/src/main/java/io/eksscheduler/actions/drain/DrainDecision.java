@@ -6,6 +6,7 @@ import io.eksscheduler.actions.drain.DrainPlan.PodNote;
 import io.eksscheduler.actions.kube.Names;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Volume;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,11 +71,29 @@ final class DrainDecision {
         String budget = budgets.budgetOfPod().get(podName);
         evictions.add(
             new Eviction(
-                pod, podName, name, budget, budget != null && unmeetable.contains(budget)));
+                pod,
+                podName,
+                name,
+                budget,
+                budget != null && unmeetable.contains(budget),
+                claims(pod)));
       }
       nodes.add(new NodeDrain(name, !cordoned.contains(name), evictions));
     }
     return new DrainPlan(nodes, skipped, left, refused, budgets, params.policy());
+  }
+
+  /** The PersistentVolumeClaims {@code pod} mounts, sorted: the data it holds. */
+  static List<String> claims(V1Pod pod) {
+    List<V1Volume> volumes = pod.getSpec() == null ? null : pod.getSpec().getVolumes();
+    if (volumes == null) {
+      return List.of();
+    }
+    return volumes.stream()
+        .filter(v -> v.getPersistentVolumeClaim() != null)
+        .map(v -> v.getPersistentVolumeClaim().getClaimName())
+        .sorted()
+        .toList();
   }
 
   /**

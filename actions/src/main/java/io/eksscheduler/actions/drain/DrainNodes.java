@@ -8,6 +8,7 @@ import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
@@ -29,8 +30,9 @@ import java.util.Set;
  * parallel across nodes, honouring PodDisruptionBudgets, and waits until the pods are gone. A
  * budget that can never be met while these nodes drain is found before anything changes and handled
  * by {@code whenBudgetCannotBeMet}: fail, delete (bypassing the budget once {@code budgetDeadline}
- * has passed) or leave-to-termination (the pod stays until its node is terminated, and the outputs
- * name it). Never a silent hang.
+ * has passed), leave-to-termination (the pod stays until its node is terminated, and the outputs
+ * name it) or delete-stateless (deleted at once unless it mounts a PersistentVolumeClaim, which is
+ * left). Never a silent hang.
  */
 public final class DrainNodes implements Action<DrainNodes.Params> {
   /**
@@ -42,7 +44,7 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
    * @param unmanagedPods pods with no controller: evict, leave or fail (default fail)
    * @param doNotDisrupt pods marked do-not-disrupt or not safe-to-evict: leave or evict (default
    *     leave)
-   * @param whenBudgetCannotBeMet fail (default), delete or leave-to-termination
+   * @param whenBudgetCannotBeMet fail (default), delete, leave-to-termination or delete-stateless
    * @param budgetDeadline how long evictions blocked by a budget are retried (default 10m)
    * @param gracePeriod overrides each pod's terminationGracePeriodSeconds when set
    */
@@ -101,9 +103,17 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
     /** Delete the pods it refuses once budgetDeadline has passed. */
     DELETE,
     /** Leave the pods it refuses on their node until the node is terminated. */
-    LEAVE_TO_TERMINATION;
+    LEAVE_TO_TERMINATION,
+    /**
+     * Delete at once the pods of a budget that can never be met unless they hold data (mount a
+     * PersistentVolumeClaim); leave those, and the pods of a budget still blocked past
+     * budgetDeadline, to node termination.
+     */
+    DELETE_STATELESS;
 
-    /** The policy as the playbook writes it: fail, delete or leave-to-termination. */
+    /**
+     * The policy as the playbook writes it: fail, delete, leave-to-termination or delete-stateless.
+     */
     String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -135,7 +145,12 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
     return List.of(
         new OutputSpec("nodes", ValueType.ARRAY, "the nodes drained"),
         new OutputSpec("evicted", ValueType.INTEGER, "pods evicted through the Eviction API"),
-        new OutputSpec("deleted", ValueType.INTEGER, "pods deleted past a budget (policy delete)"),
+        new OutputSpec(
+            "deleted",
+            ValueType.INTEGER,
+            "pods deleted past a budget (policies delete and delete-stateless)"),
+        new OutputSpec(
+            "deletedPods", ValueType.ARRAY, "the pods deleted past a budget, each with why"),
         new OutputSpec(
             "leftToTermination",
             ValueType.ARRAY,
@@ -175,7 +190,8 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
       }
     }
     Set<String> blockedPods = DrainDecision.blockedInDryRun(d, serverRefuses);
-    List<String> blocked = new ArrayList<>();
+    List<String> left = new ArrayList<>(DrainPlan.lines(d.left()));
+    List<String> deleted = new ArrayList<>();
     int evictions = 0;
     for (NodeDrain node : d.nodes()) {
       String nodeName = node.name();
@@ -185,26 +201,34 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
         if (!blockedPods.contains(e.name())) {
           changes.add("evict " + e.name() + " from " + nodeName);
           evictions++;
-        } else {
-          String line =
-              e.name()
+          continue;
+        }
+        Optional<DrainPlan.Fate> fate =
+            DrainPlan.onRefusal(e, params.policy())
+                .or(() -> DrainPlan.pastDeadline(params.policy()));
+        if (fate.isEmpty()) {
+          changes.add(
+              "blocked: "
+                  + e.name()
                   + " on "
                   + nodeName
-                  + ": blocked by PodDisruptionBudget "
+                  + ": PodDisruptionBudget "
                   + e.budget()
-                  + " -> "
-                  + params.policy().label();
-          changes.add("blocked: " + line);
-          blocked.add(line);
+                  + " -> fail after "
+                  + Durations.format(params.deadline()));
+        } else if (fate.get() == DrainPlan.Fate.DELETE) {
+          changes.add("delete " + e.deletedLine());
+          deleted.add(e.deletedLine());
+        } else {
+          changes.add("leave " + e.leftLine());
+          left.add(e.leftLine());
         }
       }
     }
     d.left().forEach(l -> changes.add("leave " + l.line()));
     d.skipped().forEach(l -> changes.add("skip " + l.line()));
-    List<String> leftOut = new ArrayList<>(DrainPlan.lines(d.left()));
-    if (params.policy() == BudgetPolicy.LEAVE_TO_TERMINATION) {
-      leftOut.addAll(blocked);
-    }
+    Collections.sort(left);
+    Collections.sort(deleted);
     return new Plan(
         changes,
         Map.of(
@@ -213,9 +237,11 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
             "evicted",
             (long) evictions,
             "deleted",
-            params.policy() == BudgetPolicy.DELETE ? (long) blocked.size() : 0L,
+            (long) deleted.size(),
+            "deletedPods",
+            deleted,
             "leftToTermination",
-            leftOut));
+            left));
   }
 
   @Override
@@ -240,6 +266,8 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
         node -> Evictions.drainNode(params, ctx, core, node.name(), node.evictions(), tally));
     List<String> left = new ArrayList<>(tally.left);
     Collections.sort(left);
+    List<String> deleted = new ArrayList<>(tally.deleted);
+    Collections.sort(deleted);
     if (!left.isEmpty()) {
       ctx.log("left to node termination: " + String.join("; ", left));
     }
@@ -249,7 +277,9 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
         "evicted",
         (long) tally.evicted.get(),
         "deleted",
-        (long) tally.deleted.get(),
+        (long) deleted.size(),
+        "deletedPods",
+        deleted,
         "leftToTermination",
         left);
   }

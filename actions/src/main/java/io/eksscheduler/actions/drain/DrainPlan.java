@@ -16,7 +16,7 @@ import java.util.Set;
  * @param left pods left on their node until it is terminated
  * @param refused pods that refuse the whole drain before any change
  * @param budgets the budgets covering the pods to evict, and which are unmeetable
- * @param policy whenBudgetCannotBeMet: fail, delete or leave-to-termination
+ * @param policy whenBudgetCannotBeMet: fail, delete, leave-to-termination or delete-stateless
  */
 record DrainPlan(
     List<NodeDrain> nodes,
@@ -43,8 +43,66 @@ record DrainPlan(
    * @param node the node it runs on
    * @param budget namespace/name of the budget covering it, or null
    * @param hopeless whether that budget can never be met while these nodes drain
+   * @param claims the PersistentVolumeClaims it mounts (the data it holds), sorted
    */
-  record Eviction(V1Pod pod, String name, String node, String budget, boolean hopeless) {}
+  record Eviction(
+      V1Pod pod, String name, String node, String budget, boolean hopeless, List<String> claims) {
+
+    /** Why it is left on its node, as the outputs name it. */
+    String leftLine() {
+      return name
+          + " on "
+          + node
+          + ": blocked by PodDisruptionBudget "
+          + budget
+          + (claims.isEmpty() ? "" : "; holds data (PersistentVolumeClaim " + claims + "), kept");
+    }
+
+    /** Why it is deleted, as the outputs name it. */
+    String deletedLine() {
+      return name
+          + " on "
+          + node
+          + ": past PodDisruptionBudget "
+          + budget
+          + (claims.isEmpty()
+              ? ", holds no data; its controller recreates it"
+              : ", with its PersistentVolumeClaim " + claims);
+    }
+  }
+
+  /** What becomes of a pod whose eviction its budget refuses. */
+  enum Fate {
+    /** Deleted, bypassing its budget. */
+    DELETE,
+    /** Left on its node until the node is terminated. */
+    LEAVE
+  }
+
+  /**
+   * What becomes of {@code e} when its budget refuses it now; empty when it is retried until
+   * budgetDeadline. A budget that can never be met is not waited on under leave-to-termination and
+   * delete-stateless; delete-stateless deletes only what holds no data.
+   */
+  static Optional<Fate> onRefusal(Eviction e, DrainNodes.BudgetPolicy policy) {
+    if (!e.hopeless()) {
+      return Optional.empty();
+    }
+    return switch (policy) {
+      case LEAVE_TO_TERMINATION -> Optional.of(Fate.LEAVE);
+      case DELETE_STATELESS -> Optional.of(e.claims().isEmpty() ? Fate.DELETE : Fate.LEAVE);
+      default -> Optional.empty();
+    };
+  }
+
+  /** What becomes of {@code e} when its budget still refuses at budgetDeadline; empty: fail. */
+  static Optional<Fate> pastDeadline(DrainNodes.BudgetPolicy policy) {
+    return switch (policy) {
+      case LEAVE_TO_TERMINATION, DELETE_STATELESS -> Optional.of(Fate.LEAVE);
+      case DELETE -> Optional.of(Fate.DELETE);
+      default -> Optional.empty();
+    };
+  }
 
   /**
    * A pod the drain does not evict, and why.
@@ -103,7 +161,7 @@ record DrainPlan(
           "PodDisruptionBudgets that can never be met while these nodes drain, nothing was"
               + " changed: "
               + String.join(", ", named)
-              + "; set whenBudgetCannotBeMet: delete or leave-to-termination");
+              + "; set whenBudgetCannotBeMet: delete, delete-stateless or leave-to-termination");
     }
     return Optional.empty();
   }

@@ -1,6 +1,5 @@
 package io.eksscheduler.actions.drain;
 
-import io.eksscheduler.actions.drain.DrainNodes.BudgetPolicy;
 import io.eksscheduler.actions.drain.DrainPlan.Eviction;
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.kube.Names;
@@ -41,16 +40,20 @@ final class Evictions {
   private enum Outcome {
     /** Evicted, or gone already. */
     EVICTED,
-    /** Left on its node under policy leave-to-termination. */
+    /** Left on its node until the node is terminated. */
     LEFT,
-    /** To delete past its budget under policy delete. */
+    /** To delete past its budget. */
     DELETE
+  }
+
+  private static Outcome outcome(DrainPlan.Fate fate) {
+    return fate == DrainPlan.Fate.DELETE ? Outcome.DELETE : Outcome.LEFT;
   }
 
   /** Counts shared by the node drains running in parallel. */
   static final class Tally {
     final AtomicInteger evicted = new AtomicInteger();
-    final AtomicInteger deleted = new AtomicInteger();
+    final Set<String> deleted = ConcurrentHashMap.newKeySet();
     final Set<String> left = ConcurrentHashMap.newKeySet();
   }
 
@@ -97,53 +100,44 @@ final class Evictions {
                   return Poll.Round.<Outcome, ApiException>ready(Outcome.EVICTED);
                 }
                 // The budget refuses for now. A budget that can never be met is not waited on.
-                if (eviction.hopeless() && params.policy() == BudgetPolicy.LEAVE_TO_TERMINATION) {
-                  return Poll.Round.<Outcome, ApiException>ready(Outcome.LEFT);
-                }
-                return Poll.Round.<Outcome, ApiException>waiting(refused.get());
+                Optional<DrainPlan.Fate> fate = DrainPlan.onRefusal(eviction, params.policy());
+                return fate.isPresent()
+                    ? Poll.Round.<Outcome, ApiException>ready(outcome(fate.get()))
+                    : Poll.Round.<Outcome, ApiException>waiting(refused.get());
               },
               refused ->
                   "waiting for PodDisruptionBudget " + budget + " to allow evicting " + podName,
-              refused -> {
-                if (params.policy() == BudgetPolicy.LEAVE_TO_TERMINATION) {
-                  return Outcome.LEFT;
-                }
-                if (params.policy() == BudgetPolicy.DELETE) {
-                  return Outcome.DELETE;
-                }
-                throw new ActionFailure(
-                    "evicting "
-                        + podName
-                        + " on "
-                        + node
-                        + ": PodDisruptionBudget "
-                        + budget
-                        + " still refuses after "
-                        + Durations.format(params.deadline())
-                        + " ("
-                        + KubeCalls.message(refused)
-                        + ")",
-                    true);
-              });
+              refused ->
+                  outcome(
+                      DrainPlan.pastDeadline(params.policy())
+                          .orElseThrow(
+                              () ->
+                                  new ActionFailure(
+                                      "evicting "
+                                          + podName
+                                          + " on "
+                                          + node
+                                          + ": PodDisruptionBudget "
+                                          + budget
+                                          + " still refuses after "
+                                          + Durations.format(params.deadline())
+                                          + " ("
+                                          + KubeCalls.message(refused)
+                                          + ")",
+                                      true))));
       switch (outcome) {
         case EVICTED:
           evictedUids.put(podName, pod.getMetadata().getUid());
           tally.evicted.incrementAndGet();
           break;
         case LEFT:
-          tally.left.add(podName + " on " + node + ": blocked by PodDisruptionBudget " + budget);
+          tally.left.add(eviction.leftLine());
           break;
         default:
           delete(ctx, core, pod, params);
           evictedUids.put(podName, pod.getMetadata().getUid());
-          tally.deleted.incrementAndGet();
-          ctx.log(
-              "deleted "
-                  + podName
-                  + " past PodDisruptionBudget "
-                  + budget
-                  + " after "
-                  + Durations.format(params.deadline()));
+          tally.deleted.add(eviction.deletedLine());
+          ctx.log("deleted " + eviction.deletedLine());
       }
     }
     awaitGone(ctx, core, node, evictedUids, Duration.ofSeconds(longestGrace).plusMinutes(2));

@@ -14,6 +14,7 @@ import io.kubernetes.client.openapi.models.V1NodeSpec;
 import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudgetSpec;
@@ -201,8 +202,8 @@ class DrainDecisionTest {
     assertEquals(
         Optional.of(
             "PodDisruptionBudgets that can never be met while these nodes drain, nothing was"
-                + " changed: ns/web (allows 1, 2 pods); set whenBudgetCannotBeMet: delete or"
-                + " leave-to-termination"),
+                + " changed: ns/web (allows 1, 2 pods); set whenBudgetCannotBeMet: delete,"
+                + " delete-stateless or leave-to-termination"),
         DrainDecision.decide(s, DEFAULTS).failure());
     DrainPlan leave =
         DrainDecision.decide(s, params(null, null, DrainNodes.BudgetPolicy.LEAVE_TO_TERMINATION));
@@ -210,6 +211,61 @@ class DrainDecisionTest {
     assertEquals(Set.of("ns/web"), leave.unmeetableNames());
     assertTrue(leave.evictions().stream().allMatch(Eviction::hopeless));
     assertEquals("ns/web", leave.evictions().get(0).budget());
+  }
+
+  @Test
+  void deleteStatelessDeletesAtOnceWhatHoldsNoDataAndLeavesWhatDoes() {
+    V1Pod db = web("db", "n2");
+    db.getSpec()
+        .volumes(
+            List.of(
+                new V1Volume()
+                    .name("data")
+                    .persistentVolumeClaim(
+                        new V1PersistentVolumeClaimVolumeSource().claimName("data-db")),
+                new V1Volume().name("tmp").emptyDir(new V1EmptyDirVolumeSource())));
+    DrainSurvey s =
+        survey(
+            List.of(node("n1", false), node("n2", false)),
+            List.of(web("w1", "n1"), db),
+            List.of(budget("web", Map.of("app", "web"), 1)));
+    DrainNodes.BudgetPolicy policy = DrainNodes.BudgetPolicy.DELETE_STATELESS;
+    DrainPlan plan = DrainDecision.decide(s, params(null, null, policy));
+    assertEquals(Optional.empty(), plan.failure());
+    Eviction stateless = plan.evictions().get(0);
+    Eviction holdsData = plan.evictions().get(1);
+    assertEquals(List.of(), stateless.claims());
+    assertEquals(List.of("data-db"), holdsData.claims());
+    assertEquals(Optional.of(DrainPlan.Fate.DELETE), DrainPlan.onRefusal(stateless, policy));
+    assertEquals(Optional.of(DrainPlan.Fate.LEAVE), DrainPlan.onRefusal(holdsData, policy));
+    assertEquals(
+        "ns/db on n2: blocked by PodDisruptionBudget ns/web; holds data (PersistentVolumeClaim"
+            + " [data-db]), kept",
+        holdsData.leftLine());
+    assertEquals(
+        "ns/w1 on n1: past PodDisruptionBudget ns/web, holds no data; its controller recreates it",
+        stateless.deletedLine());
+    // A budget that could still be met is retried until budgetDeadline, then left.
+    Eviction meetable = new Eviction(stateless.pod(), "ns/w1", "n1", "ns/web", false, List.of());
+    assertEquals(Optional.empty(), DrainPlan.onRefusal(meetable, policy));
+    assertEquals(Optional.of(DrainPlan.Fate.LEAVE), DrainPlan.pastDeadline(policy));
+  }
+
+  @Test
+  void eachPolicyDecidesTheFateOfARefusedPod() {
+    Eviction hopeless = new Eviction(web("w1", "n1"), "ns/w1", "n1", "ns/web", true, List.of());
+    assertEquals(
+        Optional.of(DrainPlan.Fate.LEAVE),
+        DrainPlan.onRefusal(hopeless, DrainNodes.BudgetPolicy.LEAVE_TO_TERMINATION));
+    // delete and fail wait for budgetDeadline, even for a budget that can never be met
+    assertEquals(Optional.empty(), DrainPlan.onRefusal(hopeless, DrainNodes.BudgetPolicy.DELETE));
+    assertEquals(Optional.empty(), DrainPlan.onRefusal(hopeless, DrainNodes.BudgetPolicy.FAIL));
+    assertEquals(
+        Optional.of(DrainPlan.Fate.DELETE), DrainPlan.pastDeadline(DrainNodes.BudgetPolicy.DELETE));
+    assertEquals(
+        Optional.of(DrainPlan.Fate.LEAVE),
+        DrainPlan.pastDeadline(DrainNodes.BudgetPolicy.LEAVE_TO_TERMINATION));
+    assertEquals(Optional.empty(), DrainPlan.pastDeadline(DrainNodes.BudgetPolicy.FAIL));
   }
 
   @Test

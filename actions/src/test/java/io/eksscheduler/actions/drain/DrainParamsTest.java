@@ -18,7 +18,7 @@ class DrainParamsTest {
   @Test
   void policiesPrintAsThePlaybookWritesThem() {
     assertEquals(
-        List.of("fail", "delete", "leave-to-termination"),
+        List.of("fail", "delete", "leave-to-termination", "delete-stateless"),
         Stream.of(BudgetPolicy.values()).map(BudgetPolicy::label).toList());
   }
 
