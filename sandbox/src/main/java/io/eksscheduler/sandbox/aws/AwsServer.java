@@ -547,6 +547,12 @@ public final class AwsServer implements AutoCloseable {
         out.put("speed", simulator.config().speed());
         respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
       }
+      case "counters" -> {
+        int terminated = simulator.read(st -> st.terminatedPastEvictionLimit);
+        ObjectNode out = JSON.createObjectNode();
+        out.put("terminatedPastEvictionLimit", terminated);
+        respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
+      }
       case "requests" ->
           respond(
               exchange,

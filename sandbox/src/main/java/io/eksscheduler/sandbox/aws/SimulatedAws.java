@@ -26,6 +26,12 @@ public final class SimulatedAws {
   public long evictionTimeoutMillis;
 
   /**
+   * Managed nodes terminated because the eviction time ran out with pods still on them (EKS's
+   * forced termination after its PodDisruptionBudget limit), since the state was created.
+   */
+  public int terminatedPastEvictionLimit;
+
+  /**
    * Identity name → its IAM policy document, set at runtime through the admin endpoint; an identity
    * without one may call everything (as the scenario's administrators do).
    */
@@ -102,6 +108,9 @@ public final class SimulatedAws {
     public long launchedAt;
     public long readyAt;
     public long terminateAt;
+
+    /** Whether its node was emptied of evictable pods before {@code terminateAt}. */
+    public boolean drained;
   }
 
   /** An EKS update (here: ConfigUpdate of a node group). */

@@ -357,14 +357,22 @@ public final class Simulator {
               if (i.lifecycleState.equals(SimulatedAws.TERMINATING)
                   && i.terminateAt > clock.millis()) {
                 i.terminateAt = clock.millis();
+                i.drained = true;
                 store.write(state);
               }
             });
   }
 
-  /** Removes a terminated instance (its Node and pods are gone). */
+  /**
+   * Removes a terminated instance (its Node and pods are gone); a managed one that was not drained
+   * in time is counted in {@link SimulatedAws#terminatedPastEvictionLimit}.
+   */
   public synchronized void terminated(String instanceId) {
     for (Group g : state.groups) {
+      if (g.managed
+          && g.instances.stream().anyMatch(i -> i.instanceId.equals(instanceId) && !i.drained)) {
+        state.terminatedPastEvictionLimit++;
+      }
       if (g.instances.removeIf(i -> i.instanceId.equals(instanceId))) {
         settleUpdates(clock.millis());
         store.write(state);

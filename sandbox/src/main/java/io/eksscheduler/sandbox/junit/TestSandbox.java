@@ -36,9 +36,6 @@ public final class TestSandbox {
 
   private static final Duration UP_TIMEOUT = Duration.ofMinutes(5);
 
-  /** System property: the simulated EKS eviction limit of every sandbox started, in seconds. */
-  public static final String EVICTION_LIMIT_PROPERTY = "eks.sandbox.evictionTimeout";
-
   private volatile Sandbox sandbox;
   private volatile ApiClient admin;
   private volatile ApiClient restricted;
@@ -52,40 +49,52 @@ public final class TestSandbox {
     this.sandbox = next;
     this.admin = KubeClients.fromKubeconfig(next.layout().adminKubeconfig());
     this.restricted = KubeClients.fromKubeconfig(next.layout().restrictedKubeconfig());
-    shortenEvictionLimit(next);
   }
 
   /**
-   * Applies {@value #EVICTION_LIMIT_PROPERTY} (simulated seconds), when the run sets it, to the
-   * simulator's drain of a managed node before it is terminated regardless of budgets: EKS's 15
-   * minutes, 90 s at speed 10, which a stop that leaves a budget-protected pod to termination waits
-   * on every test's cluster; the behaviour is the same with a shorter limit, only sooner.
+   * Calls the simulator's admin resource {@code what} (for example {@code counters}, {@code
+   * settings}): GET when {@code body} is null, else PUT with it; the answer's body.
    */
-  private static void shortenEvictionLimit(Sandbox sandbox) {
-    String seconds = System.getProperty(EVICTION_LIMIT_PROPERTY, "");
-    if (seconds.isBlank()) {
-      return;
+  public String simulatorAdmin(String what, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(sandbox.awsConfig().endpointUrl() + "/_sandbox/" + what))
+            .timeout(Duration.ofSeconds(10));
+    if (body != null) {
+      request.PUT(HttpRequest.BodyPublishers.ofString(body));
     }
-    String body = "{\"evictionTimeoutSeconds\":" + Long.parseLong(seconds.trim()) + "}";
     try {
       HttpResponse<String> response =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(
-                          URI.create(sandbox.awsConfig().endpointUrl() + "/_sandbox/settings"))
-                      .timeout(Duration.ofSeconds(10))
-                      .PUT(HttpRequest.BodyPublishers.ofString(body))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IllegalStateException(
-            "the simulator refused " + body + ": HTTP " + response.statusCode());
+            "the simulator answered " + what + " with HTTP " + response.statusCode());
       }
+      return response.body();
     } catch (IOException e) {
-      throw new UncheckedIOException("setting " + body + " on the simulator", e);
+      throw new UncheckedIOException("calling the simulator's " + what, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while setting " + body, e);
+      throw new IllegalStateException("interrupted while calling the simulator's " + what, e);
+    }
+  }
+
+  /**
+   * Managed nodes the simulator terminated because EKS's PodDisruptionBudget limit ran out with
+   * pods still on them, since the scenario started.
+   */
+  public int terminatedPastEvictionLimit() {
+    String counters = simulatorAdmin("counters", null);
+    try {
+      com.fasterxml.jackson.databind.JsonNode n =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(counters)
+              .path("terminatedPastEvictionLimit");
+      if (!n.isInt()) {
+        throw new IllegalStateException("no terminatedPastEvictionLimit in " + counters);
+      }
+      return n.asInt();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the simulator's counters: " + counters, e);
     }
   }
 
@@ -233,7 +242,6 @@ public final class TestSandbox {
               JavaProcess.executable(),
               JavaProcess.classPath(),
               line -> System.err.println("[eks-sandbox] " + line));
-      shortenEvictionLimit(sandbox);
       added.put(scenario, cluster);
       System.err.printf(
           "[eks-sandbox] cluster %s added in %d ms%n",
