@@ -43,7 +43,7 @@ final class RunLauncher {
 
   Output output(RunOptions.OutputFormat format) {
     return format == RunOptions.OutputFormat.json
-        ? new JsonOutput(app.out)
+        ? new JsonOutput(app.out, app.clock)
         : new TextOutput(app.out, app.err, app.clock, app.interactive);
   }
 

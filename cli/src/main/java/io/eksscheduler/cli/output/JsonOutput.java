@@ -12,22 +12,48 @@ import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.StepState;
 import io.eksscheduler.engine.state.StepStatus;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /** One JSON object per line: every event, then a summary; for CI and other programs. */
 public final class JsonOutput implements Output {
   private final PrintWriter out;
+  private final Clock clock;
   private final ObjectMapper json = Json.mapper();
+  private final ProgressPace pace = new ProgressPace();
 
-  public JsonOutput(PrintWriter out) {
+  public JsonOutput(PrintWriter out, Clock clock) {
     this.out = out;
+    this.clock = clock;
   }
 
   @Override
   public synchronized void event(Event event) {
     ObjectNode line = json.valueToTree(event);
     line.remove("change"); // the state delta is for resume; `runs show` prints the state
+    if (event.step() != null && event.status() != null && !"running".equals(event.status())) {
+      pace.done(event.step());
+    }
+    print(line);
+  }
+
+  /**
+   * {@code {"type":"progress","time":...,"step":...,"waitingFor":...}}: when a wait starts, then at
+   * most every 10 s while it lasts.
+   */
+  @Override
+  public void progress(String stepId, String whatItWaitsFor) {
+    Instant now = clock.instant();
+    if (!pace.due(stepId, now)) {
+      return;
+    }
+    ObjectNode line = json.createObjectNode();
+    line.put("type", "progress");
+    line.put("time", now.toString());
+    line.put("step", stepId);
+    line.put("waitingFor", whatItWaitsFor);
     print(line);
   }
 

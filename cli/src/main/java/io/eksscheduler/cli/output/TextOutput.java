@@ -37,6 +37,7 @@ public final class TextOutput implements Output {
   private final boolean live;
   private final Map<String, Instant> running = new LinkedHashMap<>();
   private final Map<String, String> waitingFor = new LinkedHashMap<>();
+  private final ProgressPace pace = new ProgressPace();
   private final ScheduledExecutorService ticker;
   private int drawnLines;
 
@@ -67,6 +68,7 @@ public final class TextOutput implements Output {
     } else if (e.step() != null && e.status() != null && !"running".equals(e.status())) {
       running.remove(e.step());
       waitingFor.remove(e.step());
+      pace.done(e.step());
     }
     if (line != null) {
       clear();
@@ -80,7 +82,13 @@ public final class TextOutput implements Output {
   public synchronized void progress(String stepId, String whatItWaitsFor) {
     waitingFor.put(stepId, whatItWaitsFor);
     if (!live) {
-      return; // plain logs get events only; progress would flood them
+      // A plain log gets a line when the wait starts and then every 10 s, not every poll.
+      Instant now = clock.instant();
+      if (pace.due(stepId, now)) {
+        out.println("[" + TIME.format(now) + "] step " + stepId + ": waiting: " + whatItWaitsFor);
+        out.flush();
+      }
+      return;
     }
     redraw();
   }
