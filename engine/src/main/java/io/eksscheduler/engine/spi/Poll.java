@@ -23,15 +23,32 @@ import java.util.function.Function;
  * @param ctx the step's context: its clock, sleeper and progress display
  * @param deadline when the wait fails if what it waits for is not ready by then
  * @param every the pause between two looks
+ * @param slowFrom from when on the pause is {@code slowEvery} instead ({@link Instant#MAX}: never)
+ * @param slowEvery the pause between two looks from {@code slowFrom} on
  */
-public record Poll(ActionContext ctx, Instant deadline, Duration every) {
+public record Poll(
+    ActionContext ctx, Instant deadline, Duration every, Instant slowFrom, Duration slowEvery) {
 
   public Poll {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(deadline, "deadline");
-    if (every.isNegative()) {
+    Objects.requireNonNull(slowFrom, "slowFrom");
+    if (every.isNegative() || slowEvery.isNegative()) {
       throw new IllegalArgumentException("the pause between two looks must not be negative");
     }
+  }
+
+  /** A wait that looks every {@code every} until {@code deadline}. */
+  public Poll(ActionContext ctx, Instant deadline, Duration every) {
+    this(ctx, deadline, every, Instant.MAX, every);
+  }
+
+  /**
+   * This wait, looking only every {@code slower} once {@code after} has passed from now: a long
+   * wait on AWS backs off instead of polling at its first pace for minutes.
+   */
+  public Poll slowingAfter(Duration after, Duration slower) {
+    return new Poll(ctx, deadline, every, ctx.clock().instant().plus(after), slower);
   }
 
   /** A wait that ends {@code within} from now on the context's clock. */
@@ -79,6 +96,16 @@ public record Poll(ActionContext ctx, Instant deadline, Duration every) {
     public boolean isReady() {
       return ready;
     }
+
+    /** The value of a ready round, null otherwise. */
+    public T value() {
+      return value;
+    }
+
+    /** What a round that is not ready still awaits, null otherwise. */
+    public W left() {
+      return left;
+    }
   }
 
   /** One look at the world. */
@@ -104,7 +131,7 @@ public record Poll(ActionContext ctx, Instant deadline, Duration every) {
 
   /**
    * Looks until what {@code look} finds is ready and returns its value; says {@code progress} of
-   * what is left after each round that is not, then sleeps {@link #every}.
+   * what is left after each round that is not, then sleeps {@link #every} (or {@link #slowEvery}).
    *
    * @throws ActionFailure the one {@code atDeadline} makes of what is left, once a round that is
    *     not ready ends at or after the deadline
@@ -135,7 +162,7 @@ public record Poll(ActionContext ctx, Instant deadline, Duration every) {
         return atDeadline.atDeadline(round.left);
       }
       ctx.progress(progress.apply(round.left));
-      ctx.sleeper().sleep(every);
+      ctx.sleeper().sleep(ctx.clock().instant().isBefore(slowFrom) ? every : slowEvery);
     }
   }
 

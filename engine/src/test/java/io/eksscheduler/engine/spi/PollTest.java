@@ -246,4 +246,21 @@ class PollTest {
                         }));
     assertSame(late, thrown);
   }
+
+  @Test
+  void aSlowingWaitLooksAtItsFirstPaceForAMinuteThenAtTheSlowerOne() throws Exception {
+    AtomicInteger looks = new AtomicInteger();
+    Poll.within(ctx, Duration.ofMinutes(10), Duration.ofSeconds(1))
+        .slowingAfter(Duration.ofMinutes(1), Duration.ofSeconds(5))
+        .until(
+            () ->
+                looks.incrementAndGet() == 70
+                    ? Poll.Round.<String, String>ready("done")
+                    : Poll.Round.<String, String>waiting("busy"),
+            left -> left,
+            left -> new ActionFailure("late", true));
+    assertEquals(69, ctx.sleeps.size());
+    assertEquals(60, ctx.sleeps.stream().filter(d -> d.equals(Duration.ofSeconds(1))).count());
+    assertEquals(9, ctx.sleeps.stream().filter(d -> d.equals(Duration.ofSeconds(5))).count());
+  }
 }
