@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The EKS API (rest-json, 2017-11-01) for the sandbox's one cluster: clusters, node groups,
@@ -26,9 +25,11 @@ public final class EksApi {
   public record Route(String operation, boolean mutating, List<String> segments) {}
 
   private final Simulator simulator;
+  private final EksUpdates updates;
 
   public EksApi(Simulator simulator) {
     this.simulator = simulator;
+    this.updates = new EksUpdates(simulator);
   }
 
   /** The operation for {@code method path}, or empty for a path EKS does not have. */
@@ -56,6 +57,12 @@ public final class EksApi {
           && s.get(4).equals("update-config")
           && method.equals("POST")) {
         op = "UpdateNodegroupConfig";
+        mutating = true;
+      } else if (n == 5
+          && s.get(2).equals("node-groups")
+          && s.get(4).equals("update-version")
+          && method.equals("POST")) {
+        op = "UpdateNodegroupVersion";
         mutating = true;
       } else if (n == 3 && s.get(2).equals("updates") && method.equals("GET")) {
         op = "ListUpdates";
@@ -112,7 +119,20 @@ public final class EksApi {
         cluster(s.get(1));
         JsonNode body = parse(request);
         ObjectNode out = JSON.createObjectNode();
-        out.set("update", simulator.mutate(st -> renderUpdate(updateConfig(st, s.get(3), body))));
+        out.set(
+            "update",
+            simulator.mutate(
+                st -> EksUpdates.render(updates.config(st, nodegroup(st, s.get(3)), body))));
+        yield out;
+      }
+      case "UpdateNodegroupVersion" -> {
+        cluster(s.get(1));
+        JsonNode body = parse(request);
+        ObjectNode out = JSON.createObjectNode();
+        out.set(
+            "update",
+            simulator.mutate(
+                st -> EksUpdates.render(updates.version(st, nodegroup(st, s.get(3)), body))));
         yield out;
       }
       case "ListUpdates" -> {
@@ -145,7 +165,7 @@ public final class EksApi {
                     throw new AwsError(
                         404, "ResourceNotFoundException", "No update found for ID: " + s.get(3));
                   }
-                  return renderUpdate(u);
+                  return EksUpdates.render(u);
                 }));
         yield out;
       }
@@ -287,7 +307,9 @@ public final class EksApi {
     ng.put("nodegroupArn", g.nodegroupArn);
     ng.put("clusterName", c.clusterName());
     ng.put("version", c.clusterVersion());
-    ng.put("releaseVersion", c.clusterVersion() + ".0-20260101");
+    ng.put(
+        "releaseVersion",
+        g.releaseVersion == null ? c.clusterVersion() + ".0-20260101" : g.releaseVersion);
     ng.put("createdAt", g.createdAt / 1000.0);
     ng.put("modifiedAt", g.modifiedAt / 1000.0);
     boolean updating =
@@ -321,105 +343,6 @@ public final class EksApi {
     ObjectNode tags = ng.putObject("tags");
     g.nodegroupTags.forEach(tags::put);
     return ng;
-  }
-
-  private Update updateConfig(SimulatedAws st, String name, JsonNode body) {
-    Group g = nodegroup(st, name);
-    String token = body.path("clientRequestToken").asText("");
-    if (!token.isEmpty() && st.requestTokens.containsKey(token)) {
-      return st.updates.get(st.requestTokens.get(token));
-    }
-    boolean busy =
-        st.updates.values().stream()
-            .anyMatch(u -> name.equals(u.nodegroupName) && u.status.equals("InProgress"));
-    if (busy) {
-      throw new AwsError(
-          409,
-          "ResourceInUseException",
-          "Nodegroup cannot be updated as it is currently not in Active State");
-    }
-    JsonNode scaling = body.path("scalingConfig");
-    JsonNode labels = body.path("labels");
-    JsonNode taints = body.path("taints");
-    if (scaling.isMissingNode()
-        && labels.isMissingNode()
-        && taints.isMissingNode()
-        && body.path("updateConfig").isMissingNode()) {
-      throw new AwsError(400, "InvalidParameterException", "No changes needed");
-    }
-    ScalingRules.Sizes sizes =
-        ScalingRules.eksScaling(
-            new ScalingRules.Sizes(g.minSize, g.desiredCapacity, g.maxSize),
-            optionalInt(scaling, "minSize"),
-            optionalInt(scaling, "desiredSize"),
-            optionalInt(scaling, "maxSize"));
-    Update u = new Update();
-    u.id = UUID.randomUUID().toString();
-    u.clusterName = config().clusterName();
-    u.nodegroupName = name;
-    u.status = "InProgress";
-    u.type = "ConfigUpdate";
-    u.createdAt = simulator.now();
-    optionalInt(scaling, "minSize").ifPresent(v -> u.params.add(param("MinSize", v.toString())));
-    optionalInt(scaling, "maxSize").ifPresent(v -> u.params.add(param("MaxSize", v.toString())));
-    optionalInt(scaling, "desiredSize")
-        .ifPresent(v -> u.params.add(param("DesiredSize", v.toString())));
-    if (labels.path("addOrUpdateLabels").isObject()) {
-      u.params.add(param("LabelsToAdd", labels.path("addOrUpdateLabels").toString()));
-      labels
-          .path("addOrUpdateLabels")
-          .fields()
-          .forEachRemaining(e -> g.labels.put(e.getKey(), e.getValue().asText()));
-    }
-    if (labels.path("removeLabels").isArray()) {
-      u.params.add(param("LabelsToRemove", labels.path("removeLabels").toString()));
-      labels.path("removeLabels").forEach(k -> g.labels.remove(k.asText()));
-    }
-    if (taints.path("addOrUpdateTaints").isArray()) {
-      u.params.add(param("TaintsToAdd", taints.path("addOrUpdateTaints").toString()));
-      for (JsonNode t : taints.path("addOrUpdateTaints")) {
-        g.taints.removeIf(
-            x ->
-                x.key.equals(t.path("key").asText()) && x.effect.equals(t.path("effect").asText()));
-        g.taints.add(
-            new SimulatedAws.Taint(
-                t.path("key").asText(), t.path("value").asText(""), t.path("effect").asText()));
-      }
-    }
-    if (taints.path("removeTaints").isArray()) {
-      u.params.add(param("TaintsToRemove", taints.path("removeTaints").toString()));
-      for (JsonNode t : taints.path("removeTaints")) {
-        g.taints.removeIf(
-            x ->
-                x.key.equals(t.path("key").asText()) && x.effect.equals(t.path("effect").asText()));
-      }
-    }
-    g.minSize = sizes.min();
-    g.desiredCapacity = sizes.desired();
-    g.maxSize = sizes.max();
-    g.modifiedAt = u.createdAt;
-    st.updates.put(u.id, u);
-    if (!token.isEmpty()) {
-      st.requestTokens.put(token, u.id);
-    }
-    return u;
-  }
-
-  private static Map<String, String> param(String type, String value) {
-    return Map.of("type", type, "value", value);
-  }
-
-  private static ObjectNode renderUpdate(Update u) {
-    ObjectNode out = JSON.createObjectNode();
-    out.put("id", u.id);
-    out.put("status", u.status);
-    out.put("type", u.type);
-    ArrayNode params = out.putArray("params");
-    u.params.forEach(
-        p -> params.addObject().put("type", p.get("type")).put("value", p.get("value")));
-    out.put("createdAt", u.createdAt / 1000.0);
-    out.set("errors", JSON.valueToTree(u.errors));
-    return out;
   }
 
   private static ObjectNode page(
@@ -458,11 +381,6 @@ public final class EksApi {
 
   private static Optional<String> first(Map<String, List<String>> query, String name) {
     return Optional.ofNullable(query.get(name)).filter(v -> !v.isEmpty()).map(v -> v.get(0));
-  }
-
-  private static Optional<Integer> optionalInt(JsonNode node, String field) {
-    JsonNode v = node.path(field);
-    return v.isNumber() ? Optional.of(v.asInt()) : Optional.empty();
   }
 
   private static JsonNode parse(AwsRequest request) {

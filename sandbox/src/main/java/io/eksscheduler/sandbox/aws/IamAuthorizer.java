@@ -93,7 +93,7 @@ final class IamAuthorizer {
               case "ListClusters" -> new Request(action, List.of(new Target("*", Map.of())));
               case "DescribeCluster", "ListNodegroups" ->
                   new Request(action, List.of(cluster(st, s.get(1))));
-              case "DescribeNodegroup", "UpdateNodegroupConfig" ->
+              case "DescribeNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion" ->
                   new Request(action, List.of(nodegroup(st, s.get(1), s.get(3))));
               case "ListUpdates", "DescribeUpdate" ->
                   new Request(

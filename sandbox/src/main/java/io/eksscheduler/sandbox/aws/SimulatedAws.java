@@ -61,6 +61,9 @@ public final class SimulatedAws {
     public List<Instance> instances = new ArrayList<>();
     public long createdAt;
     public long modifiedAt;
+
+    /** The AMI release version of a managed node group, null for the scenario's first. */
+    public String releaseVersion;
   }
 
   /** A taint as the EKS API spells it: effect NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE. */
@@ -113,7 +116,7 @@ public final class SimulatedAws {
     public boolean drained;
   }
 
-  /** An EKS update (here: ConfigUpdate of a node group). */
+  /** An EKS update of a node group: ConfigUpdate or VersionUpdate. */
   public static final class Update {
     public String id;
     public String clusterName;
@@ -123,6 +126,12 @@ public final class SimulatedAws {
     public List<Map<String, String>> params = new ArrayList<>();
     public List<Map<String, Object>> errors = new ArrayList<>();
     public long createdAt;
+
+    /** A VersionUpdate's end (simulator clock): its rolling replacement's length. */
+    public long completesAt;
+
+    /** A VersionUpdate's release version, the group's once it succeeds. */
+    public String releaseVersion;
   }
 
   public static final String PENDING = "Pending";

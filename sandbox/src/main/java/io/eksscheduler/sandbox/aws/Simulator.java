@@ -290,6 +290,15 @@ public final class Simulator {
       if (group == null) {
         continue;
       }
+      if ("VersionUpdate".equals(update.type)) {
+        if (now >= update.completesAt) {
+          update.status = "Successful";
+          group.releaseVersion = update.releaseVersion;
+          group.modifiedAt = now;
+          changed = true;
+        }
+        continue;
+      }
       List<Instance> live = live(group);
       boolean settled =
           live.size() == group.desiredCapacity

@@ -1,0 +1,196 @@
+package io.eksscheduler.sandbox.aws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eksscheduler.sandbox.aws.SimulatedAws.Group;
+import io.eksscheduler.sandbox.aws.SimulatedAws.Update;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * EKS's asynchronous updates of a managed node group, as the API reference describes them:
+ * UpdateNodegroupConfig (a ConfigUpdate: sizes, labels, taints) and UpdateNodegroupVersion (a
+ * VersionUpdate: a rolling replacement of the nodes onto a new AMI release). One update at a time:
+ * while one is InProgress the group is UPDATING and another is refused with ResourceInUseException.
+ * A {@code clientRequestToken} seen before returns its update again.
+ */
+final class EksUpdates {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * How long a VersionUpdate replaces one node (simulated time, before the speed factor): a new
+   * instance launched and joined, the old one cordoned, drained and terminated. EKS replaces nodes
+   * as its update config's maxUnavailable allows (1 in the sandbox).
+   */
+  static final Duration VERSION_UPDATE_PER_NODE = Duration.ofMinutes(3);
+
+  private final Simulator simulator;
+
+  EksUpdates(Simulator simulator) {
+    this.simulator = simulator;
+  }
+
+  /** The update an earlier request with the same token started, if any. */
+  private static Optional<Update> repeated(SimulatedAws st, JsonNode body) {
+    String token = body.path("clientRequestToken").asText("");
+    return token.isEmpty() || !st.requestTokens.containsKey(token)
+        ? Optional.empty()
+        : Optional.of(st.updates.get(st.requestTokens.get(token)));
+  }
+
+  /**
+   * EKS refuses an update of a group that is not ACTIVE (API reference: ResourceInUseException).
+   */
+  private static void refuseIfBusy(SimulatedAws st, Group g) {
+    boolean busy =
+        st.updates.values().stream()
+            .anyMatch(u -> g.name.equals(u.nodegroupName) && u.status.equals("InProgress"));
+    if (busy) {
+      throw new AwsError(
+          409,
+          "ResourceInUseException",
+          "Nodegroup cannot be updated as it is currently not in Active State");
+    }
+  }
+
+  private Update start(SimulatedAws st, Group g, String type, JsonNode body) {
+    Update u = new Update();
+    u.id = UUID.randomUUID().toString();
+    u.clusterName = simulator.config().clusterName();
+    u.nodegroupName = g.name;
+    u.status = "InProgress";
+    u.type = type;
+    u.createdAt = simulator.now();
+    st.updates.put(u.id, u);
+    String token = body.path("clientRequestToken").asText("");
+    if (!token.isEmpty()) {
+      st.requestTokens.put(token, u.id);
+    }
+    g.modifiedAt = u.createdAt;
+    return u;
+  }
+
+  /** UpdateNodegroupConfig: sizes, labels and taints; settled once the instances are. */
+  Update config(SimulatedAws st, Group g, JsonNode body) {
+    Optional<Update> again = repeated(st, body);
+    if (again.isPresent()) {
+      return again.get();
+    }
+    refuseIfBusy(st, g);
+    JsonNode scaling = body.path("scalingConfig");
+    JsonNode labels = body.path("labels");
+    JsonNode taints = body.path("taints");
+    if (scaling.isMissingNode()
+        && labels.isMissingNode()
+        && taints.isMissingNode()
+        && body.path("updateConfig").isMissingNode()) {
+      throw new AwsError(400, "InvalidParameterException", "No changes needed");
+    }
+    ScalingRules.Sizes sizes =
+        ScalingRules.eksScaling(
+            new ScalingRules.Sizes(g.minSize, g.desiredCapacity, g.maxSize),
+            optionalInt(scaling, "minSize"),
+            optionalInt(scaling, "desiredSize"),
+            optionalInt(scaling, "maxSize"));
+    Update u = start(st, g, "ConfigUpdate", body);
+    optionalInt(scaling, "minSize").ifPresent(v -> u.params.add(param("MinSize", v.toString())));
+    optionalInt(scaling, "maxSize").ifPresent(v -> u.params.add(param("MaxSize", v.toString())));
+    optionalInt(scaling, "desiredSize")
+        .ifPresent(v -> u.params.add(param("DesiredSize", v.toString())));
+    if (labels.path("addOrUpdateLabels").isObject()) {
+      u.params.add(param("LabelsToAdd", labels.path("addOrUpdateLabels").toString()));
+      labels
+          .path("addOrUpdateLabels")
+          .fields()
+          .forEachRemaining(e -> g.labels.put(e.getKey(), e.getValue().asText()));
+    }
+    if (labels.path("removeLabels").isArray()) {
+      u.params.add(param("LabelsToRemove", labels.path("removeLabels").toString()));
+      labels.path("removeLabels").forEach(k -> g.labels.remove(k.asText()));
+    }
+    if (taints.path("addOrUpdateTaints").isArray()) {
+      u.params.add(param("TaintsToAdd", taints.path("addOrUpdateTaints").toString()));
+      for (JsonNode t : taints.path("addOrUpdateTaints")) {
+        g.taints.removeIf(
+            x ->
+                x.key.equals(t.path("key").asText()) && x.effect.equals(t.path("effect").asText()));
+        g.taints.add(
+            new SimulatedAws.Taint(
+                t.path("key").asText(), t.path("value").asText(""), t.path("effect").asText()));
+      }
+    }
+    if (taints.path("removeTaints").isArray()) {
+      u.params.add(param("TaintsToRemove", taints.path("removeTaints").toString()));
+      for (JsonNode t : taints.path("removeTaints")) {
+        g.taints.removeIf(
+            x ->
+                x.key.equals(t.path("key").asText()) && x.effect.equals(t.path("effect").asText()));
+      }
+    }
+    g.minSize = sizes.min();
+    g.desiredCapacity = sizes.desired();
+    g.maxSize = sizes.max();
+    return u;
+  }
+
+  /**
+   * UpdateNodegroupVersion: with or without {@code version} (EKS then updates to the cluster's
+   * version; a node group may not be newer than its cluster) and {@code releaseVersion} (default:
+   * the latest for that version). The group is UPDATING for {@link #VERSION_UPDATE_PER_NODE} per
+   * node it has (at least one).
+   */
+  Update version(SimulatedAws st, Group g, JsonNode body) {
+    Optional<Update> again = repeated(st, body);
+    if (again.isPresent()) {
+      return again.get();
+    }
+    refuseIfBusy(st, g);
+    String clusterVersion = simulator.config().clusterVersion();
+    String version = body.path("version").asText(clusterVersion);
+    if (!version.equals(clusterVersion)) {
+      throw new AwsError(
+          400,
+          "InvalidParameterException",
+          "Requested Nodegroup version "
+              + version
+              + " is invalid; it must match the cluster's version "
+              + clusterVersion);
+    }
+    String release = body.path("releaseVersion").asText(clusterVersion + ".0-20260601");
+    Update u = start(st, g, "VersionUpdate", body);
+    u.params.add(param("Version", version));
+    u.params.add(param("ReleaseVersion", release));
+    u.releaseVersion = release;
+    long nodes = Math.max(1, Simulator.live(g).size());
+    u.completesAt =
+        u.createdAt + simulator.config().scaled(VERSION_UPDATE_PER_NODE.toMillis() * nodes);
+    return u;
+  }
+
+  private static Map<String, String> param(String type, String value) {
+    return Map.of("type", type, "value", value);
+  }
+
+  /** An update as DescribeUpdate and the update calls answer it. */
+  static ObjectNode render(Update u) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("id", u.id);
+    out.put("status", u.status);
+    out.put("type", u.type);
+    ArrayNode params = out.putArray("params");
+    u.params.forEach(
+        p -> params.addObject().put("type", p.get("type")).put("value", p.get("value")));
+    out.put("createdAt", u.createdAt / 1000.0);
+    out.set("errors", JSON.valueToTree(u.errors));
+    return out;
+  }
+
+  private static Optional<Integer> optionalInt(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isNumber() ? Optional.of(v.asInt()) : Optional.empty();
+  }
+}
