@@ -2,9 +2,11 @@ package io.eksscheduler.actions.cluster;
 
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.nodegroups.AwsCalls;
+import io.eksscheduler.actions.nodegroups.BusyGroups;
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey;
 import io.eksscheduler.actions.workloads.SleepSurvey;
 import io.eksscheduler.actions.workloads.SleepWorkloads;
+import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -16,15 +18,14 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.ClusterStatus;
-import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
 
 /**
  * The read-only preflight of the stock playbooks: proves that the Kubernetes API server in use is
@@ -37,7 +38,7 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
   public static final String OPT_IN_TAG = "eks-scheduler.io/hibernate";
 
   private static final String OPT_IN_VALUE = "enabled";
-  private static final java.time.Duration AWS_PATIENCE = java.time.Duration.ofMinutes(2);
+  static final Duration AWS_PATIENCE = Duration.ofMinutes(2);
 
   /**
    * The parameters of {@code cluster.verify}.
@@ -45,10 +46,26 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
    * @param cluster the EKS cluster's name
    * @param force true to go on without the opt-in tag
    * @param requireOptIn false to skip the opt-in check (a wake restores what a stop did)
+   * @param busyNodegroups what to do while EKS is busy with the cluster or a node group: refuse
+   *     (default) or wait
+   * @param busyTimeout how long {@code wait} waits (default 30m)
    */
-  public record Params(String cluster, Boolean force, Boolean requireOptIn) {
+  public record Params(
+      String cluster,
+      Boolean force,
+      Boolean requireOptIn,
+      @AbsentIfUnparsable BusyGroups.Policy busyNodegroups,
+      @AbsentIfUnparsable Duration busyTimeout) {
     boolean optInChecked() {
       return !Boolean.TRUE.equals(force) && !Boolean.FALSE.equals(requireOptIn);
+    }
+
+    BusyGroups.Policy busyPolicy() {
+      return busyNodegroups == null ? BusyGroups.Policy.REFUSE : busyNodegroups;
+    }
+
+    Duration busyWait() {
+      return busyTimeout == null ? Duration.ofMinutes(30) : busyTimeout;
     }
   }
 
@@ -96,13 +113,13 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
-    Findings f = verify(params, ctx);
+    Findings f = verify(params, ctx, false);
     return new Plan(f.lines(), outputs(f).values());
   }
 
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
-    Findings f = verify(params, ctx);
+    Findings f = verify(params, ctx, true);
     f.lines().forEach(ctx::log);
     return outputs(f);
   }
@@ -119,26 +136,14 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
         f.workloads());
   }
 
-  private static Findings verify(Params params, ActionContext ctx)
+  /**
+   * Verifies the cluster; with {@code mayWait} (a run, not a dry-run) waits under policy wait while
+   * EKS is busy with it.
+   */
+  private static Findings verify(Params params, ActionContext ctx, boolean mayWait)
       throws ActionFailure, InterruptedException {
     String name = params.cluster();
-    EksClient eks = ctx.client(EksClient.class);
-    Cluster cluster;
-    try {
-      cluster =
-          aws(ctx, "describing EKS cluster " + name, () -> eks.describeCluster(r -> r.name(name)))
-              .cluster();
-    } catch (ActionFailure e) {
-      if (e.getCause() instanceof ResourceNotFoundException) {
-        throw new ActionFailure(
-            "EKS cluster "
-                + name
-                + " does not exist in this account and region (check --region or AWS_REGION);"
-                + " nothing was changed",
-            false);
-      }
-      throw e;
-    }
+    Cluster cluster = IdleGroups.describe(ctx, name);
     if (cluster.status() != ClusterStatus.ACTIVE && cluster.status() != ClusterStatus.UPDATING) {
       throw new ActionFailure(
           "EKS cluster "
@@ -187,8 +192,18 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
               + OPT_IN_TAG
               + (tags.containsKey(OPT_IN_TAG) ? "=" + tags.get(OPT_IN_TAG) : " absent"));
     }
+    List<NodeGroupSurvey.Group> groups = IdleGroups.await(params, ctx, cluster, mayWait, lines);
     List<String> nodegroups = new ArrayList<>();
-    lines.addAll(nodeGroups(ctx, name, nodegroups));
+    for (NodeGroupSurvey.Group g : groups) {
+      nodegroups.add(g.name());
+      lines.add(
+          "will touch: "
+              + (g.managed() ? "managed node group " : "self-managed Auto Scaling group ")
+              + g.name()
+              + " (min/desired/max "
+              + g.sizes()
+              + ")");
+    }
     V1NodeList nodes =
         KubeCalls.call(
             ctx, "listing nodes", () -> new CoreV1Api(client).listNode().limit(500).execute());
@@ -215,23 +230,6 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
             + survey.excluded().size()
             + " left running)");
     return new Findings(cluster.endpoint(), lines, nodegroups, nodeCount, workloads);
-  }
-
-  private static List<String> nodeGroups(ActionContext ctx, String cluster, List<String> names)
-      throws ActionFailure, InterruptedException {
-    List<String> lines = new ArrayList<>();
-    for (NodeGroupSurvey.Group g :
-        NodeGroupSurvey.take(ctx, cluster, ctx.clock().instant().plus(AWS_PATIENCE))) {
-      names.add(g.name());
-      lines.add(
-          "will touch: "
-              + (g.managed() ? "managed node group " : "self-managed Auto Scaling group ")
-              + g.name()
-              + " (min/desired/max "
-              + g.sizes()
-              + ")");
-    }
-    return lines;
   }
 
   /** True when both URLs name the same scheme, host and port (the path does not matter). */
@@ -264,7 +262,7 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
   }
 
   /** One read-only AWS call, throttling and 5xx retried for up to two minutes. */
-  private static <T> T aws(ActionContext ctx, String what, Supplier<T> call)
+  static <T> T aws(ActionContext ctx, String what, Supplier<T> call)
       throws ActionFailure, InterruptedException {
     return AwsCalls.call(ctx, what, ctx.clock().instant().plus(AWS_PATIENCE), call);
   }

@@ -48,6 +48,9 @@ public final class NodeGroupSurvey {
    * @param instanceType the instance type its nodes have, null when the group does not say
    * @param labels the Kubernetes labels its nodes get (managed node groups)
    * @param taints its Kubernetes taints as {@code key=value:Effect} (managed node groups)
+   * @param status EKS's status of a managed node group ({@code ACTIVE}, {@code UPDATING}, ...); an
+   *     Auto Scaling group's is {@code ACTIVE}, or {@code DELETING} while it is being deleted
+   * @param healthIssues EKS's health issues of a managed node group, as {@code CODE: message}
    */
   public record Group(
       String name,
@@ -61,7 +64,9 @@ public final class NodeGroupSurvey {
       String arn,
       String instanceType,
       Map<String, String> labels,
-      List<String> taints) {
+      List<String> taints,
+      String status,
+      List<String> healthIssues) {
 
     /** What users read: {@code nodegroup general} or {@code asg dev-batch-asg}. */
     public String id() {
@@ -227,6 +232,12 @@ public final class NodeGroupSurvey {
                             + (t.value() == null ? "" : t.value())
                             + ":"
                             + effect(t.effectAsString()))
+                .toList(),
+        g.statusAsString(),
+        g.health() == null
+            ? List.of()
+            : g.health().issues().stream()
+                .map(i -> i.codeAsString() + ": " + i.message())
                 .toList());
   }
 
@@ -244,6 +255,9 @@ public final class NodeGroupSurvey {
         null,
         null,
         Map.of(),
+        List.of(),
+        // DescribeAutoScalingGroups: Status is set only while the group is being deleted.
+        g.status() == null ? "ACTIVE" : "DELETING",
         List.of());
   }
 

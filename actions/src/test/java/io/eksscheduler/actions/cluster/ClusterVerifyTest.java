@@ -26,9 +26,9 @@ class ClusterVerifyTest {
 
   @Test
   void optInIsCheckedUnlessForcedOrNotRequired() {
-    assertTrue(new ClusterVerify.Params("dev", null, null).optInChecked());
-    assertTrue(new ClusterVerify.Params("dev", false, true).optInChecked());
-    assertFalse(new ClusterVerify.Params("dev", true, null).optInChecked());
-    assertFalse(new ClusterVerify.Params("dev", false, false).optInChecked());
+    assertTrue(new ClusterVerify.Params("dev", null, null, null, null).optInChecked());
+    assertTrue(new ClusterVerify.Params("dev", false, true, null, null).optInChecked());
+    assertFalse(new ClusterVerify.Params("dev", true, null, null, null).optInChecked());
+    assertFalse(new ClusterVerify.Params("dev", false, false, null, null).optInChecked());
   }
 }

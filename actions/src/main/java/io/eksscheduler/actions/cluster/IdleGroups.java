@@ -1,0 +1,129 @@
+package io.eksscheduler.actions.cluster;
+
+import io.eksscheduler.actions.nodegroups.BusyGroups;
+import io.eksscheduler.actions.nodegroups.NodeGroupSurvey;
+import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.ActionFailure;
+import io.eksscheduler.engine.spi.Durations;
+import io.eksscheduler.engine.spi.Poll;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.Cluster;
+import software.amazon.awssdk.services.eks.model.ResourceNotFoundException;
+
+/**
+ * The preflight's wait for EKS to be idle: no update, creation or deletion of the cluster or of a
+ * node group in progress ({@link BusyGroups} decides), before a run changes anything.
+ */
+final class IdleGroups {
+  private static final Duration BUSY_POLL = Duration.ofSeconds(10);
+
+  private IdleGroups() {}
+
+  /** The cluster as EKS describes it; refuses one that does not exist. */
+  static Cluster describe(ActionContext ctx, String name)
+      throws ActionFailure, InterruptedException {
+    EksClient eks = ctx.client(EksClient.class);
+    try {
+      return ClusterVerify.aws(
+              ctx, "describing EKS cluster " + name, () -> eks.describeCluster(r -> r.name(name)))
+          .cluster();
+    } catch (ActionFailure e) {
+      if (e.getCause() instanceof ResourceNotFoundException) {
+        throw new ActionFailure(
+            "EKS cluster "
+                + name
+                + " does not exist in this account and region (check --region or AWS_REGION);"
+                + " nothing was changed",
+            false);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The cluster's node groups once EKS is busy with none of them nor with the cluster: refuses a
+   * group that failed to be created or deleted; refuses a busy one under policy refuse; waits, up
+   * to busyTimeout, under policy wait (a dry-run says it would).
+   */
+  static List<NodeGroupSurvey.Group> await(
+      ClusterVerify.Params params,
+      ActionContext ctx,
+      Cluster cluster,
+      boolean mayWait,
+      List<String> lines)
+      throws ActionFailure, InterruptedException {
+    String name = params.cluster();
+    List<NodeGroupSurvey.Group> groups = survey(ctx, name);
+    BusyGroups.Verdict verdict = BusyGroups.judge(name, cluster.statusAsString(), groups);
+    refuseBroken(verdict);
+    if (!verdict.busy().isEmpty()) {
+      String busy = String.join(", ", verdict.busy());
+      if (params.busyPolicy() == BusyGroups.Policy.REFUSE) {
+        throw new ActionFailure(
+            "EKS is busy: "
+                + busy
+                + "; nothing was changed. Run again once it is done, or set busyNodegroups: wait"
+                + " on this step",
+            false);
+      }
+      if (!mayWait) {
+        lines.add("would wait up to " + Durations.format(params.busyWait()) + " for EKS: " + busy);
+      } else {
+        ctx.log("EKS is busy: " + busy + "; waiting up to " + Durations.format(params.busyWait()));
+        @SuppressWarnings("unchecked")
+        List<NodeGroupSurvey.Group>[] idle = new List[1];
+        verdict =
+            Poll.within(ctx, params.busyWait(), BUSY_POLL)
+                .until(
+                    () -> {
+                      Cluster now = describe(ctx, name);
+                      idle[0] = survey(ctx, name);
+                      BusyGroups.Verdict v = BusyGroups.judge(name, now.statusAsString(), idle[0]);
+                      refuseBroken(v);
+                      return v.busy().isEmpty()
+                          ? Poll.Round.<BusyGroups.Verdict, List<String>>ready(v)
+                          : Poll.Round.<BusyGroups.Verdict, List<String>>waiting(v.busy());
+                    },
+                    left -> "EKS is busy: " + String.join(", ", left),
+                    left ->
+                        new ActionFailure(
+                            "EKS is still busy after "
+                                + Durations.format(params.busyWait())
+                                + ": "
+                                + String.join(", ", left)
+                                + "; nothing was changed. Raise busyTimeout, or run again once it"
+                                + " is done",
+                            false));
+        groups = idle[0];
+        lines.add("EKS is done with: " + busy);
+      }
+    }
+    verdict
+        .degraded()
+        .forEach(
+            d ->
+                lines.add(
+                    "proceeding: "
+                        + d
+                        + " (a health state, not an update: EKS still accepts scaling it)"));
+    return groups;
+  }
+
+  private static void refuseBroken(BusyGroups.Verdict verdict) throws ActionFailure {
+    if (!verdict.broken().isEmpty()) {
+      throw new ActionFailure(
+          "refusing: "
+              + String.join(", ", verdict.broken())
+              + "; fix or delete it in EKS first. Nothing was changed",
+          false);
+    }
+  }
+
+  private static List<NodeGroupSurvey.Group> survey(ActionContext ctx, String cluster)
+      throws ActionFailure, InterruptedException {
+    return NodeGroupSurvey.take(
+        ctx, cluster, ctx.clock().instant().plus(ClusterVerify.AWS_PATIENCE));
+  }
+}
