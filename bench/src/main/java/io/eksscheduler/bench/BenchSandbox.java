@@ -156,16 +156,25 @@ final class BenchSandbox {
 
   /** The simulator's settings: its delays before the speed factor, and the speed. */
   JsonNode settings() throws IOException, InterruptedException {
+    return simulator("settings");
+  }
+
+  /** The simulator's counters ({@code terminatedPastEvictionLimit}). */
+  JsonNode counters() throws IOException, InterruptedException {
+    return simulator("counters");
+  }
+
+  private JsonNode simulator(String what) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create(admin.env().get("AWS_ENDPOINT_URL") + "/_sandbox/settings"))
+                        URI.create(admin.env().get("AWS_ENDPOINT_URL") + "/_sandbox/" + what))
                     .timeout(KUBECTL_TIMEOUT)
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IOException("/_sandbox/settings answered " + response.statusCode());
+      throw new IOException("/_sandbox/" + what + " answered " + response.statusCode());
     }
     return JSON.readTree(response.body());
   }
