@@ -207,7 +207,19 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
     V1NodeList nodes =
         KubeCalls.call(
             ctx, "listing nodes", () -> new CoreV1Api(client).listNode().limit(500).execute());
-    int nodeCount = nodes.getItems().size();
+    // Fargate's virtual nodes belong to no node group: a stop never touches them.
+    int nodeCount =
+        (int)
+            nodes.getItems().stream()
+                .filter(
+                    n ->
+                        n.getMetadata().getLabels() == null
+                            || !"fargate"
+                                .equals(
+                                    n.getMetadata()
+                                        .getLabels()
+                                        .get("eks.amazonaws.com/compute-type")))
+                .count();
     lines.add(
         "will touch: "
             + nodeCount

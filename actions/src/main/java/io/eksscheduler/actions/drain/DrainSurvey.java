@@ -44,11 +44,12 @@ record DrainSurvey(
       String selector = nodes.get("selector").asText();
       selected =
           new ArrayList<>(
-              KubeCalls.call(
-                      ctx,
-                      "listing nodes matching " + selector,
-                      () -> core.listNode().labelSelector(selector).execute())
-                  .getItems());
+              NodeSelection.withoutFargate(
+                  KubeCalls.call(
+                          ctx,
+                          "listing nodes matching " + selector,
+                          () -> core.listNode().labelSelector(selector).execute())
+                      .getItems()));
       selected.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
     } else {
       selected = NodeSelection.select(nodes, all);
