@@ -3,6 +3,7 @@ package io.eksscheduler.actions.nodegroups;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Backoff;
+import io.eksscheduler.engine.spi.Poll;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,5 +125,14 @@ public final class AwsCalls {
       return (code == null ? "" : code + ": ") + (text == null ? e.getMessage() : text);
     }
     return String.valueOf(e.getMessage());
+  }
+
+  /**
+   * A wait on AWS until {@code until}: a look every second for the first minute, then every 5 s, so
+   * that a long wait (an update, nodes draining) does not keep polling at its first pace.
+   */
+  static Poll poll(ActionContext ctx, Instant until) {
+    return Poll.before(ctx, until, Duration.ofSeconds(1))
+        .slowingAfter(Duration.ofMinutes(1), Duration.ofSeconds(5));
   }
 }

@@ -192,20 +192,24 @@ public final class NodeGroupSurvey {
     Map<String, Nodegroup> managed = new LinkedHashMap<>();
     Set<String> managedAsgs = new LinkedHashSet<>();
     for (String name : names) {
-      Nodegroup g =
-          AwsCalls.call(
-              ctx,
-              "describing node group " + name,
-              until,
-              () ->
-                  eks.describeNodegroup(r -> r.clusterName(cluster).nodegroupName(name))
-                      .nodegroup());
+      Nodegroup g = describe(ctx, eks, cluster, name, until);
       if (g.resources() != null) {
         g.resources().autoScalingGroups().forEach(a -> managedAsgs.add(a.name()));
       }
       managed.put(name, g);
     }
     return new Read(managed, asgs, managedAsgs);
+  }
+
+  /** DescribeNodegroup of {@code name}, retried as {@link AwsCalls} retries. */
+  static Nodegroup describe(
+      ActionContext ctx, EksClient eks, String cluster, String name, Instant until)
+      throws ActionFailure, InterruptedException {
+    return AwsCalls.call(
+        ctx,
+        "describing node group " + name,
+        until,
+        () -> eks.describeNodegroup(r -> r.clusterName(cluster).nodegroupName(name)).nodegroup());
   }
 
   /** A managed node group as a group, its tag read. */

@@ -3,7 +3,6 @@ package io.eksscheduler.actions.nodegroups;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Poll;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,16 +15,21 @@ import software.amazon.awssdk.services.eks.model.Update;
 
 /**
  * Sets managed node groups' scaling configs and waits for the updates to succeed, as EKS requires:
- * one update at a time per node group (an update already in progress is waited out), and an update
- * is done only once DescribeUpdate says Successful. The updates of several groups are started first
- * and then followed together, so that their instances launch or drain at the same time.
+ * one update at a time per node group (a group EKS is busy with is waited for, then sent the update
+ * once more), and an update is done only once DescribeUpdate says Successful. Reads poll every
+ * second for a minute, then every 5 s. The updates of several groups are started first and then
+ * followed together, so that their instances launch or drain at the same time.
  */
 final class NodegroupUpdates {
-  private static final Duration POLL = Duration.ofSeconds(1);
 
   private NodegroupUpdates() {}
 
-  /** Starts the update and returns its id, waiting out an update already in progress. */
+  /**
+   * Starts the update and returns its id. A group EKS is busy with (ResourceInUseException: an
+   * update of someone else's started since the preflight) is waited for by reading its status, not
+   * by sending the update again: once it is ACTIVE the update is sent once more, and a second
+   * refusal fails the step (resumably).
+   */
   static String start(
       ActionContext ctx,
       EksClient eks,
@@ -36,18 +40,48 @@ final class NodegroupUpdates {
       int max,
       Instant until)
       throws ActionFailure, InterruptedException {
-    Update update =
-        Poll.before(ctx, until, POLL)
-            .until(
-                () -> attempt(ctx, eks, cluster, name, min, desired, max, until),
-                busy -> "node group " + name + " has an update in progress; waiting",
-                busy ->
-                    new ActionFailure(
-                        "node group " + name + " still has an update in progress at the deadline",
-                        true,
-                        busy.getCause()));
+    Poll.Round<Update, ActionFailure> first =
+        attempt(ctx, eks, cluster, name, min, desired, max, until);
+    Update update;
+    if (first.isReady()) {
+      update = first.value();
+    } else {
+      awaitActive(ctx, eks, cluster, name, until);
+      Poll.Round<Update, ActionFailure> second =
+          attempt(ctx, eks, cluster, name, min, desired, max, until);
+      if (!second.isReady()) {
+        throw new ActionFailure(
+            "node group "
+                + name
+                + ": EKS refused the update again after the group was ACTIVE ("
+                + second.left().getMessage()
+                + ")",
+            true,
+            second.left().getCause());
+      }
+      update = second.value();
+    }
     ctx.changed();
     return update.id();
+  }
+
+  /** Waits until EKS reports node group {@code name} ACTIVE (or DEGRADED) again. */
+  private static void awaitActive(
+      ActionContext ctx, EksClient eks, String cluster, String name, Instant until)
+      throws ActionFailure, InterruptedException {
+    AwsCalls.poll(ctx, until)
+        .until(
+            () -> {
+              String status =
+                  NodeGroupSurvey.describe(ctx, eks, cluster, name, until).statusAsString();
+              return "ACTIVE".equals(status) || "DEGRADED".equals(status)
+                  ? Poll.Round.<Void, String>ready(null)
+                  : Poll.Round.<Void, String>waiting(status);
+            },
+            status -> "node group " + name + " is " + status + " (EKS is busy with it); waiting",
+            status ->
+                new ActionFailure(
+                    "node group " + name + " is still " + status + " at the deadline", true));
   }
 
   /** One try at starting the update: it, or the failure saying another is in progress. */
@@ -91,7 +125,7 @@ final class NodegroupUpdates {
       ActionContext ctx, EksClient eks, String cluster, Map<String, String> updates, Instant until)
       throws ActionFailure, InterruptedException {
     Map<String, String> pending = new LinkedHashMap<>(updates);
-    Poll.before(ctx, until, POLL)
+    AwsCalls.poll(ctx, until)
         .until(
             () -> {
               List<String> progress = new ArrayList<>();

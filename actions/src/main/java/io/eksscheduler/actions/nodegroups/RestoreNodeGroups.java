@@ -30,8 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
-import software.amazon.awssdk.services.autoscaling.model.Instance;
 import software.amazon.awssdk.services.eks.EksClient;
 
 /**
@@ -43,7 +41,6 @@ import software.amazon.awssdk.services.eks.EksClient;
  * maxSize. Waits until the nodes are Ready.
  */
 public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params> {
-  private static final Duration POLL = Duration.ofSeconds(1);
 
   /**
    * The parameters of {@code nodegroups.restore}.
@@ -286,16 +283,25 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** Waits until each group has as many Ready nodes as it desires. */
+  /**
+   * Waits until each group has as many Ready nodes as it desires, its nodes known by label or by
+   * instance (see {@link GroupNodes}).
+   */
   private static void awaitReady(
       ActionContext ctx, Params params, List<Target> targets, Instant until)
       throws ActionFailure, InterruptedException {
     CoreV1Api core = new CoreV1Api(ctx.client(ApiClient.class));
     AutoScalingClient autoScaling = ctx.client(AutoScalingClient.class);
-    Poll.before(ctx, until, POLL)
+    List<String> managed = new ArrayList<>();
+    List<String> selfManaged = new ArrayList<>();
+    targets.forEach(t -> (t.group().managed() ? managed : selfManaged).add(t.group().name()));
+    Map<String, List<String>> groups =
+        GroupNodes.autoScalingGroups(
+            ctx, ctx.client(EksClient.class), params.cluster(), managed, selfManaged, until);
+    AwsCalls.poll(ctx, until)
         .until(
             () -> {
-              List<String> missing = missing(ctx, core, autoScaling, targets, until);
+              List<String> missing = missing(ctx, core, autoScaling, groups, targets, until);
               return missing.isEmpty()
                   ? Poll.Round.<Void, List<String>>ready(null)
                   : Poll.Round.<Void, List<String>>waiting(missing);
@@ -315,60 +321,22 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
       ActionContext ctx,
       CoreV1Api core,
       AutoScalingClient autoScaling,
+      Map<String, List<String>> groups,
       List<Target> targets,
       Instant until)
       throws ActionFailure, InterruptedException {
     List<V1Node> nodes =
         KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems();
+    GroupNodes.Members members = GroupNodes.members(ctx, autoScaling, groups, until);
     List<String> missing = new ArrayList<>();
     for (Target t : targets) {
-      int ready;
-      if (t.group().managed()) {
-        ready =
-            (int)
-                nodes.stream()
-                    .filter(
-                        n ->
-                            t.group()
-                                .name()
-                                .equals(
-                                    n.getMetadata().getLabels() == null
-                                        ? null
-                                        : n.getMetadata()
-                                            .getLabels()
-                                            .get(ScaleNodeGroups.NODEGROUP_LABEL)))
-                    .filter(RestoreNodeGroups::ready)
-                    .count();
-      } else {
-        List<AutoScalingGroup> found =
-            AwsCalls.call(
-                ctx,
-                "describing Auto Scaling group " + t.group().name(),
-                until,
-                () ->
-                    autoScaling
-                        .describeAutoScalingGroups(r -> r.autoScalingGroupNames(t.group().name()))
-                        .autoScalingGroups());
-        Set<String> instances = new LinkedHashSet<>();
-        found.forEach(
-            g -> g.instances().stream().map(Instance::instanceId).forEach(instances::add));
-        ready =
-            (int)
-                nodes.stream()
-                    .filter(RestoreNodeGroups::ready)
-                    .filter(
-                        n ->
-                            n.getSpec() != null
-                                && n.getSpec().getProviderID() != null
-                                && instances.contains(
-                                    n.getSpec()
-                                        .getProviderID()
-                                        .substring(
-                                            n.getSpec().getProviderID().lastIndexOf('/') + 1)))
-                    .count();
-      }
+      Group g = t.group();
+      long ready =
+          members.nodes(g.id(), g.managed() ? g.name() : null, nodes).stream()
+              .filter(RestoreNodeGroups::ready)
+              .count();
       if (ready < t.desired()) {
-        missing.add(t.group().id() + ": " + ready + "/" + t.desired() + " Ready");
+        missing.add(g.id() + ": " + ready + "/" + t.desired() + " Ready");
       }
     }
     return missing;

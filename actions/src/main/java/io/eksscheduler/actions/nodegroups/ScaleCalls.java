@@ -11,13 +11,13 @@ import io.eksscheduler.engine.spi.Poll;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
-import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.eks.EksClient;
 
 /**
@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.eks.EksClient;
  * into the ledger first, then the tag, then the change; and the wait for the groups' nodes to go.
  */
 final class ScaleCalls {
-  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private static final int HOLDERS_SHOWN = 3;
 
   private ScaleCalls() {}
 
@@ -119,17 +120,24 @@ final class ScaleCalls {
             + t.max());
   }
 
-  /** Waits until no node of the managed groups and no instance of the self-managed ones is left. */
-  static void awaitGone(ActionContext ctx, ScaleDecision d, Duration deadline, Instant until)
+  /**
+   * Waits until no group has a node (by label or instance, see {@link GroupNodes}) or an instance
+   * left, saying per group how many nodes remain.
+   */
+  static void awaitGone(
+      ActionContext ctx, String cluster, ScaleDecision d, Duration deadline, Instant until)
       throws ActionFailure, InterruptedException {
     List<String> managed = d.managedNames();
     List<String> selfManaged = d.selfManagedNames();
-    CoreV1Api core = managed.isEmpty() ? null : new CoreV1Api(ctx.client(ApiClient.class));
+    CoreV1Api core = new CoreV1Api(ctx.client(ApiClient.class));
     AutoScalingClient asg = ctx.client(AutoScalingClient.class);
-    Poll.before(ctx, until, POLL)
+    Map<String, List<String>> groups =
+        GroupNodes.autoScalingGroups(
+            ctx, ctx.client(EksClient.class), cluster, managed, selfManaged, until);
+    AwsCalls.poll(ctx, until)
         .until(
             () -> {
-              List<String> left = left(ctx, core, asg, managed, selfManaged, until);
+              List<String> left = left(ctx, core, asg, groups, managed, until);
               return left.isEmpty()
                   ? Poll.Round.<Void, List<String>>ready(null)
                   : Poll.Round.<Void, List<String>>waiting(left);
@@ -151,40 +159,64 @@ final class ScaleCalls {
       ActionContext ctx,
       CoreV1Api core,
       AutoScalingClient asg,
+      Map<String, List<String>> groups,
       List<String> managed,
-      List<String> selfManaged,
       Instant until)
       throws ActionFailure, InterruptedException {
+    List<V1Node> nodes =
+        KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems();
+    GroupNodes.Members members = GroupNodes.members(ctx, asg, groups, until);
     List<String> left = new ArrayList<>();
-    for (String name : managed) {
-      List<V1Node> nodes =
-          KubeCalls.call(
-                  ctx,
-                  "listing the nodes of node group " + name,
-                  () ->
-                      core.listNode()
-                          .labelSelector(ScaleNodeGroups.NODEGROUP_LABEL + "=" + name)
-                          .execute())
-              .getItems();
-      if (!nodes.isEmpty()) {
-        left.add("nodegroup " + name + ": " + nodes.size() + " nodes");
-      }
-    }
-    if (!selfManaged.isEmpty()) {
-      List<AutoScalingGroup> now =
-          AwsCalls.call(
-              ctx,
-              "describing Auto Scaling groups " + String.join(", ", selfManaged),
-              until,
-              () ->
-                  asg.describeAutoScalingGroups(r -> r.autoScalingGroupNames(selfManaged))
-                      .autoScalingGroups());
-      for (AutoScalingGroup g : now) {
-        if (!g.instances().isEmpty()) {
-          left.add("asg " + g.autoScalingGroupName() + ": " + g.instances().size() + " instances");
-        }
+    for (String id : groups.keySet()) {
+      String name =
+          managed.stream()
+              .filter(n -> NodeGroupSurvey.id(true, n).equals(id))
+              .findFirst()
+              .orElse(null);
+      List<V1Node> own = members.nodes(id, name, nodes);
+      int count = Math.max(own.size(), members.instanceCount(id));
+      if (count > 0) {
+        left.add(
+            id + ": " + count + (name != null ? " nodes" : " instances") + holding(ctx, core, own));
       }
     }
     return left;
+  }
+
+  /**
+   * The pods that hold {@code nodes} (neither a DaemonSet's nor a mirror pod: those go with the
+   * node), at most {@value #HOLDERS_SHOWN}, as {@code " (pods on them: ns/a, ns/b)"}; empty when
+   * none.
+   */
+  private static String holding(ActionContext ctx, CoreV1Api core, List<V1Node> nodes)
+      throws ActionFailure, InterruptedException {
+    List<String> holders = new ArrayList<>();
+    for (V1Node n : nodes) {
+      if (holders.size() >= HOLDERS_SHOWN) {
+        break;
+      }
+      String node = n.getMetadata().getName();
+      for (V1Pod p :
+          KubeCalls.call(
+                  ctx,
+                  "listing pods on " + node,
+                  () ->
+                      core.listPodForAllNamespaces()
+                          .fieldSelector("spec.nodeName=" + node)
+                          .execute())
+              .getItems()) {
+        boolean daemon =
+            p.getMetadata().getOwnerReferences() != null
+                && p.getMetadata().getOwnerReferences().stream()
+                    .anyMatch(o -> "DaemonSet".equals(o.getKind()));
+        boolean mirror =
+            p.getMetadata().getAnnotations() != null
+                && p.getMetadata().getAnnotations().containsKey("kubernetes.io/config.mirror");
+        if (!daemon && !mirror && holders.size() < HOLDERS_SHOWN) {
+          holders.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+        }
+      }
+    }
+    return holders.isEmpty() ? "" : " (pods on them: " + String.join(", ", holders) + ")";
   }
 }

@@ -198,7 +198,7 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       }
     }
     NodegroupUpdates.await(ctx, eks, params.cluster(), updates, until);
-    ScaleCalls.awaitGone(ctx, d, params.deadline(), until);
+    ScaleCalls.awaitGone(ctx, params.cluster(), d, params.deadline(), until);
     return outputs(d);
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -538,9 +539,17 @@ public final class AwsServer implements AutoCloseable {
             long millis = s.path("evictionTimeoutSeconds").asLong() * 1000;
             simulators.all().forEach(sim -> sim.mutate(st -> st.evictionTimeoutMillis = millis));
           }
+          if (s.path("customAmiNodegroups").isArray()) {
+            List<String> groups = new ArrayList<>();
+            s.path("customAmiNodegroups").forEach(g -> groups.add(g.asText()));
+            simulators.all().forEach(sim -> sim.mutate(st -> st.customAmiNodegroups = groups));
+          }
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("evictionTimeoutSeconds", simulator.read(st -> st.evictionTimeoutMillis) / 1000);
+        out.set(
+            "customAmiNodegroups",
+            JSON.valueToTree(simulator.read(st -> List.copyOf(st.customAmiNodegroups))));
         out.put("launchDelaySeconds", simulator.config().launchDelayMillis() / 1000.0);
         out.put("nodeReadySeconds", KwokStages.NODE_READY.toMillis() / 1000.0);
         out.put("podReadySeconds", KwokStages.POD_READY.toMillis() / 1000.0);

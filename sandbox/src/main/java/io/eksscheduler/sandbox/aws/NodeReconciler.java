@@ -133,6 +133,9 @@ public final class NodeReconciler implements Runnable {
             simulator.config().scenario(),
             current,
             new SimulatedNodes.Placement(instance.zone, instance.internalIp, instance.instanceId));
+    if (simulator.read(st -> st.customAmiNodegroups.contains(groupName))) {
+      node.getMetadata().getLabels().keySet().removeIf(k -> k.startsWith("eks.amazonaws.com/"));
+    }
     try {
       core.createNode(node).execute();
       log.accept(

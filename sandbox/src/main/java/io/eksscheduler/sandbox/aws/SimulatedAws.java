@@ -32,6 +32,13 @@ public final class SimulatedAws {
   public int terminatedPastEvictionLimit;
 
   /**
+   * Managed node groups whose nodes launched from now on boot from a custom AMI whose bootstrap
+   * sets none of EKS's node labels ({@code eks.amazonaws.com/nodegroup} and the like): EKS adds
+   * them only with its own AMIs (admin-adjustable).
+   */
+  public List<String> customAmiNodegroups = new ArrayList<>();
+
+  /**
    * Identity name → its IAM policy document, set at runtime through the admin endpoint; an identity
    * without one may call everything (as the scenario's administrators do).
    */
