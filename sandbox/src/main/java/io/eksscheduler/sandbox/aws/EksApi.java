@@ -115,24 +115,19 @@ public final class EksApi {
         out.set("nodegroup", simulator.read(st -> renderNodegroup(st, nodegroup(st, s.get(3)))));
         yield out;
       }
-      case "UpdateNodegroupConfig" -> {
+      case "UpdateNodegroupConfig", "UpdateNodegroupVersion" -> {
         cluster(s.get(1));
         JsonNode body = parse(request);
+        boolean config = route.operation().equals("UpdateNodegroupConfig");
         ObjectNode out = JSON.createObjectNode();
         out.set(
             "update",
             simulator.mutate(
-                st -> EksUpdates.render(updates.config(st, nodegroup(st, s.get(3)), body))));
-        yield out;
-      }
-      case "UpdateNodegroupVersion" -> {
-        cluster(s.get(1));
-        JsonNode body = parse(request);
-        ObjectNode out = JSON.createObjectNode();
-        out.set(
-            "update",
-            simulator.mutate(
-                st -> EksUpdates.render(updates.version(st, nodegroup(st, s.get(3)), body))));
+                st -> {
+                  Group g = nodegroup(st, s.get(3));
+                  return EksUpdates.render(
+                      config ? updates.config(st, g, body) : updates.version(st, g, body));
+                }));
         yield out;
       }
       case "ListUpdates" -> {

@@ -34,18 +34,15 @@ final class EksUpdates {
     this.simulator = simulator;
   }
 
-  /** The update an earlier request with the same token started, if any. */
-  private static Optional<Update> repeated(SimulatedAws st, JsonNode body) {
-    String token = body.path("clientRequestToken").asText("");
-    return token.isEmpty() || !st.requestTokens.containsKey(token)
-        ? Optional.empty()
-        : Optional.of(st.updates.get(st.requestTokens.get(token)));
-  }
-
   /**
-   * EKS refuses an update of a group that is not ACTIVE (API reference: ResourceInUseException).
+   * The update an earlier request with the same token started, if any; else refuses an update of a
+   * group that is not ACTIVE, as EKS does (ResourceInUseException), and returns empty.
    */
-  private static void refuseIfBusy(SimulatedAws st, Group g) {
+  private static Optional<Update> repeatedOrRefused(SimulatedAws st, Group g, JsonNode body) {
+    String token = body.path("clientRequestToken").asText("");
+    if (!token.isEmpty() && st.requestTokens.containsKey(token)) {
+      return Optional.of(st.updates.get(st.requestTokens.get(token)));
+    }
     boolean busy =
         st.updates.values().stream()
             .anyMatch(u -> g.name.equals(u.nodegroupName) && u.status.equals("InProgress"));
@@ -55,6 +52,7 @@ final class EksUpdates {
           "ResourceInUseException",
           "Nodegroup cannot be updated as it is currently not in Active State");
     }
+    return Optional.empty();
   }
 
   private Update start(SimulatedAws st, Group g, String type, JsonNode body) {
@@ -76,11 +74,10 @@ final class EksUpdates {
 
   /** UpdateNodegroupConfig: sizes, labels and taints; settled once the instances are. */
   Update config(SimulatedAws st, Group g, JsonNode body) {
-    Optional<Update> again = repeated(st, body);
+    Optional<Update> again = repeatedOrRefused(st, g, body);
     if (again.isPresent()) {
       return again.get();
     }
-    refuseIfBusy(st, g);
     JsonNode scaling = body.path("scalingConfig");
     JsonNode labels = body.path("labels");
     JsonNode taints = body.path("taints");
@@ -144,11 +141,10 @@ final class EksUpdates {
    * node it has (at least one).
    */
   Update version(SimulatedAws st, Group g, JsonNode body) {
-    Optional<Update> again = repeated(st, body);
+    Optional<Update> again = repeatedOrRefused(st, g, body);
     if (again.isPresent()) {
       return again.get();
     }
-    refuseIfBusy(st, g);
     String clusterVersion = simulator.config().clusterVersion();
     String version = body.path("version").asText(clusterVersion);
     if (!version.equals(clusterVersion)) {
