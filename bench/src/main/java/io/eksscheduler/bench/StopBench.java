@@ -11,11 +11,11 @@ import java.util.List;
 
 /**
  * Stops the sandbox's {@code dev} scenario with {@code eks-scheduler stop} and prints the time
- * against the least time any safe stop could take ({@link StopLowerBound}: the longest chain of
- * sleeps, the drain, the instances' termination), with the ratio, and how many managed nodes EKS
- * terminated past its PodDisruptionBudget limit (the simulator's counter: a stop that left a pod to
- * hold a node would wait for it). The speed is 1 by default, so that the grace periods and EKS's
- * 15-minute limit are the real ones. Asserts nothing.
+ * against the least time any safe stop could take ({@link StopLowerBound}: the running Jobs
+ * suspended, the longest chain of sleeps, the drain, the instances' termination), with the ratio,
+ * and how many managed nodes EKS terminated past its PodDisruptionBudget limit (the simulator's
+ * counter: a stop that left a pod to hold a node would wait for it). The speed is 1 by default, so
+ * that the grace periods and EKS's 15-minute limit are the real ones. Asserts nothing.
  *
  * <p>Usage: {@code java -cp bench/target/bench.jar io.eksscheduler.bench.StopBench
  * sandbox/target/eks-sandbox.jar cli/target/eks-scheduler.jar [speed] [work-dir]}.
@@ -50,7 +50,7 @@ public final class StopBench {
       OUT.printf(
           "  sandbox up: %.0f s; %d nodes, %d pods (%d Running)%n",
           (System.nanoTime() - start) / 1e9, awake.nodes(), awake.pods(), awake.running());
-      JsonNode before = sandbox.list("deployments,statefulsets");
+      JsonNode before = sandbox.list("deployments,statefulsets,jobs");
       Path state = Files.createTempDirectory(args.work(), "state-");
       OUT.printf("== eks-scheduler stop --cluster %s (JVM start included)%n", SCENARIO);
       Command.Result stop =
@@ -79,7 +79,8 @@ public final class StopBench {
       OUT.printf(
           "  managed nodes terminated past EKS's PodDisruptionBudget limit: %s%n",
           sandbox.counters().path("terminatedPastEvictionLimit").asText("?"));
-      StopLowerBound bound = StopLowerBound.of(before, sandbox.list("deployments,statefulsets"));
+      StopLowerBound bound =
+          StopLowerBound.of(before, sandbox.list("deployments,statefulsets,jobs"));
       double boundSeconds = bound.total().toMillis() / 1000.0;
       double stopSeconds = stop.millis() / 1000.0;
       OUT.printf("== result (one run, speed %s)%n", args.speed());

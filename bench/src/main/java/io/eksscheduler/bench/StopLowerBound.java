@@ -11,29 +11,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The least time any safe stop of a sandbox cluster can take, whatever the tool: its workloads go
- * to sleep in reverse dependency order (a workload only once what depends on it is gone), each wave
- * taking its pods' grace period (one per replica for a StatefulSet that stops its pods in order);
- * then what is left on the nodes is evicted together, taking the longest grace period among it;
- * then the instances terminate (at once in the simulator, once their nodes are empty). Grace
- * periods are read from the deployed objects, where the sandbox has already divided them by its
- * speed (pod deletion follows the API server's deletionTimestamp, at real time). API calls,
- * controllers and polling count as zero.
+ * The least time any safe stop of a sandbox cluster can take, whatever the tool: running Jobs are
+ * suspended first (a Job may write to any database, and no annotation says which), taking their
+ * pods' longest grace period; then the workloads go to sleep in reverse dependency order (a
+ * workload only once what depends on it is gone), each wave taking its pods' grace period (one per
+ * replica for a StatefulSet that stops its pods in order); then what is left on the nodes is
+ * evicted together, taking the longest grace period among it; then the instances terminate (at once
+ * in the simulator, once their nodes are empty). Grace periods are read from the deployed objects,
+ * where the sandbox has already divided them by its speed (pod deletion follows the API server's
+ * deletionTimestamp, at real time). API calls, controllers and polling count as zero.
  *
+ * @param jobs the longest grace period of the running Jobs the stop suspends (zero without any)
  * @param chain the longest chain of sleeps, the dependents first
  * @param drain the longest grace period of what the drain evicts, and whose
  * @param drained the workload {@code drain} is of
  */
-record StopLowerBound(List<WakeLowerBound.Link> chain, Duration drain, String drained) {
+record StopLowerBound(
+    Duration jobs, List<WakeLowerBound.Link> chain, Duration drain, String drained) {
 
   /** The bound in real time. */
   Duration total() {
-    return chain.stream().map(WakeLowerBound.Link::ready).reduce(drain, Duration::plus);
+    return chain.stream().map(WakeLowerBound.Link::ready).reduce(jobs.plus(drain), Duration::plus);
   }
 
-  /** How the bound adds up, e.g. {@code Deployment shop/web 3 s + ... + drain 3 s}. */
+  /** How the bound adds up, e.g. {@code Jobs suspended 3 s + Deployment shop/web 3 s + ...}. */
   String explain() {
     List<String> parts = new ArrayList<>();
+    parts.add("running Jobs suspended " + seconds(jobs));
     chain.forEach(l -> parts.add(l.workload() + " gone " + seconds(l.ready())));
     parts.add("drain (" + drained + ") " + seconds(drain));
     parts.add("instances terminated 0 s");
@@ -41,19 +45,32 @@ record StopLowerBound(List<WakeLowerBound.Link> chain, Duration drain, String dr
   }
 
   /**
-   * The bound from the Deployments and StatefulSets before the stop ({@code before}) and after it
-   * ({@code after}): those at zero after and not before are the ones the stop put to sleep; the
-   * others keep their pods until the drain.
+   * The bound from the Deployments, StatefulSets and Jobs before the stop ({@code before}) and
+   * after it ({@code after}): workloads at zero after and not before are the ones the stop put to
+   * sleep, the others keep their pods until the drain; Jobs running before and suspended after are
+   * the ones it suspended.
    */
   static StopLowerBound of(JsonNode before, JsonNode after) {
     Map<String, Integer> replicasAfter = new HashMap<>();
+    Set<String> suspendedAfter = new HashSet<>();
     for (JsonNode w : after) {
       replicasAfter.put(key(w), w.path("spec").path("replicas").asInt(1));
+      if (w.path("spec").path("suspend").asBoolean(false)) {
+        suspendedAfter.add(key(w));
+      }
     }
     Map<String, JsonNode> slept = new LinkedHashMap<>();
+    Duration jobs = Duration.ZERO;
     Duration drain = Duration.ZERO;
     String drained = "nothing";
     for (JsonNode w : before) {
+      if ("Job".equals(w.path("kind").asText())) {
+        boolean running = w.path("status").path("active").asInt(0) > 0;
+        if (running && suspendedAfter.contains(key(w)) && grace(w).compareTo(jobs) > 0) {
+          jobs = grace(w);
+        }
+        continue;
+      }
       if (w.path("spec").path("replicas").asInt(1) == 0) {
         continue;
       }
@@ -72,7 +89,7 @@ record StopLowerBound(List<WakeLowerBound.Link> chain, Duration drain, String dr
         best = chain;
       }
     }
-    return new StopLowerBound(best, drain, drained);
+    return new StopLowerBound(jobs, best, drain, drained);
   }
 
   /**

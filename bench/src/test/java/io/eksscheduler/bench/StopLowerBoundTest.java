@@ -31,6 +31,21 @@ class StopLowerBoundTest {
         + "}}}}";
   }
 
+  private static String job(String id, int active, boolean suspend, int grace) {
+    String[] ns = id.split("/");
+    return "{\"kind\":\"Job\",\"metadata\":{\"namespace\":\""
+        + ns[0]
+        + "\",\"name\":\""
+        + ns[1]
+        + "\"},\"spec\":{\"suspend\":"
+        + suspend
+        + ",\"template\":{\"spec\":{\"terminationGracePeriodSeconds\":"
+        + grace
+        + "}}},\"status\":{\"active\":"
+        + active
+        + "}}";
+  }
+
   @Test
   void theBoundIsTheSlowestChainOfSleepsDependentsFirstThenTheDrain() throws Exception {
     JsonNode before =
@@ -47,6 +62,10 @@ class StopLowerBoundTest {
                 + workload("Deployment", "kube-system/coredns", 2, 4, null)
                 + ","
                 + workload("Deployment", "shop/off", 0, 100, null)
+                + ","
+                + job("batch/reindex", 1, false, 7)
+                + ","
+                + job("batch/done", 0, false, 50)
                 + "]");
     JsonNode after =
         JSON.readTree(
@@ -62,11 +81,16 @@ class StopLowerBoundTest {
                 + workload("Deployment", "kube-system/coredns", 2, 4, null)
                 + ","
                 + workload("Deployment", "shop/off", 0, 100, null)
+                + ","
+                + job("batch/reindex", 0, true, 7)
+                + ","
+                + job("batch/done", 0, false, 50)
                 + "]");
 
     StopLowerBound bound = StopLowerBound.of(before, after);
 
-    // web (30 s, the default) before api (3 s) before the slower of db (3 replicas in order,
+    // The running Job first (7 s; the finished one is left alone), then web (30 s, the default), (3
+    // s) before the slower of db (3 replicas in order,
     // 2 s each) and cache (9 s); coredns stays until the drain; shop/off was asleep already.
     assertEquals(
         List.of(
@@ -75,9 +99,10 @@ class StopLowerBoundTest {
             new WakeLowerBound.Link("Deployment data/cache", Duration.ofSeconds(9))),
         bound.chain());
     assertEquals(Duration.ofSeconds(4), bound.drain());
-    assertEquals(Duration.ofSeconds(46), bound.total());
+    assertEquals(Duration.ofSeconds(7), bound.jobs());
+    assertEquals(Duration.ofSeconds(53), bound.total());
     assertEquals(
-        "Deployment shop/web gone 30.0 s + Deployment shop/api gone 3.0 s + Deployment data/cache"
+        "running Jobs suspended 7.0 s + Deployment shop/web gone 30.0 s + Deployment shop/api gone 3.0 s + Deployment data/cache"
             + " gone 9.0 s + drain (Deployment kube-system/coredns) 4.0 s + instances terminated"
             + " 0 s",
         bound.explain());
