@@ -55,11 +55,10 @@ final class IdleGroups {
       List<String> lines)
       throws ActionFailure, InterruptedException {
     String name = params.cluster();
-    List<NodeGroupSurvey.Group> groups = survey(ctx, name);
-    BusyGroups.Verdict verdict = BusyGroups.judge(name, cluster.statusAsString(), groups);
-    refuseBroken(verdict);
-    if (!verdict.busy().isEmpty()) {
-      String busy = String.join(", ", verdict.busy());
+    Snapshot now = snapshot(ctx, name, cluster);
+    refuseBroken(now.verdict());
+    if (!now.verdict().busy().isEmpty()) {
+      String busy = String.join(", ", now.verdict().busy());
       if (params.busyPolicy() == BusyGroups.Policy.REFUSE) {
         throw new ActionFailure(
             "EKS is busy: "
@@ -72,19 +71,15 @@ final class IdleGroups {
         lines.add("would wait up to " + Durations.format(params.busyWait()) + " for EKS: " + busy);
       } else {
         ctx.log("EKS is busy: " + busy + "; waiting up to " + Durations.format(params.busyWait()));
-        @SuppressWarnings("unchecked")
-        List<NodeGroupSurvey.Group>[] idle = new List[1];
-        verdict =
+        now =
             Poll.within(ctx, params.busyWait(), BUSY_POLL)
                 .until(
                     () -> {
-                      Cluster now = describe(ctx, name);
-                      idle[0] = survey(ctx, name);
-                      BusyGroups.Verdict v = BusyGroups.judge(name, now.statusAsString(), idle[0]);
-                      refuseBroken(v);
-                      return v.busy().isEmpty()
-                          ? Poll.Round.<BusyGroups.Verdict, List<String>>ready(v)
-                          : Poll.Round.<BusyGroups.Verdict, List<String>>waiting(v.busy());
+                      Snapshot s = snapshot(ctx, name, describe(ctx, name));
+                      refuseBroken(s.verdict());
+                      return s.verdict().busy().isEmpty()
+                          ? Poll.Round.<Snapshot, List<String>>ready(s)
+                          : Poll.Round.<Snapshot, List<String>>waiting(s.verdict().busy());
                     },
                     left -> "EKS is busy: " + String.join(", ", left),
                     left ->
@@ -96,10 +91,10 @@ final class IdleGroups {
                                 + "; nothing was changed. Raise busyTimeout, or run again once it"
                                 + " is done",
                             false));
-        groups = idle[0];
         lines.add("EKS is done with: " + busy);
       }
     }
+    BusyGroups.Verdict verdict = now.verdict();
     verdict
         .degraded()
         .forEach(
@@ -108,7 +103,17 @@ final class IdleGroups {
                     "proceeding: "
                         + d
                         + " (a health state, not an update: EKS still accepts scaling it)"));
-    return groups;
+    return now.groups();
+  }
+
+  /** The groups as read now, and what EKS is busy with among them and the cluster. */
+  private record Snapshot(List<NodeGroupSurvey.Group> groups, BusyGroups.Verdict verdict) {}
+
+  private static Snapshot snapshot(ActionContext ctx, String name, Cluster cluster)
+      throws ActionFailure, InterruptedException {
+    List<NodeGroupSurvey.Group> groups =
+        NodeGroupSurvey.take(ctx, name, ctx.clock().instant().plus(ClusterVerify.AWS_PATIENCE));
+    return new Snapshot(groups, BusyGroups.judge(name, cluster.statusAsString(), groups));
   }
 
   private static void refuseBroken(BusyGroups.Verdict verdict) throws ActionFailure {
@@ -119,11 +124,5 @@ final class IdleGroups {
               + "; fix or delete it in EKS first. Nothing was changed",
           false);
     }
-  }
-
-  private static List<NodeGroupSurvey.Group> survey(ActionContext ctx, String cluster)
-      throws ActionFailure, InterruptedException {
-    return NodeGroupSurvey.take(
-        ctx, cluster, ctx.clock().instant().plus(ClusterVerify.AWS_PATIENCE));
   }
 }
