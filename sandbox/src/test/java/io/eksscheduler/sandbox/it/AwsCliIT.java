@@ -64,6 +64,113 @@ class AwsCliIT {
     assertTrue(whoami.output().contains("system:masters"), whoami.output());
   }
 
+  /**
+   * The AWS CLI drives a node group version update: UPDATING while it runs, any other update
+   * refused with ResourceInUseException, listed by list-updates, Successful in describe-update.
+   */
+  @Test
+  void awsCliDrivesANodeGroupVersionUpdate(TestSandbox sandbox) throws Exception {
+    Path aws = onPath("aws");
+    Assumptions.assumeTrue(aws != null, "the AWS CLI is not installed (pip install awscli)");
+    Map<String, String> env = environment(sandbox);
+    String[] group = {"--cluster-name", "dev", "--nodegroup-name", "system"};
+
+    CommandRunner.Result update =
+        run(
+            env,
+            sandbox,
+            concat(
+                aws,
+                "eks",
+                "update-nodegroup-version",
+                group,
+                "--query",
+                "update.[type,status,id]",
+                "--output",
+                "text"));
+    assertEquals(0, update.exitCode(), update.output());
+    String[] fields = update.output().strip().split("\\s+");
+    assertEquals("VersionUpdate", fields[0], update.output());
+    assertEquals("InProgress", fields[1], update.output());
+    String id = fields[2];
+
+    CommandRunner.Result status =
+        run(
+            env,
+            sandbox,
+            concat(
+                aws,
+                "eks",
+                "describe-nodegroup",
+                group,
+                "--query",
+                "nodegroup.status",
+                "--output",
+                "text"));
+    assertEquals("UPDATING", status.output().strip(), status.output());
+    CommandRunner.Result refused =
+        run(
+            env,
+            sandbox,
+            concat(
+                aws,
+                "eks",
+                "update-nodegroup-config",
+                group,
+                "--scaling-config",
+                "minSize=1,maxSize=4,desiredSize=2"));
+    assertTrue(refused.exitCode() != 0, refused.output());
+    assertTrue(refused.output().contains("ResourceInUseException"), refused.output());
+    CommandRunner.Result listed =
+        run(
+            env,
+            sandbox,
+            aws.toString(),
+            "eks",
+            "list-updates",
+            "--name",
+            "dev",
+            "--nodegroup-name",
+            "system",
+            "--output",
+            "text");
+    assertTrue(listed.output().contains(id), listed.output());
+
+    long until = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    String now;
+    do {
+      Thread.sleep(2000);
+      now =
+          run(
+                  env,
+                  sandbox,
+                  aws.toString(),
+                  "eks",
+                  "describe-update",
+                  "--name",
+                  "dev",
+                  "--nodegroup-name",
+                  "system",
+                  "--update-id",
+                  id,
+                  "--query",
+                  "update.status",
+                  "--output",
+                  "text")
+              .output()
+              .strip();
+    } while (now.equals("InProgress") && System.nanoTime() < until);
+    assertEquals("Successful", now, "the version update ended; the group is ACTIVE again");
+  }
+
+  private static String[] concat(
+      Path aws, String service, String op, String[] group, String... more) {
+    List<String> all = new ArrayList<>(List.of(aws.toString(), service, op));
+    all.addAll(List.of(group));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
   private static CommandRunner.Result run(
       Map<String, String> env, TestSandbox sandbox, String... command) {
     return CommandRunner.run(
