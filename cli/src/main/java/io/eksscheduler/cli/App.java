@@ -93,7 +93,7 @@ final class App {
                         new EksTokens(
                             credentials(),
                             AwsClients.region(region),
-                            EksTokens.stsEndpoint(env, AwsClients.region(region)),
+                            EksTokens.stsEndpoint(AwsClients.region(region)),
                             eksLogin,
                             clock)),
                 fence,

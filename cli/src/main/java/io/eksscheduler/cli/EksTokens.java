@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -14,6 +13,7 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.ServiceMetadata;
 
 /**
  * Makes the bearer tokens EKS accepts, as {@code aws eks get-token} does, so no AWS CLI is needed:
@@ -45,18 +45,14 @@ final class EksTokens {
   }
 
   /**
-   * The STS endpoint every AWS SDK would use: {@code AWS_ENDPOINT_URL_STS}, else {@code
-   * AWS_ENDPOINT_URL}, else the regional endpoint.
+   * The STS endpoint a token names: the region's own ({@code https://sts.REGION.DOMAIN} in its
+   * partition's domain). The tool never calls it; EKS's authenticator does, and refuses a token
+   * naming any other host, so {@code AWS_ENDPOINT_URL_STS} and {@code AWS_ENDPOINT_URL}, which the
+   * tool's own AWS calls follow, are no choice here (a local or VPC endpoint name would be refused:
+   * aws-iam-authenticator's pkg/token/token.go, {@code verifySTSHostnameFormat}).
    */
-  static URI stsEndpoint(Map<String, String> env, Region region) {
-    for (String name : new String[] {"AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"}) {
-      String value = env.get(name);
-      if (value != null && !value.isBlank()) {
-        return URI.create(value.trim());
-      }
-    }
-    String suffix = region.id().startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
-    return URI.create("https://sts." + region.id() + "." + suffix);
+  static URI stsEndpoint(Region region) {
+    return URI.create("https://" + ServiceMetadata.of("sts").endpointFor(region));
   }
 
   /** A token valid now, signed afresh when the last one is 10 minutes old. */

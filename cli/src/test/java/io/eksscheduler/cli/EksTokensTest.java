@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -75,25 +74,14 @@ class EksTokensTest {
   }
 
   @Test
-  void theStsEndpointFollowsTheSdkEndpointVariablesElseTheRegion() {
+  void theTokenNamesTheRegionsStsHostWhateverEndpointTheToolsCallsUse() {
     assertEquals(
-        URI.create("https://sts.eu-west-1.amazonaws.com"),
-        EksTokens.stsEndpoint(Map.of(), Region.EU_WEST_1));
+        URI.create("https://sts.eu-west-1.amazonaws.com"), EksTokens.stsEndpoint(Region.EU_WEST_1));
     assertEquals(
         URI.create("https://sts.cn-north-1.amazonaws.com.cn"),
-        EksTokens.stsEndpoint(Map.of(), Region.CN_NORTH_1));
+        EksTokens.stsEndpoint(Region.CN_NORTH_1));
     assertEquals(
-        URI.create("http://127.0.0.1:4566"),
-        EksTokens.stsEndpoint(
-            Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566"), Region.EU_WEST_1));
-    assertEquals(
-        URI.create("http://sts.local"),
-        EksTokens.stsEndpoint(
-            Map.of(
-                "AWS_ENDPOINT_URL",
-                "http://127.0.0.1:4566",
-                "AWS_ENDPOINT_URL_STS",
-                "http://sts.local"),
-            Region.EU_WEST_1));
+        URI.create("https://sts.us-gov-west-1.amazonaws.com"),
+        EksTokens.stsEndpoint(Region.US_GOV_WEST_1));
   }
 }

@@ -9,6 +9,11 @@ import java.nio.file.Path;
  * Writes the kubeconfig {@code aws eks update-kubeconfig} would: the cluster's endpoint and CA and
  * an exec credential plugin running {@code aws eks get-token}, so kubectl logs in with an IAM
  * identity (the environment's {@code AWS_*}) instead of a client certificate.
+ *
+ * <p>One addition: {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true} in the plugin's environment.
+ * The sandbox points {@code AWS_ENDPOINT_URL} at the simulator, and the CLI would presign the token
+ * for that URL; EKS's authenticator only accepts STS host names, so the token must name the
+ * region's STS host, as it does outside the sandbox ({@code get-token} calls no endpoint itself).
  */
 public final class AwsKubeconfig {
 
@@ -32,6 +37,8 @@ public final class AwsKubeconfig {
               apiVersion: client.authentication.k8s.io/v1beta1
               command: aws
               args: [--region, %4$s, eks, get-token, --cluster-name, %1$s, --output, json]
+              env:
+              - {name: AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, value: "true"}
               interactiveMode: Never
         contexts:
         - name: %1$s

@@ -78,7 +78,9 @@ public final class AwsServer implements AutoCloseable {
     this.logFile = logFile;
     this.log = new RequestLog(logFile);
     for (Simulator s : simulators.all()) {
-      tokens.put(s.config().clusterName(), new TokenReviewer(verifier, s.config().clusterName()));
+      tokens.put(
+          s.config().clusterName(),
+          new TokenReviewer(verifier, s.config().clusterName(), s.config().region()));
       eksOf.put(s, new EksApi(s));
       autoscalingOf.put(s, new AutoScalingApi(s));
       iamOf.put(s, new IamAuthorizer(s, simulator));

@@ -95,13 +95,16 @@ final class IamAuthorizer {
                   new Request(action, List.of(cluster(st, s.get(1))));
               case "DescribeNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion" ->
                   new Request(action, List.of(nodegroup(st, s.get(1), s.get(3))));
+              // The Service Authorization Reference gives both "cluster*" (required) and an
+              // optional "nodegroup" (or addon, capability): the cluster always, and the node
+              // group too when the update is one's
+              // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelastickubernetesservice.html).
               case "ListUpdates", "DescribeUpdate" ->
                   new Request(
                       action,
-                      List.of(
-                          nodegroup.isPresent()
-                              ? nodegroup(st, s.get(1), nodegroup.get())
-                              : cluster(st, s.get(1))));
+                      nodegroup.isPresent()
+                          ? List.of(cluster(st, s.get(1)), nodegroup(st, s.get(1), nodegroup.get()))
+                          : List.of(cluster(st, s.get(1))));
               case "ListTagsForResource" -> new Request(action, List.of(byArn(st, s.get(1))));
               case "TagResource" ->
                   new Request(

@@ -141,16 +141,54 @@ class IamAuthorizerTest {
   }
 
   @Test
-  void anUpdateOfANodeGroupIsDescribedOnTheNodeGroupAndOtherwiseOnTheCluster() {
+  void anUpdateIsDescribedOnItsClusterAndANodeGroupsOnTheNodeGroupToo() {
+    String cluster = "arn:aws:eks:eu-west-1:111122223333:cluster/dev";
     assertEquals(
-        nodegroupArn("general"),
-        eks("GET", "/clusters/dev/updates/u-1", "nodegroupName=general", "")
-            .targets()
-            .get(0)
-            .resource());
+        List.of(cluster, nodegroupArn("general")),
+        eks("GET", "/clusters/dev/updates/u-1", "nodegroupName=general", "").targets().stream()
+            .map(IamAuthorizer.Target::resource)
+            .toList());
     assertEquals(
-        "arn:aws:eks:eu-west-1:111122223333:cluster/dev",
-        eks("GET", "/clusters/dev/updates/u-1", null, "").targets().get(0).resource());
+        List.of(cluster),
+        eks("GET", "/clusters/dev/updates/u-1", null, "").targets().stream()
+            .map(IamAuthorizer.Target::resource)
+            .toList());
+  }
+
+  @Test
+  void describeUpdateGrantedOnNodeGroupsOnlyIsRefusedOnTheCluster() {
+    policy(
+        "{\"Effect\": \"Allow\", \"Action\": \"eks:DescribeUpdate\","
+            + " \"Resource\": \"arn:aws:eks:*:*:nodegroup/*/*/*\"}");
+
+    AwsError e =
+        assertThrows(
+            AwsError.class,
+            () ->
+                iam.authorize(
+                    OPERATOR,
+                    "eks",
+                    eks("GET", "/clusters/dev/updates/u-1", "nodegroupName=general", "")));
+
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "eks:DescribeUpdate on resource: arn:aws:eks:eu-west-1:111122223333:cluster/dev"),
+        e.getMessage());
+  }
+
+  @Test
+  void describeUpdateGrantedOnClustersAndNodeGroupsIsAllowed() {
+    policy(
+        "{\"Effect\": \"Allow\", \"Action\": \"eks:DescribeUpdate\", \"Resource\":"
+            + " [\"arn:aws:eks:*:*:cluster/*\", \"arn:aws:eks:*:*:nodegroup/*/*/*\"]}");
+
+    assertDoesNotThrow(
+        () ->
+            iam.authorize(
+                OPERATOR,
+                "eks",
+                eks("GET", "/clusters/dev/updates/u-1", "nodegroupName=general", "")));
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.eksscheduler.sandbox.aws;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -126,7 +125,7 @@ class SigV4Test {
     SdkHttpFullRequest request =
         SdkHttpFullRequest.builder()
             .method(SdkHttpMethod.POST)
-            .uri(URI.create("http://127.0.0.1:4566"))
+            .uri(EksTokens.sts("eu-west-1"))
             .encodedPath("/tags/arn%3Aaws%3Aeks%3Aeu-west-1%3A111122223333%3Acluster%2Fdev")
             .appendRawQueryParameter("tagKeys", "b c")
             .appendRawQueryParameter("tagKeys", "a")
@@ -149,17 +148,19 @@ class SigV4Test {
   void presignedTokenOfTheSdkSignerIsAcceptedForItsClusterOnly() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     String token =
-        EksTokens.token(
-            URI.create("http://127.0.0.1:4566"), "eu-west-1", KEY, SECRET, "dev", clock);
+        EksTokens.token(EksTokens.sts("eu-west-1"), "eu-west-1", KEY, SECRET, "dev", clock);
 
-    assertEquals(IDENTITY, new TokenReviewer(verifier(NOW), "dev").review(token).identity());
+    assertEquals(
+        IDENTITY, new TokenReviewer(verifier(NOW), "dev", "eu-west-1").review(token).identity());
     assertEquals(
         false,
-        new TokenReviewer(verifier(NOW), "prod").review(token).authenticated(),
+        new TokenReviewer(verifier(NOW), "prod", "eu-west-1").review(token).authenticated(),
         "another cluster");
     assertEquals(
         false,
-        new TokenReviewer(verifier(NOW.plusSeconds(16 * 60)), "dev").review(token).authenticated(),
+        new TokenReviewer(verifier(NOW.plusSeconds(16 * 60)), "dev", "eu-west-1")
+            .review(token)
+            .authenticated(),
         "older than 15 minutes");
   }
 
@@ -167,14 +168,15 @@ class SigV4Test {
   void tokenSignedWithAnotherSecretIsRefused() {
     String token =
         EksTokens.token(
-            URI.create("http://127.0.0.1:4566"),
+            EksTokens.sts("eu-west-1"),
             "eu-west-1",
             KEY,
             "forged",
             "dev",
             Clock.fixed(NOW, ZoneOffset.UTC));
 
-    TokenReviewer.Review review = new TokenReviewer(verifier(NOW), "dev").review(token);
+    TokenReviewer.Review review =
+        new TokenReviewer(verifier(NOW), "dev", "eu-west-1").review(token);
 
     assertEquals(false, review.authenticated());
     assertEquals(

@@ -40,7 +40,7 @@ class EksTokenIT {
     AwsIdentity viewer = aws.identity("viewer");
     String token =
         EksTokens.token(
-            URI.create(aws.endpointUrl()),
+            EksTokens.sts(aws.region()),
             aws.region(),
             viewer.accessKeyId(),
             viewer.secretAccessKey(),
@@ -60,7 +60,7 @@ class EksTokenIT {
   void forgedExpiredOrOtherClusterTokensAreRefused(TestSandbox sandbox) throws Exception {
     SimulatorConfig aws = sandbox.aws();
     AwsIdentity admin = aws.identity("admin");
-    URI endpoint = URI.create(aws.endpointUrl());
+    URI endpoint = EksTokens.sts(aws.region());
     String forged =
         EksTokens.token(
             endpoint,
@@ -86,6 +86,17 @@ class EksTokenIT {
             "prod",
             Clock.systemUTC());
 
+    // Signed well, but for the simulator's own endpoint: no STS host name EKS accepts.
+    String localHost =
+        EksTokens.token(
+            URI.create(aws.endpointUrl()),
+            aws.region(),
+            admin.accessKeyId(),
+            admin.secretAccessKey(),
+            "dev",
+            Clock.systemUTC());
+
+    assertEquals(401, selfSubjectReview(sandbox, localHost).code());
     assertEquals(401, selfSubjectReview(sandbox, forged).code());
     assertEquals(401, selfSubjectReview(sandbox, expired).code());
     assertEquals(401, selfSubjectReview(sandbox, otherCluster).code());

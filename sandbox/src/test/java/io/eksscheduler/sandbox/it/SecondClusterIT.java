@@ -108,7 +108,7 @@ class SecondClusterIT {
     // Tokens: qa's API server takes a token for qa, not one for dev.
     SimulatorConfig config = sandbox.aws();
     AwsIdentity admin = config.identity("admin");
-    URI endpoint = URI.create(config.endpointUrl());
+    URI endpoint = EksTokens.sts(config.region());
     String forQa =
         EksTokens.token(
             endpoint,
