@@ -57,7 +57,7 @@ class AddOnObjectsIT {
           pruned);
       checked++;
     }
-    assertEquals(6, checked, "NodePools default and ingress, and one object of each other kind");
+    assertEquals(5, checked, "NodePools default and ingress, and one object of each other kind");
     assertEquals(List.of(), pruned, "fields of the scenario the API server pruned");
   }
 
@@ -73,8 +73,16 @@ class AddOnObjectsIT {
       for (int i = 0; i < written.size(); i++) {
         missing(id, written.get(i), stored.path(i), path + "[" + i + "]", out);
       }
-    } else if (!written.asText().equals(stored.asText()) || stored.isMissingNode()) {
+    } else if (!same(written, stored)) {
       out.add(id + ": " + path + " written " + written + ", stored " + stored);
     }
+  }
+
+  /** Equal values; numbers by value, as the client reads every JSON number as a double. */
+  private static boolean same(JsonNode written, JsonNode stored) {
+    if (written.isNumber() && stored.isNumber()) {
+      return written.decimalValue().compareTo(stored.decimalValue()) == 0;
+    }
+    return !stored.isMissingNode() && written.asText().equals(stored.asText());
   }
 }
