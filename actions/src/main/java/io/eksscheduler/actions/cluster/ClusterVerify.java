@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.eks.model.ClusterStatus;
  * The read-only preflight of the stock playbooks: proves that the Kubernetes API server in use is
  * the one EKS reports for the cluster (a kubeconfig pointing at another cluster is refused before
  * anything changes), that the cluster is opted in with the tag {@code eks-scheduler.io/hibernate:
- * enabled} unless the run says {@code force}, and lists what the run will touch.
+ * enabled} unless the run says {@code force}, that no add-on kind the run pauses is served only at
+ * a version it does not read (a Karpenter v1beta1 NodePool, say), and lists what the run will
+ * touch.
  */
 public final class ClusterVerify implements Action<ClusterVerify.Params> {
   /** The opt-in tag of a cluster that may be hibernated. */
@@ -191,6 +193,13 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
           "opt-in not checked (force); tag "
               + OPT_IN_TAG
               + (tags.containsKey(OPT_IN_TAG) ? "=" + tags.get(OPT_IN_TAG) : " absent"));
+    }
+    List<String> unsupported = AddOnVersions.unsupported(AddOnVersions.survey(ctx));
+    if (!unsupported.isEmpty()) {
+      throw new ActionFailure(
+          String.join("; ", unsupported)
+              + "; its objects would be left running, so nothing was changed",
+          false);
     }
     List<NodeGroupSurvey.Group> groups = IdleGroups.await(params, ctx, cluster, mayWait, lines);
     List<String> nodegroups = new ArrayList<>();

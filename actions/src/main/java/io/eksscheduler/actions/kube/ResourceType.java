@@ -24,6 +24,12 @@ public record ResourceType(
       new ResourceType("NodeClaim", "karpenter.sh", "v1", "nodeclaims", false);
   public static final ResourceType SCALED_OBJECT =
       new ResourceType("ScaledObject", "keda.sh", "v1alpha1", "scaledobjects", true);
+
+  /** The add-ons' kinds the actions pause, resume or delete, each at the one version they use. */
+  public static final java.util.List<ResourceType> ADD_ONS =
+      java.util.List.of(
+          APPLICATION, KUSTOMIZATION, HELM_RELEASE, NODE_POOL, NODE_CLAIM, SCALED_OBJECT);
+
   public static final ResourceType DEPLOYMENT =
       new ResourceType("Deployment", "apps", "v1", "deployments", true);
 

@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.pausing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.actions.kube.ClusterObject;
 import io.eksscheduler.actions.kube.ClusterObjects;
 import io.eksscheduler.actions.kube.ResourceType;
@@ -14,8 +15,8 @@ import java.util.Set;
 
 /**
  * Finds what {@code autoscaler.pause} and {@code autoscaler.resume} act on: the cluster-autoscaler
- * Deployment, Karpenter NodePools and KEDA ScaledObjects, in that order. A Deployment that does not
- * exist, or a kind whose CRD is not installed, is simply not there.
+ * Deployment, Karpenter NodePools (static and dynamic) and KEDA ScaledObjects, in that order. A
+ * Deployment that does not exist, or a kind whose CRD is not installed, is simply not there.
  */
 final class AutoscalerObjects {
   static final String NODE_POOL_LABEL = "karpenter.sh/nodepool";
@@ -74,7 +75,7 @@ final class AutoscalerObjects {
     if (scope.karpenter()) {
       for (ClusterObject pool :
           objects.list(ResourceType.NODE_POOL, null, null).orElse(List.of())) {
-        out.add(new Target(pool, PausedField.NODE_POOL_LIMITS));
+        out.add(new Target(pool, nodePoolField(pool)));
       }
     }
     if (scope.keda()) {
@@ -113,6 +114,29 @@ final class AutoscalerObjects {
       }
       return Optional.empty();
     };
+  }
+
+  /**
+   * What a pause changes on {@code pool}. A static NodePool ({@code spec.replicas} set, Karpenter
+   * v1.8+) keeps exactly that many nodes and its CRD allows no limit but {@code nodes}, so it is
+   * paused by setting {@code replicas} to 0, which Karpenter honours by removing its nodes itself.
+   * A dynamic one gets zero CPU and memory limits. A pool never switches between the two: the CRD
+   * forbids setting or removing {@code replicas}, so a paused pool is still recognised at resume.
+   */
+  static PausedField nodePoolField(ClusterObject pool) {
+    JsonNode replicas = pool.json().path("spec").get("replicas");
+    return replicas != null && !replicas.isNull()
+        ? PausedField.REPLICAS
+        : PausedField.NODE_POOL_LIMITS;
+  }
+
+  /**
+   * True when a pause of {@code t} deletes the NodeClaims of its NodePool: a dynamic pool's limits
+   * stop new nodes only, while a static pool at 0 replicas removes its own.
+   */
+  static boolean deletesNodeClaims(Target t) {
+    return t.object().type().equals(ResourceType.NODE_POOL)
+        && t.field().equals(PausedField.NODE_POOL_LIMITS);
   }
 
   /** The NodeClaims Karpenter launched for {@code pool}; none when the CRD is not installed. */

@@ -2,7 +2,6 @@ package io.eksscheduler.actions.pausing;
 
 import io.eksscheduler.actions.kube.ClusterObject;
 import io.eksscheduler.actions.kube.ClusterObjects;
-import io.eksscheduler.actions.kube.ResourceType;
 import io.eksscheduler.actions.pausing.Pausing.Target;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
@@ -17,9 +16,10 @@ import java.util.Map;
 
 /**
  * Stops autoscalers from adding capacity back during a hibernation: scales the cluster-autoscaler
- * Deployment to 0, sets each Karpenter NodePool's {@code spec.limits} to {@code {cpu: "0", memory:
- * "0"}} and deletes its NodeClaims (limits alone never remove nodes), and pauses KEDA ScaledObjects
- * at 0 replicas, recording each original in the ledger and on the object first.
+ * Deployment to 0, sets each dynamic Karpenter NodePool's {@code spec.limits} to {@code {cpu: "0",
+ * memory: "0"}} and deletes its NodeClaims (limits alone never remove nodes), sets each static
+ * NodePool's {@code spec.replicas} to 0 (Karpenter removes its nodes), and pauses KEDA
+ * ScaledObjects at 0 replicas, recording each original in the ledger and on the object first.
  */
 public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
 
@@ -63,7 +63,8 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
   @Override
   public String description() {
     return "Scales the cluster-autoscaler to 0, sets Karpenter NodePool limits to 0 and deletes"
-        + " their NodeClaims, and pauses KEDA ScaledObjects, recording each original first.";
+        + " their NodeClaims (a static NodePool's replicas to 0), and pauses KEDA ScaledObjects,"
+        + " recording each original first.";
   }
 
   @Override
@@ -93,7 +94,7 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
     for (PauseDecision.Entry e : d.entries()) {
       Target t = e.target();
       changes.add(e.line());
-      if (t.object().type().equals(ResourceType.NODE_POOL)) {
+      if (AutoscalerObjects.deletesNodeClaims(t)) {
         for (ClusterObject claim : AutoscalerObjects.nodeClaims(objects, t.object())) {
           changes.add(t.id() + ": delete " + claim.id());
           deleted.add(claim.id());
@@ -113,7 +114,7 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
       Pausing.pause(ctx, objects, t);
       paused.add(t.id());
       ctx.log("paused " + t.id());
-      if (t.object().type().equals(ResourceType.NODE_POOL)) {
+      if (AutoscalerObjects.deletesNodeClaims(t)) {
         // Only after the limits are 0, or Karpenter would launch replacements at once; deleting
         // is not undone: the NodePool launches capacity again once its limits are restored.
         for (ClusterObject claim : AutoscalerObjects.nodeClaims(objects, t.object())) {

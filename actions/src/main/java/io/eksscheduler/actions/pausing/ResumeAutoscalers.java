@@ -17,9 +17,10 @@ import java.util.Map;
 
 /**
  * Lets autoscalers add capacity again after a wake: restores exactly the replicas of the
- * cluster-autoscaler Deployment, the {@code spec.limits} of each Karpenter NodePool and the {@code
- * autoscaling.keda.sh/paused-replicas} annotation of each KEDA ScaledObject that {@code
- * autoscaler.pause} recorded, and removes its annotation.
+ * cluster-autoscaler Deployment, the {@code spec.limits} of each dynamic Karpenter NodePool and the
+ * {@code spec.replicas} of each static one, and the {@code autoscaling.keda.sh/paused-replicas}
+ * annotation of each KEDA ScaledObject that {@code autoscaler.pause} recorded, and removes its
+ * annotation.
  */
 public final class ResumeAutoscalers implements Action<ResumeAutoscalers.Params> {
 
@@ -54,7 +55,8 @@ public final class ResumeAutoscalers implements Action<ResumeAutoscalers.Params>
 
   @Override
   public String description() {
-    return "Restores the cluster-autoscaler's replicas, Karpenter NodePool limits and KEDA"
+    return "Restores the cluster-autoscaler's replicas, Karpenter NodePool limits (or a static"
+        + " NodePool's replicas) and KEDA"
         + " ScaledObjects that autoscaler.pause recorded, removing its annotation.";
   }
 

@@ -11,7 +11,6 @@ import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.ApiextensionsV1Api;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
@@ -34,9 +33,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * autoscaler.pause and autoscaler.resume against the real API server, on objects of their own: a
- * cluster-autoscaler-like Deployment, two Karpenter NodePools (one without limits) with NodeClaims,
- * and two KEDA ScaledObjects (one already paused at 2 replicas by its owner).
+ * autoscaler.pause and autoscaler.resume against the real API server and the add-ons' upstream CRDs
+ * (which prune and validate what the actions write), on objects of their own: a
+ * cluster-autoscaler-like Deployment, two dynamic Karpenter NodePools (one without limits) with
+ * NodeClaims, a static NodePool ({@code spec.replicas}) with a NodeClaim, and two KEDA
+ * ScaledObjects (one already paused at 2 replicas by its owner).
  */
 @ExtendWith(SandboxExtension.class)
 class AutoscalerPauseIT {
@@ -53,7 +54,7 @@ class AutoscalerPauseIT {
   private String pool;
   private String bare;
   private String other;
-  private boolean installedClaimCrd;
+  private String fixed;
 
   @BeforeEach
   void setUp(TestSandbox sandbox) throws Exception {
@@ -66,11 +67,10 @@ class AutoscalerPauseIT {
     pool = "autoscaler-it-" + id;
     bare = "autoscaler-it-bare-" + id;
     other = "autoscaler-it-other-" + id;
+    fixed = "autoscaler-it-static-" + id;
     new CoreV1Api(client)
         .createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(ns)))
         .execute();
-    installedClaimCrd =
-        PlaybookRuns.installCrd(client, KARPENTER, "v1", "NodeClaim", "nodeclaims", false);
     new AppsV1Api(client)
         .createNamespacedDeployment(
             ns,
@@ -94,7 +94,9 @@ class AutoscalerPauseIT {
         .execute();
     createPool(pool, Map.of("cpu", "16", "nvidia.com/gpu", 2));
     createPool(bare, null);
+    createStaticPool(fixed, 3);
     createClaim(pool + "-a", pool);
+    createClaim(fixed + "-a", fixed);
     createClaim(other + "-a", other);
     createScaledObject("worker", Map.of("team", "shop"));
     createScaledObject("batch", Map.of(PAUSED_REPLICAS, "2"));
@@ -102,18 +104,13 @@ class AutoscalerPauseIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (String name : List.of(pool + "-a", other + "-a")) {
+    for (String name : List.of(pool + "-a", other + "-a", fixed + "-a")) {
       deleteQuietly("nodeclaims", name);
     }
-    for (String name : List.of(pool, bare)) {
+    for (String name : List.of(pool, bare, fixed)) {
       deleteQuietly("nodepools", name);
     }
     new CoreV1Api(client).deleteNamespace(ns).execute();
-    if (installedClaimCrd) {
-      new ApiextensionsV1Api(client)
-          .deleteCustomResourceDefinition("nodeclaims." + KARPENTER)
-          .execute();
-    }
   }
 
   @Test
@@ -127,6 +124,8 @@ class AutoscalerPauseIT {
             + pool
             + ", "
             + bare
+            + ", "
+            + fixed
             + "]\n      namespaces: ["
             + ns
             + "]\n";
@@ -140,6 +139,7 @@ class AutoscalerPauseIT {
                 + ": limits {\"cpu\":\"16\",\"nvidia.com/gpu\":2} -> {\"cpu\":\"0\",\"memory\":\"0\"}",
             "NodePool " + pool + ": delete NodeClaim " + pool + "-a",
             "NodePool " + bare + ": limits (absent) -> {\"cpu\":\"0\",\"memory\":\"0\"}",
+            "NodePool " + fixed + ": replicas 3 -> 0",
             "ScaledObject " + ns + "/batch: pausedReplicas \"2\" -> \"0\"",
             "ScaledObject " + ns + "/worker: pausedReplicas (absent) -> \"0\""),
         plan);
@@ -168,11 +168,16 @@ class AutoscalerPauseIT {
     assertEquals("0", annotations(readScaledObject("worker")).get(PAUSED_REPLICAS));
     assertTrue(!claimExists(pool + "-a"), "the NodePool's NodeClaim is deleted");
     assertTrue(claimExists(other + "-a"), "another NodePool's NodeClaim is left");
+    Map<String, Object> s = readPool(fixed);
+    assertEquals(0L, ((Number) spec(s).get("replicas")).longValue());
+    assertEquals(Map.of("nodes", "4"), spec(s).get("limits"), "a static pool keeps its limit");
+    assertEquals("{\"v\":1,\"run\":\"r-pause\",\"replicas\":3}", annotations(s).get(ORIGINAL));
+    assertTrue(claimExists(fixed + "-a"), "Karpenter removes a static pool's nodes itself");
     assertEquals(
         List.of("NodeClaim " + pool + "-a"),
         paused.step("step").outputs().get("deletedNodeClaims"));
-    assertEquals(5, ((List<?>) paused.step("step").outputs().get("paused")).size());
-    assertEquals(5, paused.step("step").ledger().size());
+    assertEquals(6, ((List<?>) paused.step("step").outputs().get("paused")).size());
+    assertEquals(6, paused.step("step").ledger().size());
 
     Map<String, Object> asleep = snapshot();
     RunState again = runs.run("r-again", "autoscaler.pause", with);
@@ -183,20 +188,43 @@ class AutoscalerPauseIT {
     RunState resumed = runs.run("r-wake", "autoscaler.resume", with);
     assertEquals(RunStatus.SUCCEEDED, resumed.status(), resumed.step("step").error());
     assertEquals(before, snapshot(), "each object exactly as before the pause");
-    assertEquals(5, ((List<?>) resumed.step("step").outputs().get("resumed")).size());
+    assertEquals(6, ((List<?>) resumed.step("step").outputs().get("resumed")).size());
     assertTrue(runs.plan("autoscaler.resume", with).isEmpty(), "nothing left to resume");
   }
 
   private void createPool(String name, Map<String, Object> limits) throws Exception {
     Map<String, Object> spec = new HashMap<>();
-    spec.put(
-        "template",
-        Map.of(
-            "spec",
-            Map.of("nodeClassRef", Map.of("group", "karpenter.k8s.aws", "kind", "EC2NodeClass"))));
+    spec.put("template", template());
     if (limits != null) {
       spec.put("limits", limits);
     }
+    createPoolWithSpec(name, spec);
+  }
+
+  /** A static NodePool: its CRD allows no limit but nodes. */
+  private void createStaticPool(String name, int replicas) throws Exception {
+    createPoolWithSpec(
+        name, Map.of("replicas", replicas, "limits", Map.of("nodes", "4"), "template", template()));
+  }
+
+  private static Map<String, Object> template() {
+    return Map.of(
+        "spec",
+        Map.of(
+            "nodeClassRef",
+            Map.of("group", "karpenter.k8s.aws", "kind", "EC2NodeClass", "name", "default"),
+            "requirements",
+            List.of(
+                Map.of(
+                    "key",
+                    "karpenter.sh/capacity-type",
+                    "operator",
+                    "In",
+                    "values",
+                    List.of("on-demand")))));
+  }
+
+  private void createPoolWithSpec(String name, Map<String, Object> spec) throws Exception {
     custom
         .createClusterCustomObject(
             KARPENTER,
@@ -228,7 +256,18 @@ class AutoscalerPauseIT {
                 "metadata",
                 Map.of("name", name, "labels", Map.of("karpenter.sh/nodepool", nodePool)),
                 "spec",
-                Map.of("nodeClassRef", Map.of("kind", "EC2NodeClass"))))
+                Map.of(
+                    "nodeClassRef",
+                    Map.of("group", "karpenter.k8s.aws", "kind", "EC2NodeClass", "name", "default"),
+                    "requirements",
+                    List.of(
+                        Map.of(
+                            "key",
+                            "karpenter.sh/capacity-type",
+                            "operator",
+                            "In",
+                            "values",
+                            List.of("on-demand"))))))
         .execute();
   }
 
@@ -248,9 +287,17 @@ class AutoscalerPauseIT {
                 Map.of("name", name, "annotations", annotations),
                 "spec",
                 Map.of(
-                    "scaleTargetRef", Map.of("name", name),
-                    "minReplicaCount", 1,
-                    "triggers", List.of(Map.of("type", "cpu")))))
+                    "scaleTargetRef",
+                    Map.of("name", name),
+                    "minReplicaCount",
+                    1,
+                    "triggers",
+                    List.of(
+                        Map.of(
+                            "type",
+                            "cpu",
+                            "metadata",
+                            Map.of("type", "Utilization", "value", "70"))))))
         .execute();
   }
 
@@ -295,7 +342,7 @@ class AutoscalerPauseIT {
         new AppsV1Api(client).readNamespacedDeployment("cluster-autoscaler", ns).execute();
     out.put("ca.spec", ca.getSpec());
     out.put("ca.annotations", ca.getMetadata().getAnnotations());
-    for (String name : List.of(pool, bare)) {
+    for (String name : List.of(pool, bare, fixed)) {
       Map<String, Object> p = readPool(name);
       out.put(name + ".spec", p.get("spec"));
       out.put(name + ".annotations", annotations(p));

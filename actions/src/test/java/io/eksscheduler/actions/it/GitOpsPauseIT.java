@@ -11,7 +11,6 @@ import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.ApiextensionsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.models.V1Namespace;
@@ -43,7 +42,6 @@ class GitOpsPauseIT {
   private CustomObjectsApi custom;
   private String ns;
   private String managed;
-  private boolean installedHelmCrd;
   private PlaybookRuns runs;
 
   @BeforeEach
@@ -58,8 +56,6 @@ class GitOpsPauseIT {
     for (String n : List.of(ns, managed)) {
       core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(n))).execute();
     }
-    installedHelmCrd =
-        PlaybookRuns.installCrd(client, HELM, "v2", "HelmRelease", "helmreleases", true);
     create(
         ARGO,
         "v1alpha1",
@@ -109,11 +105,6 @@ class GitOpsPauseIT {
     CoreV1Api core = new CoreV1Api(client);
     for (String n : List.of(ns, managed)) {
       core.deleteNamespace(n).execute();
-    }
-    if (installedHelmCrd) {
-      new ApiextensionsV1Api(client)
-          .deleteCustomResourceDefinition("helmreleases." + HELM)
-          .execute();
     }
   }
 
@@ -176,7 +167,18 @@ class GitOpsPauseIT {
     Map<String, Object> spec = new HashMap<>();
     spec.put("interval", "10m");
     spec.put("targetNamespace", target);
-    spec.put("sourceRef", Map.of("kind", "GitRepository", "name", "platform"));
+    // What the upstream CRDs require: a Kustomization's source and prune, a HelmRelease's chart.
+    if (kind.equals("Kustomization")) {
+      spec.put("prune", true);
+      spec.put("sourceRef", Map.of("kind", "GitRepository", "name", "platform"));
+    } else {
+      spec.put(
+          "chart",
+          Map.of(
+              "spec",
+              Map.of(
+                  "chart", name, "sourceRef", Map.of("kind", "HelmRepository", "name", "charts"))));
+    }
     if (suspend != null) {
       spec.put("suspend", suspend);
     }

@@ -17,9 +17,6 @@ import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.apis.ApiextensionsV1Api;
-import io.kubernetes.client.openapi.apis.CustomObjectsApi;
-import io.kubernetes.client.openapi.models.V1CustomResourceDefinition;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,93 +97,5 @@ final class PlaybookRuns {
         .plan()
         .orElseThrow(() -> new AssertionError("no plan: " + preview.error()))
         .changes();
-  }
-
-  /**
-   * Installs an open-schema CRD unless it is there; true when this call installed it (and so the
-   * caller deletes it).
-   */
-  static boolean installCrd(
-      ApiClient client,
-      String group,
-      String version,
-      String kind,
-      String plural,
-      boolean namespaced)
-      throws Exception {
-    ApiextensionsV1Api ext = new ApiextensionsV1Api(client);
-    String name = plural + "." + group;
-    try {
-      ext.readCustomResourceDefinition(name).execute();
-      return false;
-    } catch (io.kubernetes.client.openapi.ApiException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
-    // Through the generic API: the typed model would send empty schema fields the server refuses.
-    Map<String, Object> version1 =
-        Map.of(
-            "name",
-            version,
-            "served",
-            true,
-            "storage",
-            true,
-            "subresources",
-            Map.of("status", Map.of()),
-            "schema",
-            Map.of(
-                "openAPIV3Schema",
-                Map.of("type", "object", "x-kubernetes-preserve-unknown-fields", true)));
-    new CustomObjectsApi(client)
-        .createClusterCustomObject(
-            "apiextensions.k8s.io",
-            "v1",
-            "customresourcedefinitions",
-            Map.of(
-                "apiVersion",
-                "apiextensions.k8s.io/v1",
-                "kind",
-                "CustomResourceDefinition",
-                "metadata",
-                Map.of("name", name),
-                "spec",
-                Map.of(
-                    "group",
-                    group,
-                    "scope",
-                    namespaced ? "Namespaced" : "Cluster",
-                    "names",
-                    Map.of(
-                        "kind",
-                        kind,
-                        "plural",
-                        plural,
-                        "singular",
-                        kind.toLowerCase(),
-                        "listKind",
-                        kind + "List"),
-                    "versions",
-                    List.of(version1))))
-        .execute();
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      V1CustomResourceDefinition crd = ext.readCustomResourceDefinition(name).execute();
-      boolean established =
-          crd.getStatus() != null
-              && crd.getStatus().getConditions() != null
-              && crd.getStatus().getConditions().stream()
-                  .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
-      if (established) {
-        // Discovery of the new resource can lag Established by a moment.
-        Thread.sleep(500);
-        return true;
-      }
-      if (System.nanoTime() > until) {
-        throw new AssertionError("CRD " + name + " not Established after 30s");
-      }
-      Thread.sleep(100);
-    }
   }
 }

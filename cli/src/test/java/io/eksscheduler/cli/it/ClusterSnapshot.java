@@ -320,7 +320,12 @@ final class ClusterSnapshot {
       if (excluded(o)) {
         continue;
       }
-      if (kind == Kind.NODEPOOL) {
+      if (kind == Kind.NODEPOOL && o.path("spec").has("replicas")) {
+        // A static NodePool: paused through its replicas, its limits untouched.
+        out.put(
+            "original:" + e.getKey(),
+            original(runId).set("replicas", field(o, "spec", "replicas")));
+      } else if (kind == Kind.NODEPOOL) {
         out.put(
             "original:" + e.getKey(), original(runId).set("limits", field(o, "spec", "limits")));
       } else if (kind == Kind.SCALEDOBJECT) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksscheduler.cli.testing.Jvm;
 import io.eksscheduler.sandbox.SandboxIdentity;
-import io.eksscheduler.sandbox.Wait;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import io.eksscheduler.sandbox.kube.ManifestApplier;
 import java.io.IOException;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -139,31 +137,14 @@ final class Grants {
   }
 
   /**
-   * A HelmRelease and a NodeClaim, once their CRDs serve them: kinds the dev scenario lacks, which
-   * the stop pauses or deletes and the wake resumes, so that every rule of the roles is used.
+   * A HelmRelease and a NodeClaim (the dev scenario installs their CRDs): kinds the dev scenario
+   * has no object of, which the stop pauses or deletes and the wake resumes, so that every rule of
+   * the roles is used.
    */
   static void applyMoreKinds(TestSandbox sandbox) throws IOException {
-    List<Map<String, Object>> all;
     try (InputStream in = Grants.class.getResourceAsStream("/security/more-kinds.yaml")) {
-      all = yaml(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      apply(sandbox, yaml(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
     }
-    List<Map<String, Object>> crds =
-        all.stream().filter(m -> "CustomResourceDefinition".equals(m.get("kind"))).toList();
-    List<Map<String, Object>> objects =
-        all.stream().filter(m -> !"CustomResourceDefinition".equals(m.get("kind"))).toList();
-    apply(sandbox, crds);
-    Wait.until(
-        "the HelmRelease and NodeClaim kinds to be served",
-        Duration.ofSeconds(30),
-        Duration.ofMillis(250),
-        () -> {
-          try {
-            apply(sandbox, objects);
-            return Optional.empty();
-          } catch (IllegalStateException e) {
-            return Optional.of(e.getMessage());
-          }
-        });
   }
 
   /** The rules of the ClusterRole among {@code manifests}. */

@@ -56,7 +56,23 @@ final class ReleaseFixture {
           Map.entry("Service", new String[] {"v1", "services"}),
           Map.entry("PodDisruptionBudget", new String[] {"policy/v1", "poddisruptionbudgets"}));
 
+  /**
+   * The objects the dev scenario gained after the release: the static NodePool, which the release's
+   * stop never saw (its pause step had succeeded before the stop was killed).
+   */
+  private static final List<String> NEWER_THAN_THE_RELEASE =
+      List.of("/apis/karpenter.sh/v1/nodepools/ingress");
+
   private ReleaseFixture() {}
+
+  /**
+   * Makes the sandbox's fresh dev scenario the cluster the release stopped, before anything of it
+   * is captured: removes what the scenario gained since.
+   */
+  static void asTheReleaseFoundIt(TestSandbox sandbox) {
+    KubeJson kube = new KubeJson(sandbox.adminClient());
+    NEWER_THAN_THE_RELEASE.forEach(kube::delete);
+  }
 
   /**
    * Puts the fixture in {@code dir} on the sandbox's fresh dev scenario, as the release left it:

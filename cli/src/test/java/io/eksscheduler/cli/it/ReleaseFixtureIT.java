@@ -77,6 +77,7 @@ class ReleaseFixtureIT {
   private static StopRuns.Finished resumeAndWake(TestSandbox sandbox, WakeRuns runs, Loader loader)
       throws Exception {
     KubeJson kube = new KubeJson(sandbox.adminClient());
+    ReleaseFixture.asTheReleaseFoundIt(sandbox);
     WakeChecks.awaitAwake(sandbox, WakeCycle.SETTLE);
     WakeSnapshot before = WakeSnapshot.capture(sandbox);
     ClusterSnapshot scenario = ClusterSnapshot.capture(sandbox);

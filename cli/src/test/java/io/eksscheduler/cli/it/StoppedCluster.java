@@ -160,6 +160,8 @@ final class StoppedCluster {
         paused = automated == null || automated.isNull();
       } else if (id.startsWith("Kustomization ") || id.startsWith("HelmRelease ")) {
         paused = o.path("spec").path("suspend").asBoolean(false);
+      } else if (id.startsWith("NodePool ") && o.path("spec").has("replicas")) {
+        paused = o.path("spec").path("replicas").asInt(-1) == 0;
       } else if (id.startsWith("NodePool ")) {
         paused = ZERO_LIMITS.equals(o.path("spec").path("limits"));
       } else if (id.startsWith("ScaledObject ")) {

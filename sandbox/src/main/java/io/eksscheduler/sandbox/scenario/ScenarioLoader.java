@@ -75,16 +75,25 @@ public final class ScenarioLoader {
     }
     EksCluster cluster = cluster(name, spec.mapOr("cluster"));
     List<String> webhookServices = spec.stringsOr("webhookServices");
-    List<Map<String, Object>> manifests = docs.subList(1, docs.size());
     List<String> problems = new ArrayList<>(header.problems());
-    for (int i = 0; i < manifests.size(); i++) {
+    List<Map<String, Object>> manifests = new ArrayList<>();
+    for (String crd : spec.stringsOr("addOnCrds")) {
+      if (AddOnCrds.NAMES.contains(crd)) {
+        manifests.addAll(AddOnCrds.load(crd));
+      } else {
+        problems.add("addOnCrds: no upstream CRD '" + crd + "' (known: " + AddOnCrds.NAMES + ")");
+      }
+    }
+    int own = manifests.size();
+    manifests.addAll(docs.subList(1, docs.size()));
+    for (int i = own; i < manifests.size(); i++) {
       Map<String, Object> m = manifests.get(i);
       Object metadata = m.get("metadata");
       if (m.get("apiVersion") == null
           || m.get("kind") == null
           || !(metadata instanceof Map<?, ?> meta)
           || meta.get("name") == null) {
-        problems.add("manifest " + (i + 1) + " needs apiVersion, kind and metadata.name");
+        problems.add("manifest " + (i - own + 1) + " needs apiVersion, kind and metadata.name");
       }
     }
     for (String service : webhookServices) {

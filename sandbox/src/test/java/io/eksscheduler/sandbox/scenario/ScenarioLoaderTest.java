@@ -55,6 +55,51 @@ class ScenarioLoaderTest {
   }
 
   @Test
+  void devInstallsTheAddOnsUpstreamCrdsBeforeItsObjects() {
+    List<String> crds =
+        dev.manifests().stream()
+            .map(ObjectRef::of)
+            .filter(r -> r.kind().equals("CustomResourceDefinition"))
+            .map(ObjectRef::name)
+            .toList();
+    assertEquals(
+        List.of(
+            "nodepools.karpenter.sh",
+            "nodeclaims.karpenter.sh",
+            "scaledobjects.keda.sh",
+            "applications.argoproj.io",
+            "kustomizations.kustomize.toolkit.fluxcd.io",
+            "helmreleases.helm.toolkit.fluxcd.io"),
+        crds);
+    // The upstream schemas, not open ones: the API server prunes and validates add-on objects.
+    assertTrue(
+        !String.valueOf(find("CustomResourceDefinition", "nodepools.karpenter.sh"))
+            .contains("x-kubernetes-preserve-unknown-fields=true}"),
+        "NodePool's schema is Karpenter's");
+    assertTrue(
+        String.valueOf(find("CustomResourceDefinition", "nodepools.karpenter.sh"))
+            .contains("replicas={description=Replicas is the desired number of nodes"),
+        "Karpenter's NodePool with static pools (v1.8+)");
+  }
+
+  @Test
+  void unknownAddOnCrdIsAProblem() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ScenarioLoader.parse(
+                    "s.yaml",
+                    "apiVersion: sandbox.eks-scheduler.io/v1alpha1\nkind: Scenario\n"
+                        + "metadata: {name: s}\nspec:\n  nodeGroups: []\n"
+                        + "  addOnCrds: [karpenter.sh_nodepool]\n",
+                    new ScenarioValues(4443, "Q0E=")));
+    assertTrue(
+        e.getMessage().contains("addOnCrds: no upstream CRD 'karpenter.sh_nodepool' (known: ["),
+        e.getMessage());
+  }
+
+  @Test
   void webhookPortAndCaBundleAreFilledIn() {
     Map<String, Object> service = find("Service", "kyverno-svc");
     Map<String, Object> webhook =
