@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.ErrorDetail;
 import software.amazon.awssdk.services.eks.model.ResourceInUseException;
@@ -19,11 +21,54 @@ import software.amazon.awssdk.services.eks.model.Update;
  * one update at a time per node group (an update already in progress is waited out), and an update
  * is done only once DescribeUpdate says Successful. The updates of several groups are started first
  * and then followed together, so that their instances launch or drain at the same time.
+ *
+ * <p>Each update carries a {@code clientRequestToken} recorded in the step's ledger before the
+ * first call ({@link Request}) and sent again on every retry, a resume's included: when an answer
+ * is lost (a 500 after the change, a timeout), EKS answers the update the first call started
+ * instead of starting a second one ("Unique, case-sensitive identifier that you provide to ensure
+ * the idempotency of the request", UpdateNodegroupConfig in the EKS API reference).
  */
 final class NodegroupUpdates {
   private static final Duration POLL = Duration.ofSeconds(1);
 
   private NodegroupUpdates() {}
+
+  /**
+   * An update as recorded before it is asked for: its request token and the sizes it is for.
+   *
+   * @param token the {@code clientRequestToken} every attempt sends
+   * @param min the minimum size asked for
+   * @param desired the desired size asked for
+   * @param max the maximum size asked for
+   */
+  record Request(String token, int min, int desired, int max) {}
+
+  /** The ledger key of a managed group's update: {@code update:nodegroup general}. */
+  static String ledgerKey(String name) {
+    return "update:" + NodeGroupSurvey.id(true, name);
+  }
+
+  /**
+   * The request to send for sizes {@code min/desired/max}: the recorded one when it is for these
+   * sizes (a retry, a resume), else a new one with {@code freshToken}.
+   */
+  static Request request(
+      Optional<Request> recorded, int min, int desired, int max, String freshToken) {
+    return recorded
+        .filter(r -> r.min() == min && r.desired() == desired && r.max() == max)
+        .orElseGet(() -> new Request(freshToken, min, desired, max));
+  }
+
+  /** The request for these sizes, recorded in the ledger before it is returned when it is new. */
+  private static Request recorded(ActionContext ctx, String name, int min, int desired, int max) {
+    String key = ledgerKey(name);
+    Optional<Request> before = ctx.ledger().get(key, Request.class);
+    Request r = request(before, min, desired, max, UUID.randomUUID().toString());
+    if (before.isEmpty() || !before.get().equals(r)) {
+      ctx.ledger().put(key, r);
+    }
+    return r;
+  }
 
   /** Starts the update and returns its id, waiting out an update already in progress. */
   static String start(
@@ -36,10 +81,11 @@ final class NodegroupUpdates {
       int max,
       Instant until)
       throws ActionFailure, InterruptedException {
+    Request request = recorded(ctx, name, min, desired, max);
     Update update =
         Poll.before(ctx, until, POLL)
             .until(
-                () -> attempt(ctx, eks, cluster, name, min, desired, max, until),
+                () -> attempt(ctx, eks, cluster, name, request, until),
                 busy -> "node group " + name + " has an update in progress; waiting",
                 busy ->
                     new ActionFailure(
@@ -52,28 +98,26 @@ final class NodegroupUpdates {
 
   /** One try at starting the update: it, or the failure saying another is in progress. */
   private static Poll.Round<Update, ActionFailure> attempt(
-      ActionContext ctx,
-      EksClient eks,
-      String cluster,
-      String name,
-      int min,
-      int desired,
-      int max,
-      Instant until)
+      ActionContext ctx, EksClient eks, String cluster, String name, Request request, Instant until)
       throws ActionFailure, InterruptedException {
+    String sizes = request.min() + "/" + request.desired() + "/" + request.max();
     try {
       return Poll.Round.ready(
           AwsCalls.call(
               ctx,
-              "scaling node group " + name + " to " + min + "/" + desired + "/" + max,
+              "scaling node group " + name + " to " + sizes,
               until,
               () ->
                   eks.updateNodegroupConfig(
                           r ->
                               r.clusterName(cluster)
                                   .nodegroupName(name)
+                                  .clientRequestToken(request.token())
                                   .scalingConfig(
-                                      c -> c.minSize(min).desiredSize(desired).maxSize(max)))
+                                      c ->
+                                          c.minSize(request.min())
+                                              .desiredSize(request.desired())
+                                              .maxSize(request.max())))
                       .update()));
     } catch (ActionFailure e) {
       if (!(e.getCause() instanceof ResourceInUseException)) {

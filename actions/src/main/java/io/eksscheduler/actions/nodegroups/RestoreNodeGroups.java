@@ -239,17 +239,7 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
     Group g = t.group();
     GroupOriginal o = t.original();
     if (g.min() != o.min() || g.desired() != t.desired() || g.max() != o.max()) {
-      AwsCalls.run(
-          ctx,
-          "scaling Auto Scaling group " + g.name(),
-          until,
-          () ->
-              asg.updateAutoScalingGroup(
-                  r ->
-                      r.autoScalingGroupName(g.name())
-                          .minSize(o.min())
-                          .desiredCapacity(t.desired())
-                          .maxSize(o.max())));
+      AutoScalingCalls.setSizes(ctx, asg, g.name(), o.min(), t.desired(), o.max(), until);
       ctx.changed();
     }
     List<String> resume = t.toResume();
@@ -341,14 +331,12 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
                     .count();
       } else {
         List<AutoScalingGroup> found =
-            AwsCalls.call(
+            AutoScalingCalls.describe(
                 ctx,
+                autoScaling,
+                List.of(t.group().name()),
                 "describing Auto Scaling group " + t.group().name(),
-                until,
-                () ->
-                    autoScaling
-                        .describeAutoScalingGroups(r -> r.autoScalingGroupNames(t.group().name()))
-                        .autoScalingGroups());
+                until);
         Set<String> instances = new LinkedHashSet<>();
         found.forEach(
             g -> g.instances().stream().map(Instance::instanceId).forEach(instances::add));
