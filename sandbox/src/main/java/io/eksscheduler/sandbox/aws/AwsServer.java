@@ -21,9 +21,9 @@ import java.util.concurrent.Executors;
 /**
  * The simulator's one HTTP endpoint ({@code AWS_ENDPOINT_URL}): EKS, Auto Scaling and STS told
  * apart by the credential scope of the SigV4 signature, as a single endpoint must, each call
- * checked against the caller's IAM policy if it has one, plus the sandbox's own paths under {@code
- * /_sandbox/} (health, the API server's token webhook, fault settings and counts, the request log,
- * the identities' IAM policies), which no AWS SDK uses.
+ * checked against the caller's IAM policy if it has one and through the injected {@link Faults},
+ * plus the sandbox's own paths under {@code /_sandbox/} ({@link AdminPaths}), which no AWS SDK
+ * uses. Answers are written as each service's protocol writes them ({@link AwsAnswers}).
  */
 public final class AwsServer implements AutoCloseable {
 

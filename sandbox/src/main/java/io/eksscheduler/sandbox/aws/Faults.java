@@ -12,8 +12,9 @@ import java.util.function.Supplier;
  * with a 5xx, answered with the operation's "busy" error, delayed, or executed and then answered
  * badly (a lost answer: a 500 after the change was made; a stalled answer: held past the client's
  * timeout). Throttling, 5xx and busy errors are decided before the operation runs, so such a
- * refused mutating call has not taken effect. A budget bounds how many failures are injected, so
- * that a test can say "the first three calls". Counts what it injected per service:operation.
+ * refused mutating call has not taken effect. A budget bounds how many failures are injected into
+ * each operation, so that a test can say "the first two calls of each". Counts what it injected per
+ * service:operation.
  */
 public final class Faults {
 
@@ -29,7 +30,8 @@ public final class Faults {
    * @param lostAnswer run, then answered InternalFailure 500
    * @param stalledAnswer run, then answered only after {@code stallMillis}
    * @param stallMillis how long a stalled answer is held
-   * @param budget at most this many failures (all kinds but latency) are injected; 0 for no limit
+   * @param budget at most this many failures (all kinds but latency) are injected into each
+   *     operation; 0 for no limit
    */
   public record Settings(
       double throttle,
@@ -117,7 +119,7 @@ public final class Faults {
 
   private final Random random;
   private Settings settings = Settings.NONE;
-  private int spent;
+  private final Map<String, Integer> spent = new TreeMap<>();
   private final Map<String, Map<String, Integer>> injected = new TreeMap<>();
 
   public Faults(Random random) {
@@ -127,7 +129,7 @@ public final class Faults {
   /** New settings, with a whole budget. */
   public synchronized void configure(Settings next) {
     settings = next;
-    spent = 0;
+    spent.clear();
   }
 
   public synchronized Settings settings() {
@@ -158,7 +160,7 @@ public final class Faults {
       delay = settings.latencyMillis();
       count(key, "latency");
     }
-    boolean spendable = settings.budget() == 0 || spent < settings.budget();
+    boolean spendable = settings.budget() == 0 || spent.getOrDefault(key, 0) < settings.budget();
     Optional<AwsError> busy = busy(service, operation);
     Optional<AwsError> before = Optional.empty();
     Optional<AwsError> after = Optional.empty();
@@ -183,7 +185,7 @@ public final class Faults {
       stall = settings.stallMillis();
     }
     if (before.isPresent() || after.isPresent() || stall > 0) {
-      spent++;
+      spent.merge(key, 1, Integer::sum);
       count(key, kind);
     }
     return new Decision(before, delay, after, stall, kind);

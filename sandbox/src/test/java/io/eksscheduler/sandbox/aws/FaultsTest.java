@@ -38,17 +38,23 @@ class FaultsTest {
   }
 
   @Test
-  void theBudgetBoundsTheFailuresInjected() {
+  void theBudgetBoundsTheFailuresInjectedIntoEachOperation() {
     Faults f = faults(lost(List.of(), 2));
 
     assertEquals("lostAnswer", f.decide("autoscaling", "UpdateAutoScalingGroup").kind());
     assertEquals("lostAnswer", f.decide("autoscaling", "UpdateAutoScalingGroup").kind());
     Faults.Decision third = f.decide("autoscaling", "UpdateAutoScalingGroup");
+    assertEquals("lostAnswer", f.decide("eks", "UpdateNodegroupConfig").kind());
 
     assertEquals(null, third.kind());
     assertEquals(7, (int) third.apply(() -> 7));
     assertEquals(
-        Map.of("autoscaling:UpdateAutoScalingGroup", Map.of("lostAnswer", 2)), f.injected());
+        Map.of(
+            "autoscaling:UpdateAutoScalingGroup",
+            Map.of("lostAnswer", 2),
+            "eks:UpdateNodegroupConfig",
+            Map.of("lostAnswer", 1)),
+        f.injected());
   }
 
   @Test
