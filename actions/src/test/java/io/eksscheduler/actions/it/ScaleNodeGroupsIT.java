@@ -223,7 +223,7 @@ class ScaleNodeGroupsIT {
                 .register(EksClient.class, () -> eks)
                 .register(AutoScalingClient.class, () -> asg);
         String with = "      cluster: dev\n      nodegroups: [general, " + batchName + "]\n";
-        // The first two answers of each are lost; batch's sizes are then read, not sent again.
+        // The first two answers of each operation are lost.
         admin(
             config,
             "faults",
@@ -231,11 +231,13 @@ class ScaleNodeGroupsIT {
                 + "\"operations\":[\"UpdateNodegroupConfig\",\"UpdateAutoScalingGroup\"]}");
         RunState stop = runYaml(clients, "r-lost-1", yaml("nodegroups.scale", with));
         assertEquals(RunStatus.SUCCEEDED, stop.status(), String.valueOf(stop.step("step").error()));
+        String injected = admin(config, "faults", "{}").path("injected").toString();
+        assertEquals(updatesBefore + 1, configUpdates(eks), injected);
+        // Batch's sizes were read again after the lost answer, not sent again.
         assertEquals(
             "{\"autoscaling:UpdateAutoScalingGroup\":{\"lostAnswer\":1},"
                 + "\"eks:UpdateNodegroupConfig\":{\"lostAnswer\":2}}",
-            admin(config, "faults", "{}").path("injected").toString());
-        assertEquals(updatesBefore + 1, configUpdates(eks));
+            injected);
         NodegroupScalingConfig stopped = scaling(eks);
         assertEquals(List.of(0, 0, general.maxSize()), sizes(stopped));
         AutoScalingGroup asleep = selfManaged(asg);
