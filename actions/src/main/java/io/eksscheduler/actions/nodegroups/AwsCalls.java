@@ -7,6 +7,7 @@ import io.eksscheduler.engine.spi.Poll;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -20,15 +21,27 @@ import software.amazon.awssdk.core.exception.SdkException;
  * step that still has time: each call goes through the SDK client, which retries with its own
  * policy; a throttling error, a 5xx or a network failure that is still there afterwards is tried
  * again, with the backoff {@link Backoff#AWS_CALL}, until the step's deadline. A poll is one such
- * call, so a throttled poll is a poll that comes again. Anything else fails at once, naming the
- * call.
+ * call, so a throttled poll is a poll that comes again. Auto Scaling's busy errors are retried the
+ * same way. Anything else fails at once, naming the call.
  *
  * <p>Trying a mutating call again is safe for the calls nodegroups.scale makes: tags, suspended
- * processes and sizes are set to values, not changed by amounts, and an update already under way
- * answers ResourceInUseException, which the caller waits out.
+ * processes and sizes are set to values, not changed by amounts; an Auto Scaling group's sizes are
+ * read again before they are sent again ({@link AutoScalingCalls}); an UpdateNodegroupConfig is
+ * sent again with the request token the ledger holds ({@link NodegroupUpdates}), so that EKS
+ * answers the update it started rather than starting another.
  */
 public final class AwsCalls {
   private static final Backoff BACKOFF = Backoff.AWS_CALL;
+
+  /**
+   * Auto Scaling's errors of a busy group, which its API reference lists for the calls a stop and a
+   * wake make: ScalingActivityInProgress (400, UpdateAutoScalingGroup), ResourceInUse (400,
+   * Suspend/ResumeProcesses, CreateOrUpdateTags, DeleteTags), ResourceContention (500, all)
+   * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html).
+   * EKS's ResourceInUseException is not among them: NodegroupUpdates waits it out.
+   */
+  private static final Set<String> BUSY =
+      Set.of("ScalingActivityInProgress", "ResourceInUse", "ResourceContention");
 
   private AwsCalls() {}
 
@@ -75,13 +88,16 @@ public final class AwsCalls {
   }
 
   /**
-   * True for failures worth trying again: throttling (whatever the service calls it), a 5xx, no
-   * answer (a network error or an SDK timeout). Not a denied call, a bad parameter or a
-   * ResourceInUseException: the caller decides about those.
+   * True for failures worth trying again: throttling (whatever the service calls it), a 5xx, an
+   * Auto Scaling group busy ({@link #BUSY}), no answer (a network error or an SDK timeout). Not a
+   * denied call, a bad parameter or EKS's ResourceInUseException: the caller decides about those.
    */
   static boolean retryable(SdkException e) {
     if (e instanceof AwsServiceException service) {
-      return service.isThrottlingException() || service.statusCode() >= 500;
+      return service.isThrottlingException()
+          || service.statusCode() >= 500
+          || (service.awsErrorDetails() != null
+              && BUSY.contains(service.awsErrorDetails().errorCode()));
     }
     if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
       return true;
@@ -113,6 +129,11 @@ public final class AwsCalls {
         message +=
             " (the identity in use lacks this IAM permission; see docs/iam-policy.json and"
                 + " docs/security.md)";
+      } else if ("LimitExceeded".equals(code)
+          || ("BadRequestException".equals(code)
+              && String.valueOf(service.awsErrorDetails().errorMessage()).contains("tags"))) {
+        // A group may carry 50 tags at most (EKS and Auto Scaling alike).
+        message += " (a group carries at most 50 tags: remove one so that its original fits)";
       }
     }
     return new ActionFailure(message, retryable(e), e);

@@ -91,7 +91,7 @@ final class GroupNodes {
     return out;
   }
 
-  /** The instances of each group now: one DescribeAutoScalingGroups per 50 Auto Scaling groups. */
+  /** The instances of each group now (DescribeAutoScalingGroups, 50 names a call, every page). */
   static Members members(
       ActionContext ctx,
       AutoScalingClient autoScaling,
@@ -101,16 +101,13 @@ final class GroupNodes {
     List<String> names = new ArrayList<>();
     groups.values().forEach(names::addAll);
     Map<String, AutoScalingGroup> found = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i += 50) {
-      List<String> chunk = names.subList(i, Math.min(names.size(), i + 50));
-      AwsCalls.call(
-              ctx,
-              "describing Auto Scaling groups " + String.join(", ", chunk),
-              until,
-              () -> autoScaling.describeAutoScalingGroups(r -> r.autoScalingGroupNames(chunk)))
-          .autoScalingGroups()
-          .forEach(g -> found.put(g.autoScalingGroupName(), g));
-    }
+    AutoScalingCalls.describe(
+            ctx,
+            autoScaling,
+            names,
+            "describing Auto Scaling groups " + String.join(", ", names),
+            until)
+        .forEach(g -> found.put(g.autoScalingGroupName(), g));
     Map<String, Set<String>> instances = new LinkedHashMap<>();
     groups.forEach(
         (id, asgs) -> {

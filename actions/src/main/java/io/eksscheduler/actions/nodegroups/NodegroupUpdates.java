@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.ErrorDetail;
 import software.amazon.awssdk.services.eks.model.ResourceInUseException;
@@ -19,10 +21,53 @@ import software.amazon.awssdk.services.eks.model.Update;
  * once more), and an update is done only once DescribeUpdate says Successful. Reads poll every
  * second for a minute, then every 5 s. The updates of several groups are started first and then
  * followed together, so that their instances launch or drain at the same time.
+ *
+ * <p>Each update carries a {@code clientRequestToken} recorded in the step's ledger before the
+ * first call ({@link Request}) and sent again on every retry, a resume's included: when an answer
+ * is lost (a 500 after the change, a timeout), EKS answers the update the first call started
+ * instead of starting a second one ("Unique, case-sensitive identifier that you provide to ensure
+ * the idempotency of the request", UpdateNodegroupConfig in the EKS API reference).
  */
 final class NodegroupUpdates {
 
   private NodegroupUpdates() {}
+
+  /**
+   * An update as recorded before it is asked for: its request token and the sizes it is for.
+   *
+   * @param token the {@code clientRequestToken} every attempt sends
+   * @param min the minimum size asked for
+   * @param desired the desired size asked for
+   * @param max the maximum size asked for
+   */
+  record Request(String token, int min, int desired, int max) {}
+
+  /** The ledger key of a managed group's update: {@code update:nodegroup general}. */
+  static String ledgerKey(String name) {
+    return "update:" + NodeGroupSurvey.id(true, name);
+  }
+
+  /**
+   * The request to send for sizes {@code min/desired/max}: the recorded one when it is for these
+   * sizes (a retry, a resume), else a new one with {@code freshToken}.
+   */
+  static Request request(
+      Optional<Request> recorded, int min, int desired, int max, String freshToken) {
+    return recorded
+        .filter(r -> r.min() == min && r.desired() == desired && r.max() == max)
+        .orElseGet(() -> new Request(freshToken, min, desired, max));
+  }
+
+  /** The request for these sizes, recorded in the ledger before it is returned when it is new. */
+  private static Request recorded(ActionContext ctx, String name, int min, int desired, int max) {
+    String key = ledgerKey(name);
+    Optional<Request> before = ctx.ledger().get(key, Request.class);
+    Request r = request(before, min, desired, max, UUID.randomUUID().toString());
+    if (before.isEmpty() || !before.get().equals(r)) {
+      ctx.ledger().put(key, r);
+    }
+    return r;
+  }
 
   /**
    * Starts the update and returns its id. A group EKS is busy with (ResourceInUseException: an
@@ -40,15 +85,14 @@ final class NodegroupUpdates {
       int max,
       Instant until)
       throws ActionFailure, InterruptedException {
-    Poll.Round<Update, ActionFailure> first =
-        attempt(ctx, eks, cluster, name, min, desired, max, until);
+    Request request = recorded(ctx, name, min, desired, max);
+    Poll.Round<Update, ActionFailure> first = attempt(ctx, eks, cluster, name, request, until);
     Update update;
     if (first.isReady()) {
       update = first.value();
     } else {
       awaitActive(ctx, eks, cluster, name, until);
-      Poll.Round<Update, ActionFailure> second =
-          attempt(ctx, eks, cluster, name, min, desired, max, until);
+      Poll.Round<Update, ActionFailure> second = attempt(ctx, eks, cluster, name, request, until);
       if (!second.isReady()) {
         throw new ActionFailure(
             "node group "
@@ -86,28 +130,26 @@ final class NodegroupUpdates {
 
   /** One try at starting the update: it, or the failure saying another is in progress. */
   private static Poll.Round<Update, ActionFailure> attempt(
-      ActionContext ctx,
-      EksClient eks,
-      String cluster,
-      String name,
-      int min,
-      int desired,
-      int max,
-      Instant until)
+      ActionContext ctx, EksClient eks, String cluster, String name, Request request, Instant until)
       throws ActionFailure, InterruptedException {
+    String sizes = request.min() + "/" + request.desired() + "/" + request.max();
     try {
       return Poll.Round.ready(
           AwsCalls.call(
               ctx,
-              "scaling node group " + name + " to " + min + "/" + desired + "/" + max,
+              "scaling node group " + name + " to " + sizes,
               until,
               () ->
                   eks.updateNodegroupConfig(
                           r ->
                               r.clusterName(cluster)
                                   .nodegroupName(name)
+                                  .clientRequestToken(request.token())
                                   .scalingConfig(
-                                      c -> c.minSize(min).desiredSize(desired).maxSize(max)))
+                                      c ->
+                                          c.minSize(request.min())
+                                              .desiredSize(request.desired())
+                                              .maxSize(request.max())))
                       .update()));
     } catch (ActionFailure e) {
       if (!(e.getCause() instanceof ResourceInUseException)) {

@@ -236,17 +236,7 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
     Group g = t.group();
     GroupOriginal o = t.original();
     if (g.min() != o.min() || g.desired() != t.desired() || g.max() != o.max()) {
-      AwsCalls.run(
-          ctx,
-          "scaling Auto Scaling group " + g.name(),
-          until,
-          () ->
-              asg.updateAutoScalingGroup(
-                  r ->
-                      r.autoScalingGroupName(g.name())
-                          .minSize(o.min())
-                          .desiredCapacity(t.desired())
-                          .maxSize(o.max())));
+      AutoScalingCalls.setSizes(ctx, asg, g.name(), o.min(), t.desired(), o.max(), until);
       ctx.changed();
     }
     List<String> resume = t.toResume();

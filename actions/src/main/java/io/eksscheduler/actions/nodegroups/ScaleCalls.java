@@ -59,7 +59,7 @@ final class ScaleCalls {
           until,
           () ->
               eks.tagResource(
-                  r -> r.resourceArn(arn).tags(Map.of(ScaleNodeGroups.TAG, original.json()))));
+                  r -> r.resourceArn(arn).tags(Map.of(ScaleNodeGroups.TAG, original.tagValue()))));
       ctx.changed();
     }
     int max = t.max();
@@ -88,7 +88,7 @@ final class ScaleCalls {
                               tag.resourceId(name)
                                   .resourceType("auto-scaling-group")
                                   .key(ScaleNodeGroups.TAG)
-                                  .value(original.json())
+                                  .value(original.tagValue())
                                   .propagateAtLaunch(false))));
       ctx.changed();
     }
@@ -101,13 +101,7 @@ final class ScaleCalls {
           () -> asg.suspendProcesses(r -> r.autoScalingGroupName(name).scalingProcesses(suspend)));
       ctx.changed();
     }
-    AwsCalls.run(
-        ctx,
-        "scaling Auto Scaling group " + name + " to 0",
-        until,
-        () ->
-            asg.updateAutoScalingGroup(
-                r -> r.autoScalingGroupName(name).minSize(0).desiredCapacity(0)));
+    AutoScalingCalls.setSizes(ctx, asg, name, 0, 0, null, until);
     ctx.changed();
     ctx.log(
         "asg "

@@ -39,6 +39,9 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
   /** The tag holding a group's original sizes, as small versioned JSON. */
   public static final String TAG = "eks-scheduler.io/original";
 
+  /** The longest tag value EKS and Auto Scaling take. */
+  static final int MAX_TAG_VALUE = 256;
+
   static final String NODEGROUP_LABEL = "eks.amazonaws.com/nodegroup";
   static final List<String> PROCESSES =
       List.of("AZRebalance", "AlarmNotification", "ScheduledActions");
@@ -105,6 +108,26 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
+    }
+
+    /**
+     * The tag's value: the JSON, within the 256 characters a tag value may have (botocore's {@code
+     * TagValue} in the eks model, {@code Tag.Value} in Auto Scaling's). When it would not fit (a
+     * long run id, many processes suspended before), {@code suspendedBefore} is left out (a wake
+     * does not need it; the ledger keeps it), then the run id is cut and marked with {@code ~}.
+     */
+    String tagValue() {
+      String whole = json();
+      if (whole.length() <= MAX_TAG_VALUE) {
+        return whole;
+      }
+      GroupOriginal lean = new GroupOriginal(v, run, min, desired, max, null, suspended);
+      int over = lean.json().length() - MAX_TAG_VALUE;
+      if (over <= 0) {
+        return lean.json();
+      }
+      String cut = run.substring(0, Math.max(0, run.length() - over - 1)) + "~";
+      return new GroupOriginal(v, cut, min, desired, max, null, suspended).json();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eksscheduler.actions.nodegroups.RestoreNodeGroups;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups;
 import io.eksscheduler.engine.playbook.ActionRegistry;
 import io.eksscheduler.engine.playbook.Playbook;
@@ -130,7 +131,11 @@ class ScaleNodeGroupsIT {
                 + jsonList(toSuspend)
                 + "}";
         Map<String, JsonNode> ledger = first.step("step").ledger();
-        assertEquals(4, ledger.size(), ledger.toString());
+        assertEquals(5, ledger.size(), ledger.toString());
+        // The update's request token, recorded before the call, for retries and resumes.
+        JsonNode update = ledger.get("update:nodegroup general");
+        assertEquals(0, update.path("desired").asInt(), update.toString());
+        assertTrue(!update.path("token").asText().isEmpty(), update.toString());
         assertEquals(generalJson, String.valueOf(ledger.get("original:nodegroup general")));
         assertEquals(batchJson, String.valueOf(ledger.get("original:asg " + batchName)));
         // What each group ran, for fleet status's node-hours.
@@ -187,6 +192,101 @@ class ScaleNodeGroupsIT {
         restore(eks, asg, client, config, batch, general, suspendedBefore);
       }
     }
+  }
+
+  /**
+   * A stop whose UpdateNodegroupConfig and UpdateAutoScalingGroup answers are lost (the simulator
+   * makes the change, then answers 500; the clients have no retries of their own, so each loss
+   * reaches the action), then a wake whose UpdateAutoScalingGroup first meets
+   * ScalingActivityInProgress twice: one ConfigUpdate per stop and per wake, and both groups back
+   * exactly as they were.
+   */
+  @Test
+  void lostAnswersAndABusyGroupLeaveOneUpdateEachAndAnExactRoundTrip(TestSandbox sandbox)
+      throws Exception {
+    ApiClient client = sandbox.adminClient();
+    SimulatorConfig config = sandbox.aws();
+    try (EksClient eks = SandboxAws.configure(EksClient.builder(), config, false).build();
+        AutoScalingClient asg =
+            SandboxAws.configure(AutoScalingClient.builder(), config, false).build()) {
+      AutoScalingGroup batch = selfManaged(asg);
+      String batchName = batch.autoScalingGroupName();
+      NodegroupScalingConfig general = scaling(eks);
+      List<String> suspendedBefore =
+          batch.suspendedProcesses().stream().map(SuspendedProcess::processName).toList();
+      int updatesBefore = configUpdates(eks);
+      admin(config, "settings", "{\"evictionTimeoutSeconds\":60}");
+      try {
+        Clients clients =
+            new Clients()
+                .register(ApiClient.class, () -> client)
+                .register(EksClient.class, () -> eks)
+                .register(AutoScalingClient.class, () -> asg);
+        String with = "      cluster: dev\n      nodegroups: [general, " + batchName + "]\n";
+        // The first two answers of each operation are lost.
+        admin(
+            config,
+            "faults",
+            "{\"lostAnswer\":1.0,\"budget\":2,\"resetCounts\":true,"
+                + "\"operations\":[\"UpdateNodegroupConfig\",\"UpdateAutoScalingGroup\"]}");
+        RunState stop = runYaml(clients, "r-lost-1", yaml("nodegroups.scale", with));
+        assertEquals(RunStatus.SUCCEEDED, stop.status(), String.valueOf(stop.step("step").error()));
+        String injected = admin(config, "faults", "{}").path("injected").toString();
+        assertEquals(updatesBefore + 1, configUpdates(eks), injected);
+        // Batch's sizes were read again after the lost answer, not sent again.
+        assertEquals(
+            "{\"autoscaling:UpdateAutoScalingGroup\":{\"lostAnswer\":1},"
+                + "\"eks:UpdateNodegroupConfig\":{\"lostAnswer\":2}}",
+            injected);
+        NodegroupScalingConfig stopped = scaling(eks);
+        assertEquals(List.of(0, 0, general.maxSize()), sizes(stopped));
+        AutoScalingGroup asleep = selfManaged(asg);
+        assertEquals(
+            List.of(0, 0, batch.maxSize()),
+            List.of(asleep.minSize(), asleep.desiredCapacity(), asleep.maxSize()));
+        assertEquals(0, asleep.instances().size());
+
+        admin(
+            config,
+            "faults",
+            "{\"busy\":1.0,\"budget\":2,\"resetCounts\":true,"
+                + "\"operations\":[\"UpdateAutoScalingGroup\"]}");
+        RunState wake = runYaml(clients, "r-lost-2", yaml("nodegroups.restore", with));
+        assertEquals(RunStatus.SUCCEEDED, wake.status(), String.valueOf(wake.step("step").error()));
+        assertEquals(
+            "{\"autoscaling:UpdateAutoScalingGroup\":{\"busy\":2}}",
+            admin(config, "faults", "{}").path("injected").toString());
+        assertEquals(updatesBefore + 2, configUpdates(eks));
+        assertEquals(sizes(general), sizes(scaling(eks)));
+        AutoScalingGroup awake = selfManaged(asg);
+        assertEquals(
+            List.of(batch.minSize(), batch.desiredCapacity(), batch.maxSize()),
+            List.of(awake.minSize(), awake.desiredCapacity(), awake.maxSize()));
+        assertEquals(
+            suspendedBefore,
+            awake.suspendedProcesses().stream().map(SuspendedProcess::processName).toList());
+        assertEquals(Optional.empty(), tag(awake));
+        assertEquals(
+            null,
+            eks.describeNodegroup(r -> r.clusterName("dev").nodegroupName(GENERAL))
+                .nodegroup()
+                .tags()
+                .get(ScaleNodeGroups.TAG));
+      } finally {
+        admin(config, "faults", "{}");
+        restore(eks, asg, client, config, batch, general, suspendedBefore);
+      }
+    }
+  }
+
+  private static int configUpdates(EksClient eks) {
+    return (int)
+        eks.listUpdatesPaginator(r -> r.name("dev").nodegroupName(GENERAL)).updateIds().stream()
+            .count();
+  }
+
+  private static List<Integer> sizes(NodegroupScalingConfig c) {
+    return List.of(c.minSize(), c.desiredSize(), c.maxSize());
   }
 
   /** Puts general and batch back exactly as they were, without the tags, and Ready. */
@@ -331,7 +431,7 @@ class ScaleNodeGroupsIT {
     }
   }
 
-  private static void admin(SimulatorConfig config, String path, String json) {
+  private static JsonNode admin(SimulatorConfig config, String path, String json) {
     try {
       HttpResponse<String> response =
           HttpClient.newHttpClient()
@@ -342,15 +442,26 @@ class ScaleNodeGroupsIT {
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertEquals(200, response.statusCode(), response.body());
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
     } catch (Exception e) {
       throw new IllegalStateException("/_sandbox/" + path + ": " + e.getMessage(), e);
     }
   }
 
   private static String yaml(String with) {
+    return yaml("nodegroups.scale", with);
+  }
+
+  private static String yaml(String action, String with) {
     return "apiVersion: eks-scheduler/v1\nkind: Playbook\nmetadata: {name: it}\nsteps:\n"
-        + "  - id: step\n    action: nodegroups.scale\n    timeout: 5m\n    with:\n"
+        + "  - id: step\n    action: "
+        + action
+        + "\n    timeout: 5m\n    with:\n"
         + with;
+  }
+
+  private static ActionRegistry registry() {
+    return new ActionRegistry(List.of(new ScaleNodeGroups(), new RestoreNodeGroups()));
   }
 
   private static RunExecutor.Settings settings() {
@@ -360,25 +471,20 @@ class ScaleNodeGroupsIT {
 
   private static Playbook load(String yaml) {
     PlaybookLoader.Result loaded =
-        new PlaybookLoader(
-                new ActionRegistry(List.of(new ScaleNodeGroups())),
-                new SchemaCheck(),
-                YamlLimits.DEFAULT)
-            .load(yaml, "it.yaml");
+        new PlaybookLoader(registry(), new SchemaCheck(), YamlLimits.DEFAULT).load(yaml, "it.yaml");
     assertEquals(List.of(), loaded.problems());
     return loaded.playbook().orElseThrow();
   }
 
   private RunState run(Clients clients, String runId, String with) throws Exception {
-    String yaml = yaml(with);
+    return runYaml(clients, runId, yaml(with));
+  }
+
+  private RunState runYaml(Clients clients, String runId, String yaml) throws Exception {
     DirectoryRunStore store = new DirectoryRunStore(state);
     try {
       return new Runs(
-              new RunExecutor(
-                  new ActionRegistry(List.of(new ScaleNodeGroups())),
-                  new SchemaCheck(),
-                  clients,
-                  settings()),
+              new RunExecutor(registry(), new SchemaCheck(), clients, settings()),
               store,
               settings(),
               "it")
@@ -397,11 +503,7 @@ class ScaleNodeGroupsIT {
 
   private static List<String> plan(Clients clients, String with) {
     DryRun.StepPreview preview =
-        new DryRun(
-                new ActionRegistry(List.of(new ScaleNodeGroups())),
-                new SchemaCheck(),
-                clients,
-                settings())
+        new DryRun(registry(), new SchemaCheck(), clients, settings())
             .preview(load(yaml(with)), Map.of(), "r-dry")
             .get(0);
     return preview

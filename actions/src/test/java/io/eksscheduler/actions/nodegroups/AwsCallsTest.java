@@ -70,6 +70,13 @@ class AwsCallsTest {
   }
 
   @Test
+  void aBusyAutoScalingGroupIsRetryableAsItsReferenceListsIt() {
+    assertTrue(AwsCalls.retryable(autoScaling(400, "ScalingActivityInProgress")));
+    assertTrue(AwsCalls.retryable(autoScaling(400, "ResourceInUse")));
+    assertTrue(AwsCalls.retryable(autoScaling(500, "ResourceContention")));
+  }
+
+  @Test
   void backoffDoublesFromOneSecondAndStopsAt20s() {
     assertEquals(Duration.ofSeconds(1), AwsCalls.delay(1, 0));
     assertEquals(Duration.ofSeconds(2), AwsCalls.delay(2, 0));

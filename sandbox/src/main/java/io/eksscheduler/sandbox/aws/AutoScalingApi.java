@@ -41,6 +41,9 @@ public final class AutoScalingApi {
           "DeleteTags",
           "SetInstanceProtection");
 
+  /** The names one DescribeAutoScalingGroups takes without MaxRecords. */
+  static final int NAMES_PER_CALL = 50;
+
   private final Simulator simulator;
 
   public AutoScalingApi(Simulator simulator) {
@@ -51,18 +54,18 @@ public final class AutoScalingApi {
   public String execute(String operation, Map<String, String> form) {
     return switch (operation) {
       case "DescribeAutoScalingGroups" -> simulator.read(st -> describeGroups(st, form));
-      case "DescribeTags" -> simulator.read(st -> describeTags(st, form));
+      case "DescribeTags" -> simulator.read(st -> AutoScalingTags.describe(st, form));
       case "UpdateAutoScalingGroup" -> simulator.mutate(st -> update(st, form));
       case "SuspendProcesses", "ResumeProcesses" ->
           simulator.mutate(st -> processes(st, form, operation.equals("SuspendProcesses")));
-      case "CreateOrUpdateTags" -> simulator.mutate(st -> tags(st, form, true));
-      case "DeleteTags" -> simulator.mutate(st -> tags(st, form, false));
+      case "CreateOrUpdateTags" -> simulator.mutate(st -> AutoScalingTags.change(st, form, true));
+      case "DeleteTags" -> simulator.mutate(st -> AutoScalingTags.change(st, form, false));
       case "SetInstanceProtection" -> simulator.mutate(st -> protect(st, form));
       default -> throw new IllegalStateException("unrouted " + operation);
     };
   }
 
-  private static Group group(SimulatedAws st, String name) {
+  static Group group(SimulatedAws st, String name) {
     if (name == null || name.isEmpty()) {
       throw new AwsError(
           400,
@@ -82,6 +85,19 @@ public final class AutoScalingApi {
 
   private String describeGroups(SimulatedAws st, Map<String, String> form) {
     List<String> names = FormParameters.members(form, "AutoScalingGroupNames");
+    // "By default, you can only specify up to 50 names. You can optionally increase this limit
+    // using the MaxRecords property" (API reference, DescribeAutoScalingGroups); the error's
+    // wording is the simulator's.
+    int namesLimit = Math.max(NAMES_PER_CALL, Page.maxRecords(form, 100));
+    if (names.size() > namesLimit) {
+      throw new AwsError(
+          400,
+          "ValidationError",
+          names.size()
+              + " Auto Scaling group names given; at most "
+              + namesLimit
+              + " may be (MaxRecords raises the limit up to 100)");
+    }
     List<Predicate<Group>> filters = new ArrayList<>();
     for (Map<String, String> f : FormParameters.structures(form, "Filters")) {
       String name = f.getOrDefault("Name", "");
@@ -179,7 +195,7 @@ public final class AutoScalingApi {
     return xml;
   }
 
-  private static void renderTag(Xml xml, Group g, AsgTag t) {
+  static void renderTag(Xml xml, Group g, AsgTag t) {
     xml.open("member")
         .element("ResourceId", g.asgName)
         .element("ResourceType", "auto-scaling-group")
@@ -187,38 +203,6 @@ public final class AutoScalingApi {
         .element("Value", t.value)
         .element("PropagateAtLaunch", t.propagateAtLaunch)
         .close("member");
-  }
-
-  private String describeTags(SimulatedAws st, Map<String, String> form) {
-    List<Predicate<Map.Entry<Group, AsgTag>>> filters = new ArrayList<>();
-    for (Map<String, String> f : FormParameters.structures(form, "Filters")) {
-      String name = f.getOrDefault("Name", "");
-      List<String> values = FormParameters.members(f, "Values");
-      switch (name) {
-        case "auto-scaling-group" -> filters.add(e -> values.contains(e.getKey().asgName));
-        case "key" -> filters.add(e -> values.contains(e.getValue().key));
-        case "value" -> filters.add(e -> values.contains(e.getValue().value));
-        case "propagate-at-launch" ->
-            filters.add(e -> values.contains(Boolean.toString(e.getValue().propagateAtLaunch)));
-        default ->
-            throw new AwsError(400, "ValidationError", "Filter name '" + name + "' is not valid");
-      }
-    }
-    List<Map.Entry<Group, AsgTag>> all = new ArrayList<>();
-    for (Group g : st.groups) {
-      for (AsgTag t : g.asgTags) {
-        Map.Entry<Group, AsgTag> e = Map.entry(g, t);
-        if (filters.stream().allMatch(p -> p.test(e))) {
-          all.add(e);
-        }
-      }
-    }
-    Page<Map.Entry<Group, AsgTag>> page = Page.of(all, form, 100);
-    Xml xml = new Xml().open("Tags");
-    page.items().forEach(e -> renderTag(xml, e.getKey(), e.getValue()));
-    xml.close("Tags");
-    page.next().ifPresent(t -> xml.element("NextToken", t));
-    return xml.toString();
   }
 
   private String update(SimulatedAws st, Map<String, String> form) {
@@ -253,40 +237,6 @@ public final class AutoScalingApi {
                 + Instant.ofEpochMilli(simulator.now()).toString().replaceAll("\\.\\d+Z", "Z"));
       } else {
         g.suspendedProcesses.remove(p);
-      }
-    }
-    return null;
-  }
-
-  private String tags(SimulatedAws st, Map<String, String> form, boolean create) {
-    List<Map<String, String>> tags = FormParameters.structures(form, "Tags");
-    if (tags.isEmpty()) {
-      throw new AwsError(400, "ValidationError", "Tags must not be empty");
-    }
-    for (Map<String, String> t : tags) {
-      if (!"auto-scaling-group".equals(t.getOrDefault("ResourceType", "auto-scaling-group"))) {
-        throw new AwsError(400, "ValidationError", "ResourceType must be auto-scaling-group");
-      }
-      group(st, t.get("ResourceId"));
-      if (t.get("Key") == null || t.get("Key").isEmpty()) {
-        throw new AwsError(400, "ValidationError", "Tag key must not be empty");
-      }
-    }
-    for (Map<String, String> t : tags) {
-      Group g = group(st, t.get("ResourceId"));
-      String key = t.get("Key");
-      if (create) {
-        // CreateOrUpdateTags overwrites an existing key silently.
-        g.asgTags.removeIf(x -> x.key.equals(key));
-        g.asgTags.add(
-            new AsgTag(
-                key,
-                t.getOrDefault("Value", ""),
-                Boolean.parseBoolean(t.getOrDefault("PropagateAtLaunch", "false"))));
-        g.asgTags.sort(java.util.Comparator.comparing(x -> x.key));
-      } else {
-        g.asgTags.removeIf(
-            x -> x.key.equals(key) && (t.get("Value") == null || t.get("Value").equals(x.value)));
       }
     }
     return null;
@@ -332,11 +282,22 @@ public final class AutoScalingApi {
 
   /** One page of a list, with awsquery's MaxRecords and NextToken. */
   record Page<T>(List<T> items, Optional<String> next) {
-    static <T> Page<T> of(List<T> all, Map<String, String> form, int limit) {
-      int max = Optional.ofNullable(form.get("MaxRecords")).map(Integer::parseInt).orElse(50);
+    /** MaxRecords: 50 by default, at most {@code limit}. */
+    static int maxRecords(Map<String, String> form, int limit) {
+      int max;
+      try {
+        max = Optional.ofNullable(form.get("MaxRecords")).map(Integer::parseInt).orElse(50);
+      } catch (NumberFormatException e) {
+        throw new AwsError(400, "ValidationError", "MaxRecords must be a whole number");
+      }
       if (max < 1 || max > limit) {
         throw new AwsError(400, "ValidationError", "MaxRecords must be between 1 and " + limit);
       }
+      return max;
+    }
+
+    static <T> Page<T> of(List<T> all, Map<String, String> form, int limit) {
+      int max = maxRecords(form, limit);
       int start = 0;
       if (form.get("NextToken") != null) {
         try {

@@ -5,17 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.eksscheduler.sandbox.controlplane.KwokStages;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,17 +21,14 @@ import java.util.concurrent.Executors;
 /**
  * The simulator's one HTTP endpoint ({@code AWS_ENDPOINT_URL}): EKS, Auto Scaling and STS told
  * apart by the credential scope of the SigV4 signature, as a single endpoint must, each call
- * checked against the caller's IAM policy if it has one, plus the sandbox's own paths under {@code
- * /_sandbox/} (health, the API server's token webhook, fault settings and counts, the request log,
- * the identities' IAM policies), which no AWS SDK uses.
+ * checked against the caller's IAM policy if it has one and through the injected {@link Faults},
+ * plus the sandbox's own paths under {@code /_sandbox/} ({@link AdminPaths}), which no AWS SDK
+ * uses. Answers are written as each service's protocol writes them ({@link AwsAnswers}).
  */
 public final class AwsServer implements AutoCloseable {
 
   public static final String ADMIN_PREFIX = "/_sandbox/";
-  public static final String STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
   private static final int MAX_BODY = 1 << 20;
-  private static final String IDENTITIES = "identities/";
-  private static final String POLICY = "/policy";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Simulator simulator;
@@ -47,7 +40,7 @@ public final class AwsServer implements AutoCloseable {
   private final Map<Simulator, IamAuthorizer> iamOf = new java.util.IdentityHashMap<>();
   private final Faults faults;
   private final RequestLog log;
-  private final Path logFile;
+  private final AdminPaths admin;
   private final IamAuthorizer iam;
   private final StsApi sts;
   private final PricingApi pricing = new PricingApi();
@@ -75,7 +68,6 @@ public final class AwsServer implements AutoCloseable {
     this.simulators = simulators;
     this.verifier = verifier;
     this.faults = faults;
-    this.logFile = logFile;
     this.log = new RequestLog(logFile);
     for (Simulator s : simulators.all()) {
       tokens.put(
@@ -85,6 +77,7 @@ public final class AwsServer implements AutoCloseable {
       autoscalingOf.put(s, new AutoScalingApi(s));
       iamOf.put(s, new IamAuthorizer(s, simulator));
     }
+    this.admin = new AdminPaths(simulators, tokens, faults, log, logFile);
     this.iam = iamOf.get(simulator);
     this.sts = new StsApi(simulator.config(), sessions, iam);
     this.server =
@@ -109,14 +102,16 @@ public final class AwsServer implements AutoCloseable {
       String path = exchange.getRequestURI().getRawPath();
       byte[] body = readBody(exchange.getRequestBody());
       if (path.startsWith(ADMIN_PREFIX)) {
-        admin(exchange, path.substring(ADMIN_PREFIX.length()), body);
+        try {
+          admin.serve(exchange, path.substring(ADMIN_PREFIX.length()), body);
+        } catch (RuntimeException e) {
+          // A bug: answered 500 (a closed connection would read as a network failure).
+          e.printStackTrace(System.out);
+          AwsAnswers.text(exchange, 500, "sandbox bug: " + e);
+        }
       } else {
         aws(exchange, body);
       }
-    } catch (RuntimeException e) {
-      // A bug, not a client error: answer 500 and keep its trace in the simulator's log.
-      e.printStackTrace(System.out);
-      throw e;
     }
   }
 
@@ -137,9 +132,8 @@ public final class AwsServer implements AutoCloseable {
     String caller = "-";
     boolean mutating = false;
     String injected = null;
-    int status;
-    Answer answer;
-    String errorCode = null;
+    AwsAnswers.Answer answer = null;
+    AwsError failed = null;
     try {
       RequestVerifier.Verified verified;
       if (SigV4.headerValues(headers, "authorization").isEmpty()
@@ -170,7 +164,7 @@ public final class AwsServer implements AutoCloseable {
           && !service.equals("sts")) {
         throw new AwsError(
             403,
-            json(service) ? "InvalidSignatureException" : "SignatureDoesNotMatch",
+            AwsAnswers.json(service) ? "InvalidSignatureException" : "SignatureDoesNotMatch",
             "Credential should be scoped to a valid region, not '"
                 + verified.credential().region()
                 + "'.");
@@ -191,15 +185,14 @@ public final class AwsServer implements AutoCloseable {
           IamAuthorizer targetIam = iamOf.get(target);
           targetIam.authorize(verified.identity(), service, targetIam.eks(route, request));
           Faults.Decision decision = faults.decide(service, operation);
-          injected = describe(decision);
-          apply(decision);
+          injected = decision.kind();
           JsonNode out =
-              operation.equals("ListClusters")
-                  ? listClusters()
-                  : eksOf.get(target).execute(route, request);
-          status = 200;
-          answer =
-              new Answer(200, "application/json", JSON.writeValueAsBytes(out), requestId, null);
+              decision.apply(
+                  () ->
+                      route.operation().equals("ListClusters")
+                          ? listClusters()
+                          : eksOf.get(target).execute(route, request));
+          answer = AwsAnswers.json(out, "application/json", requestId);
         }
         case "pricing" -> {
           iam.authorize(
@@ -208,13 +201,10 @@ public final class AwsServer implements AutoCloseable {
               new IamAuthorizer.Request(
                   "pricing:" + operation, List.of(new IamAuthorizer.Target("*", Map.of()))));
           Faults.Decision decision = faults.decide(service, operation);
-          injected = describe(decision);
-          apply(decision);
-          JsonNode out = pricing.execute(operation, body);
-          status = 200;
-          answer =
-              new Answer(
-                  200, "application/x-amz-json-1.1", JSON.writeValueAsBytes(out), requestId, null);
+          injected = decision.kind();
+          String named = operation;
+          JsonNode out = decision.apply(() -> pricing.execute(named, body));
+          answer = AwsAnswers.json(out, "application/x-amz-json-1.1", requestId);
         }
         case "autoscaling", "sts" -> {
           Map<String, String> form = request.form();
@@ -237,35 +227,33 @@ public final class AwsServer implements AutoCloseable {
                 verified.identity(), service, targetIam.autoscaling(operation, form));
           }
           Faults.Decision decision = faults.decide(service, operation);
-          injected = describe(decision);
-          apply(decision);
+          injected = decision.kind();
+          String named = operation;
+          boolean isSts = service.equals("sts");
           String result =
-              service.equals("sts")
-                  ? sts.execute(operation, form, verified.identity())
-                  : autoscaling(target, operation, form);
-          status = 200;
-          answer =
-              new Answer(
-                  200,
-                  "text/xml",
-                  Xml.response(namespace(service), operation, result, requestId)
-                      .getBytes(StandardCharsets.UTF_8),
-                  requestId,
-                  null);
+              decision.apply(
+                  () ->
+                      isSts
+                          ? sts.execute(named, form, verified.identity())
+                          : autoscaling(target, named, form));
+          answer = AwsAnswers.query(service, operation, result, requestId);
         }
         default ->
             throw new AwsError(
                 400, "UnknownService", "The sandbox does not simulate service '" + service + "'");
       }
     } catch (RequestVerifier.Refused e) {
-      AwsError error = authError(service, e);
-      status = error.status();
-      errorCode = error.code();
-      answer = errorAnswer(service, error, requestId);
+      failed = AwsAnswers.authError(service, e);
     } catch (AwsError e) {
-      status = e.status();
-      errorCode = e.code();
-      answer = errorAnswer(service, e, requestId);
+      failed = e;
+    } catch (RuntimeException e) {
+      // A bug of the simulator: a real 500 in the service's format, as AWS answers its own
+      // failures (a closed connection would read to the SDK as a network failure, retried).
+      e.printStackTrace(System.out);
+      failed = new AwsError(500, "InternalFailure", "The simulator failed: " + e);
+    }
+    if (failed != null) {
+      answer = AwsAnswers.error(service, failed, requestId);
     }
     log.append(
         new RequestLog.Entry(
@@ -274,18 +262,12 @@ public final class AwsServer implements AutoCloseable {
             operation,
             caller,
             mutating,
-            status,
-            errorCode,
+            answer.status(),
+            failed == null ? null : failed.code(),
             injected,
             exchange.getRequestHeaders().getFirst("User-Agent")));
     // Logged before answering: a client that reads the log after its call sees the call.
-    respond(
-        exchange,
-        answer.status(),
-        answer.contentType(),
-        answer.body(),
-        answer.requestId(),
-        answer.errorType());
+    AwsAnswers.send(exchange, answer);
   }
 
   /**
@@ -349,39 +331,6 @@ public final class AwsServer implements AutoCloseable {
     return "<" + element + ">" + members + "</" + element + ">";
   }
 
-  /** An HTTP answer prepared before it is sent. */
-  record Answer(int status, String contentType, byte[] body, String requestId, String errorType) {}
-
-  /** What was injected into a call, for the request log. */
-  private static String describe(Faults.Decision decision) {
-    if (decision.error().isPresent()) {
-      return decision.error().get().status() >= 500 ? "serverError" : "throttle";
-    }
-    return decision.delayMillis() > 0 ? "latency" : null;
-  }
-
-  /** Sleeps the injected latency, then throws the injected error if any. */
-  private static void apply(Faults.Decision decision) {
-    if (decision.delayMillis() > 0) {
-      try {
-        Thread.sleep(decision.delayMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AwsError(503, "ServiceUnavailable", "The simulator is stopping");
-      }
-    }
-    decision
-        .error()
-        .ifPresent(
-            e -> {
-              throw e;
-            });
-  }
-
-  private static String namespace(String service) {
-    return service.equals("sts") ? STS_NAMESPACE : AutoScalingApi.NAMESPACE;
-  }
-
   /** The service a request is for, before its signature is checked (for the error format). */
   static String guessService(String method, String rawPath, Map<String, List<String>> headers) {
     List<String> auth = SigV4.headerValues(headers, "authorization");
@@ -395,279 +344,6 @@ public final class AwsServer implements AutoCloseable {
     return method.equals("POST") && (rawPath.equals("/") || rawPath.isEmpty())
         ? "autoscaling"
         : "eks";
-  }
-
-  /** Whether the service speaks JSON (rest-json EKS, awsJson1_1 Price List) rather than XML. */
-  private static boolean json(String service) {
-    return service.equals("eks") || service.equals("pricing");
-  }
-
-  private static AwsError authError(String service, RequestVerifier.Refused e) {
-    boolean json = json(service);
-    String code =
-        switch (e.failure()) {
-          case MISSING ->
-              json ? "MissingAuthenticationTokenException" : "MissingAuthenticationToken";
-          case UNKNOWN_KEY -> json ? "UnrecognizedClientException" : "InvalidClientTokenId";
-          case BAD_SIGNATURE, EXPIRED ->
-              json ? "InvalidSignatureException" : "SignatureDoesNotMatch";
-        };
-    return new AwsError(403, code, e.getMessage());
-  }
-
-  /**
-   * An error as the service's protocol answers it: rest-json (EKS), awsJson1_1 (Price List: the
-   * code also in {@code __type}) or an awsquery document.
-   */
-  static Answer errorAnswer(String service, AwsError error, String requestId) {
-    if (json(service)) {
-      ObjectNode body = JSON.createObjectNode();
-      if (service.equals("pricing")) {
-        body.put("__type", error.code());
-      }
-      body.put("message", error.getMessage());
-      try {
-        return new Answer(
-            error.status(),
-            "application/json",
-            JSON.writeValueAsBytes(body),
-            requestId,
-            error.code());
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException("rendering an error: " + e.getMessage(), e);
-      }
-    }
-    return new Answer(
-        error.status(),
-        "text/xml",
-        Xml.error(namespace(service), error, requestId).getBytes(StandardCharsets.UTF_8),
-        requestId,
-        null);
-  }
-
-  private static void respond(
-      HttpExchange exchange,
-      int status,
-      String contentType,
-      byte[] body,
-      String requestId,
-      String errorType)
-      throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    if (requestId != null) {
-      exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
-    }
-    if (errorType != null) {
-      exchange.getResponseHeaders().set("x-amzn-ErrorType", errorType);
-    }
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
-  }
-
-  private void admin(HttpExchange exchange, String what, byte[] body) throws IOException {
-    String method = exchange.getRequestMethod();
-    if (what.startsWith(IDENTITIES) && what.endsWith(POLICY)) {
-      policy(
-          exchange,
-          method,
-          SigV4.percentDecode(what.substring(IDENTITIES.length(), what.length() - POLICY.length())),
-          body);
-      return;
-    }
-    if (what.startsWith("tokenreview/")) {
-      tokenReview(exchange, body, what.substring("tokenreview/".length()));
-      return;
-    }
-    switch (what) {
-      case "health" ->
-          respond(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8), null, null);
-      case "tokenreview" -> tokenReview(exchange, body, simulator.config().clusterName());
-      case "faults" -> {
-        if (method.equals("PUT") || method.equals("POST")) {
-          try {
-            JsonNode s = JSON.readTree(body);
-            List<String> ops =
-                s.path("operations").isArray()
-                    ? JSON.convertValue(
-                        s.path("operations"),
-                        JSON.getTypeFactory().constructCollectionType(List.class, String.class))
-                    : List.of();
-            faults.configure(
-                new Faults.Settings(
-                    s.path("throttle").asDouble(0),
-                    s.path("serverError").asDouble(0),
-                    s.path("latency").asDouble(0),
-                    s.path("latencyMillis").asLong(0),
-                    ops));
-            if (s.path("resetCounts").asBoolean(false)) {
-              faults.resetCounts();
-            }
-          } catch (IOException | IllegalArgumentException e) {
-            respond(
-                exchange,
-                400,
-                "text/plain",
-                ("bad fault settings: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8),
-                null,
-                null);
-            return;
-          }
-        }
-        ObjectNode out = JSON.createObjectNode();
-        out.set("settings", JSON.valueToTree(faults.settings()));
-        out.set("injected", JSON.valueToTree(faults.injected()));
-        respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
-      }
-      case "settings" -> {
-        if (method.equals("PUT") || method.equals("POST")) {
-          JsonNode s;
-          try {
-            s = JSON.readTree(body);
-          } catch (IOException e) {
-            respond(
-                exchange,
-                400,
-                "text/plain",
-                "settings must be JSON\n".getBytes(StandardCharsets.UTF_8),
-                null,
-                null);
-            return;
-          }
-          if (s.path("evictionTimeoutSeconds").isNumber()) {
-            long millis = s.path("evictionTimeoutSeconds").asLong() * 1000;
-            simulators.all().forEach(sim -> sim.mutate(st -> st.evictionTimeoutMillis = millis));
-          }
-          if (s.path("customAmiNodegroups").isArray()) {
-            List<String> groups = new ArrayList<>();
-            s.path("customAmiNodegroups").forEach(g -> groups.add(g.asText()));
-            simulators.all().forEach(sim -> sim.mutate(st -> st.customAmiNodegroups = groups));
-          }
-        }
-        ObjectNode out = JSON.createObjectNode();
-        out.put("evictionTimeoutSeconds", simulator.read(st -> st.evictionTimeoutMillis) / 1000);
-        out.set(
-            "customAmiNodegroups",
-            JSON.valueToTree(simulator.read(st -> List.copyOf(st.customAmiNodegroups))));
-        out.put("launchDelaySeconds", simulator.config().launchDelayMillis() / 1000.0);
-        out.put("nodeReadySeconds", KwokStages.NODE_READY.toMillis() / 1000.0);
-        out.put("podReadySeconds", KwokStages.POD_READY.toMillis() / 1000.0);
-        out.put("speed", simulator.config().speed());
-        respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
-      }
-      case "counters" -> {
-        int terminated = simulator.read(st -> st.terminatedPastEvictionLimit);
-        ObjectNode out = JSON.createObjectNode();
-        out.put("terminatedPastEvictionLimit", terminated);
-        respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
-      }
-      case "requests" ->
-          respond(
-              exchange,
-              200,
-              "application/x-ndjson",
-              Files.exists(logFile) ? Files.readAllBytes(logFile) : new byte[0],
-              null,
-              null);
-      default ->
-          respond(
-              exchange,
-              404,
-              "text/plain",
-              ("no sandbox path " + what + "\n").getBytes(StandardCharsets.UTF_8),
-              null,
-              null);
-    }
-  }
-
-  /**
-   * An identity's IAM policy: {@code PUT} sets it (the body is the policy document), {@code DELETE}
-   * removes it (the identity may call everything again), {@code GET} shows it; each answers {@code
-   * {"identity": NAME, "policy": DOCUMENT-or-null}}.
-   */
-  private void policy(HttpExchange exchange, String method, String name, byte[] body)
-      throws IOException {
-    if (simulator.config().identities().stream().noneMatch(i -> i.name().equals(name))) {
-      text(exchange, 404, "no identity '" + name + "' in the scenario");
-      return;
-    }
-    switch (method) {
-      case "PUT" -> {
-        IamPolicy parsed;
-        try {
-          parsed = IamPolicy.parse(new String(body, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-          text(exchange, 400, "bad policy: " + e.getMessage());
-          return;
-        }
-        simulator.mutate(st -> st.policies.put(name, parsed.json()));
-      }
-      case "DELETE" -> simulator.mutate(st -> st.policies.remove(name));
-      case "GET" -> {}
-      default -> {
-        text(exchange, 405, "use PUT, DELETE or GET");
-        return;
-      }
-    }
-    String current = simulator.read(st -> st.policies.get(name));
-    ObjectNode out = JSON.createObjectNode().put("identity", name);
-    out.set("policy", current == null ? null : JSON.readTree(current));
-    respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
-  }
-
-  private static void text(HttpExchange exchange, int status, String message) throws IOException {
-    respond(
-        exchange,
-        status,
-        "text/plain",
-        (message + "\n").getBytes(StandardCharsets.UTF_8),
-        null,
-        null);
-  }
-
-  /** The API server's authentication webhook: a TokenReview in, the same with its status out. */
-  private void tokenReview(HttpExchange exchange, byte[] body, String cluster) throws IOException {
-    JsonNode review = JSON.readTree(body);
-    TokenReviewer reviewer = tokens.get(cluster);
-    if (reviewer == null) {
-      text(exchange, 404, "no cluster " + cluster);
-      return;
-    }
-    TokenReviewer.Review result = reviewer.review(review.path("spec").path("token").asText(null));
-    ObjectNode out = JSON.createObjectNode();
-    out.put("apiVersion", review.path("apiVersion").asText("authentication.k8s.io/v1"));
-    out.put("kind", "TokenReview");
-    ObjectNode status = out.putObject("status");
-    status.put("authenticated", result.authenticated());
-    if (result.authenticated()) {
-      AwsIdentity id = result.identity();
-      ObjectNode user = status.putObject("user");
-      user.put("username", id.username());
-      user.put(
-          "uid", "aws-iam-authenticator:" + simulator.config().accountId() + ":" + id.userId());
-      id.groups().forEach(user.withArray("groups")::add);
-      ObjectNode extra = user.putObject("extra");
-      extra.putArray("arn").add(id.arn());
-      extra.putArray("canonicalArn").add(id.arn());
-      extra.putArray("accessKeyId").add(id.accessKeyId());
-    } else {
-      status.put("error", result.error());
-    }
-    log.append(
-        new RequestLog.Entry(
-            Instant.now().toString(),
-            "sts",
-            "GetCallerIdentity",
-            result.authenticated() ? result.identity().arn() : "-",
-            false,
-            result.authenticated() ? 200 : 403,
-            result.authenticated() ? null : "TokenRefused",
-            null,
-            null));
-    respond(exchange, 200, "application/json", JSON.writeValueAsBytes(out), null, null);
   }
 
   private static byte[] readBody(InputStream in) throws IOException {

@@ -291,8 +291,8 @@ class IamAuthorizerTest {
 
   @Test
   void aRefusedEksCallIsAnsweredAsRestJsonWithItsErrorType() {
-    AwsServer.Answer answer =
-        AwsServer.errorAnswer(
+    AwsAnswers.Answer answer =
+        AwsAnswers.error(
             "eks", new AwsError(403, "AccessDeniedException", "User: x is not"), "rid");
 
     assertEquals(403, answer.status());
@@ -304,9 +304,8 @@ class IamAuthorizerTest {
 
   @Test
   void aRefusedAutoScalingCallIsAnsweredAsAnAwsQueryErrorDocument() {
-    AwsServer.Answer answer =
-        AwsServer.errorAnswer(
-            "autoscaling", new AwsError(403, "AccessDenied", "User: x is not"), "rid");
+    AwsAnswers.Answer answer =
+        AwsAnswers.error("autoscaling", new AwsError(403, "AccessDenied", "User: x is not"), "rid");
 
     assertEquals(403, answer.status());
     assertEquals("text/xml", answer.contentType());

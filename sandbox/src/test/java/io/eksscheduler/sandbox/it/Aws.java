@@ -50,6 +50,17 @@ final class Aws {
     return configure(AutoScalingClient.builder(), "admin", retries).build();
   }
 
+  /** As {@link #autoScaling(RetryStrategy)}, with a shorter attempt timeout than 10 s. */
+  AutoScalingClient autoScaling(RetryStrategy retries, Duration attemptTimeout) {
+    return configure(AutoScalingClient.builder(), "admin", retries)
+        .overrideConfiguration(
+            o ->
+                o.retryStrategy(retries)
+                    .apiCallAttemptTimeout(attemptTimeout)
+                    .apiCallTimeout(Duration.ofSeconds(60)))
+        .build();
+  }
+
   EksClient eks(RetryStrategy retries) {
     return configure(EksClient.builder(), "admin", retries).build();
   }

@@ -178,6 +178,71 @@ class AwsApiIT {
   }
 
   @Test
+  void autoScalingKeepsTheLimitsOfItsModel(TestSandbox sandbox) {
+    try (AutoScalingClient asg = new Aws(sandbox).autoScaling()) {
+      String name =
+          asg.describeAutoScalingGroups().autoScalingGroups().get(0).autoScalingGroupName();
+      java.util.function.Function<String, Tag> tag =
+          key ->
+              Tag.builder()
+                  .resourceId(name)
+                  .resourceType("auto-scaling-group")
+                  .key(key)
+                  .value("v")
+                  .propagateAtLaunch(false)
+                  .build();
+      AutoScalingException tooLong =
+          assertThrows(
+              AutoScalingException.class,
+              () ->
+                  asg.createOrUpdateTags(
+                      r ->
+                          r.tags(
+                              tag.apply("limits-it").toBuilder().value("x".repeat(257)).build())));
+      assertEquals("ValidationError", tooLong.awsErrorDetails().errorCode());
+      asg.createOrUpdateTags(
+          r -> r.tags(tag.apply("limits-it").toBuilder().value("x".repeat(256)).build()));
+
+      int existing =
+          asg.describeAutoScalingGroups(r -> r.autoScalingGroupNames(name))
+              .autoScalingGroups()
+              .get(0)
+              .tags()
+              .size();
+      List<Tag> filling =
+          java.util.stream.IntStream.range(0, 50 - existing)
+              .mapToObj(i -> tag.apply("limits-it-" + i))
+              .toList();
+      try {
+        asg.createOrUpdateTags(r -> r.tags(filling));
+        AutoScalingException full =
+            assertThrows(
+                AutoScalingException.class,
+                () -> asg.createOrUpdateTags(r -> r.tags(tag.apply("limits-it-one-more"))));
+        assertEquals("LimitExceeded", full.awsErrorDetails().errorCode());
+        // Overwriting a tag adds none.
+        asg.createOrUpdateTags(r -> r.tags(tag.apply("limits-it-0")));
+      } finally {
+        asg.deleteTags(r -> r.tags(filling));
+        asg.deleteTags(r -> r.tags(tag.apply("limits-it")));
+      }
+
+      List<String> names =
+          java.util.stream.IntStream.range(0, 51).mapToObj(i -> name).collect(Collectors.toList());
+      AutoScalingException tooMany =
+          assertThrows(
+              AutoScalingException.class,
+              () -> asg.describeAutoScalingGroups(r -> r.autoScalingGroupNames(names)));
+      assertEquals("ValidationError", tooMany.awsErrorDetails().errorCode());
+      assertEquals(
+          1,
+          asg.describeAutoScalingGroups(r -> r.autoScalingGroupNames(names).maxRecords(100))
+              .autoScalingGroups()
+              .size());
+    }
+  }
+
+  @Test
   void tagsProcessesProtectionAndSizesOfAGroupRoundTrip(TestSandbox sandbox) {
     try (AutoScalingClient asg = new Aws(sandbox).autoScaling()) {
       AutoScalingGroup self = selfManaged(asg);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
@@ -86,6 +87,83 @@ class AwsFaultsIT {
           asg.describeTags(r -> r.filters(Filter.builder().name("key").values("faults-it").build()))
               .tags()
               .isEmpty());
+    } finally {
+      aws.admin("faults", "{}");
+    }
+  }
+
+  @Test
+  void aLostAnswerIsA500ForAChangeThatWasMade(TestSandbox sandbox) throws Exception {
+    Aws aws = new Aws(sandbox);
+    try (AutoScalingClient asg = aws.autoScaling(Aws.noRetries())) {
+      String name =
+          asg.describeAutoScalingGroups().autoScalingGroups().get(0).autoScalingGroupName();
+      aws.admin(
+          "faults",
+          "{\"lostAnswer\":1.0,\"budget\":1,\"resetCounts\":true,"
+              + "\"operations\":[\"CreateOrUpdateTags\"]}");
+      Tag tag =
+          Tag.builder()
+              .resourceId(name)
+              .resourceType("auto-scaling-group")
+              .key("lost-it")
+              .value("x")
+              .propagateAtLaunch(false)
+              .build();
+      AutoScalingException e =
+          assertThrows(AutoScalingException.class, () -> asg.createOrUpdateTags(r -> r.tags(tag)));
+      assertEquals(500, e.statusCode());
+      assertEquals("InternalFailure", e.awsErrorDetails().errorCode());
+      assertEquals(
+          1,
+          asg.describeTags(r -> r.filters(Filter.builder().name("key").values("lost-it").build()))
+              .tags()
+              .size());
+      asg.deleteTags(r -> r.tags(tag));
+      JsonNode faults = JSON.readTree(aws.admin("faults", null));
+      assertEquals(
+          1,
+          faults
+              .path("injected")
+              .path("autoscaling:CreateOrUpdateTags")
+              .path("lostAnswer")
+              .asInt());
+    } finally {
+      aws.admin("faults", "{}");
+    }
+  }
+
+  @Test
+  void aStalledAnswerOutlastsTheAttemptTimeoutAfterTheChange(TestSandbox sandbox) {
+    Aws aws = new Aws(sandbox);
+    try (AutoScalingClient asg = aws.autoScaling(Aws.noRetries(), Duration.ofSeconds(1))) {
+      var group = asg.describeAutoScalingGroups().autoScalingGroups().get(0);
+      String name = group.autoScalingGroupName();
+      aws.admin(
+          "faults",
+          "{\"stalledAnswer\":1.0,\"stallMillis\":3000,\"budget\":1,"
+              + "\"operations\":[\"SuspendProcesses\"]}");
+      // The client gives up after 1 s; the answer comes after 3.
+      assertThrows(
+          software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.class,
+          () ->
+              asg.suspendProcesses(
+                  r -> r.autoScalingGroupName(name).scalingProcesses("AlarmNotification")));
+      assertTrue(
+          asg
+              .describeAutoScalingGroups(r -> r.autoScalingGroupNames(name))
+              .autoScalingGroups()
+              .get(0)
+              .suspendedProcesses()
+              .stream()
+              .anyMatch(p -> p.processName().equals("AlarmNotification")));
+      boolean before =
+          group.suspendedProcesses().stream()
+              .anyMatch(p -> p.processName().equals("AlarmNotification"));
+      if (!before) {
+        asg.resumeProcesses(
+            r -> r.autoScalingGroupName(name).scalingProcesses("AlarmNotification"));
+      }
     } finally {
       aws.admin("faults", "{}");
     }
