@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksscheduler.sandbox.aws.SimulatedAws.Group;
 import io.eksscheduler.sandbox.aws.SimulatedAws.Update;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -165,6 +167,76 @@ final class EksUpdates {
     u.completesAt =
         u.createdAt + simulator.config().scaled(VERSION_UPDATE_PER_NODE.toMillis() * nodes);
     return u;
+  }
+
+  /**
+   * Ends the updates InProgress that are done: a VersionUpdate at its end, a ConfigUpdate once its
+   * group's instances are all InService at the desired count; fails a ConfigUpdate that a suspended
+   * Launch or Terminate process keeps from ending. True when one changed.
+   */
+  static boolean settle(SimulatedAws state, long now) {
+    boolean changed = false;
+    for (Update update : state.updates.values()) {
+      if (!update.status.equals("InProgress")) {
+        continue;
+      }
+      Group group =
+          state.groups.stream()
+              .filter(g -> g.name.equals(update.nodegroupName))
+              .findFirst()
+              .orElse(null);
+      if (group == null) {
+        continue;
+      }
+      if ("VersionUpdate".equals(update.type)) {
+        if (now >= update.completesAt) {
+          update.status = "Successful";
+          group.releaseVersion = update.releaseVersion;
+          group.modifiedAt = now;
+          changed = true;
+        }
+        continue;
+      }
+      List<SimulatedAws.Instance> live = Simulator.live(group);
+      boolean settled =
+          live.size() == group.desiredCapacity
+              && group.instances.stream()
+                  .allMatch(i -> i.lifecycleState.equals(SimulatedAws.IN_SERVICE));
+      if (settled) {
+        update.status = "Successful";
+        changed = true;
+      } else if (live.size() < group.desiredCapacity
+          && group.suspendedProcesses.containsKey("Launch")) {
+        update.status = "Failed";
+        update.errors.add(
+            error(
+                "AsgInstanceLaunchFailures",
+                "Launch is suspended on Auto Scaling group " + group.asgName,
+                group));
+        changed = true;
+      } else if (live.size() > group.desiredCapacity
+          && group.suspendedProcesses.containsKey("Terminate")) {
+        update.status = "Failed";
+        update.errors.add(
+            error(
+                "OperationNotPermitted",
+                "Terminate is suspended on Auto Scaling group " + group.asgName,
+                group));
+        changed = true;
+      }
+      if (changed) {
+        group.modifiedAt = now;
+      }
+    }
+    return changed;
+  }
+
+  private static Map<String, Object> error(String code, String message, Group group) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("errorCode", code);
+    e.put("errorMessage", message);
+    e.put("resourceIds", List.of(group.asgName));
+    return e;
   }
 
   private static Map<String, String> param(String type, String value) {

@@ -3,13 +3,11 @@ package io.eksscheduler.sandbox.aws;
 import io.eksscheduler.sandbox.aws.SimulatedAws.AsgTag;
 import io.eksscheduler.sandbox.aws.SimulatedAws.Group;
 import io.eksscheduler.sandbox.aws.SimulatedAws.Instance;
-import io.eksscheduler.sandbox.aws.SimulatedAws.Update;
 import io.eksscheduler.sandbox.scenario.NodeGroup;
 import io.eksscheduler.sandbox.scenario.SimulatedNodes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -281,64 +279,7 @@ public final class Simulator {
   }
 
   private boolean settleUpdates(long now) {
-    boolean changed = false;
-    for (Update update : state.updates.values()) {
-      if (!update.status.equals("InProgress")) {
-        continue;
-      }
-      Group group = group(update.nodegroupName).orElse(null);
-      if (group == null) {
-        continue;
-      }
-      if ("VersionUpdate".equals(update.type)) {
-        if (now >= update.completesAt) {
-          update.status = "Successful";
-          group.releaseVersion = update.releaseVersion;
-          group.modifiedAt = now;
-          changed = true;
-        }
-        continue;
-      }
-      List<Instance> live = live(group);
-      boolean settled =
-          live.size() == group.desiredCapacity
-              && group.instances.stream()
-                  .allMatch(i -> i.lifecycleState.equals(SimulatedAws.IN_SERVICE));
-      if (settled) {
-        update.status = "Successful";
-        changed = true;
-      } else if (live.size() < group.desiredCapacity
-          && group.suspendedProcesses.containsKey("Launch")) {
-        update.status = "Failed";
-        update.errors.add(
-            error(
-                "AsgInstanceLaunchFailures",
-                "Launch is suspended on Auto Scaling group " + group.asgName,
-                group));
-        changed = true;
-      } else if (live.size() > group.desiredCapacity
-          && group.suspendedProcesses.containsKey("Terminate")) {
-        update.status = "Failed";
-        update.errors.add(
-            error(
-                "OperationNotPermitted",
-                "Terminate is suspended on Auto Scaling group " + group.asgName,
-                group));
-        changed = true;
-      }
-      if (changed) {
-        group.modifiedAt = now;
-      }
-    }
-    return changed;
-  }
-
-  private static Map<String, Object> error(String code, String message, Group group) {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("errorCode", code);
-    e.put("errorMessage", message);
-    e.put("resourceIds", List.of(group.asgName));
-    return e;
+    return EksUpdates.settle(state, now);
   }
 
   /** Records that the instances' Nodes now exist: they are InService (one write of the state). */
