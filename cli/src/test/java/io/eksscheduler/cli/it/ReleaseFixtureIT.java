@@ -88,12 +88,16 @@ class ReleaseFixtureIT {
     // The release's drain left CoreDNS on its node (leave-to-termination, its stock playbook then),
     // so EKS holds that node for its PodDisruptionBudget limit: 150 s simulated here, not 900.
     sandbox.simulatorAdmin("settings", "{\"evictionTimeoutSeconds\":150}");
+    // The stock hibernate playbook changed since the release (its drain now deletes CoreDNS's pod
+    // rather than leave it): without --allow-changed the stop refuses (exit 2) and says so; with
+    // it, the run's steps are matched by id and only scale-to-zero is left to run.
     StopRuns.Finished stop =
-        runs.run("stop", null, runs.stop("--continue-within", CONTINUE_WITHIN));
+        runs.run("stop", null, runs.stop("--continue-within", CONTINUE_WITHIN, "--allow-changed"));
     sandbox.simulatorAdmin("settings", "{\"evictionTimeoutSeconds\":900}");
     assertEquals(0, stop.code(), stop.toString());
     assertTrue(
-        stop.output().contains("continuing unfinished run " + ReleaseFixture.RUN_ID),
+        stop.output().contains("continuing unfinished run " + ReleaseFixture.RUN_ID)
+            && stop.output().contains("with the playbook as given now (--allow-changed)"),
         stop.toString());
     assertEquals(List.of(ReleaseFixture.RUN_ID), runs.runIds(), "runs after the stop");
     RunState stopped = runs.state(ReleaseFixture.RUN_ID).orElseThrow();
