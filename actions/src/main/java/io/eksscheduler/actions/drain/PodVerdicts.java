@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.drain;
 
+import io.eksscheduler.actions.kube.NodePods;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Volume;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * do). The first filter that does not say "evict" wins.
  */
 final class PodVerdicts {
-  static final String MIRROR = "kubernetes.io/config.mirror";
+  static final String MIRROR = NodePods.MIRROR;
   static final String DO_NOT_DISRUPT = "karpenter.sh/do-not-disrupt";
   static final String SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
 
@@ -57,14 +58,13 @@ final class PodVerdicts {
 
   /** The verdict for {@code pod}. */
   static Verdict of(V1Pod pod, Settings settings) {
-    Map<String, String> annotations = annotations(pod);
-    if (annotations.containsKey(MIRROR)) {
+    if (NodePods.mirror(pod)) {
       return new Verdict(Action.SKIP, "mirror (static) pod");
     }
-    Optional<V1OwnerReference> controller = controller(pod);
-    if (controller.isPresent() && "DaemonSet".equals(controller.get().getKind())) {
+    if (NodePods.ofDaemonSet(pod)) {
       return new Verdict(Action.SKIP, "DaemonSet pod");
     }
+    Optional<V1OwnerReference> controller = NodePods.controller(pod);
     String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
     if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
       return Verdict.evict(); // finished pods pass every filter, as in kubectl
@@ -86,6 +86,7 @@ final class PodVerdicts {
           Action.REFUSE,
           "uses emptyDir, whose data an eviction deletes; set deleteEmptyDirData: true");
     }
+    Map<String, String> annotations = annotations(pod);
     String doNotDisrupt = annotations.get(DO_NOT_DISRUPT);
     boolean marked =
         (doNotDisrupt != null && !"false".equalsIgnoreCase(doNotDisrupt))
@@ -98,15 +99,6 @@ final class PodVerdicts {
               + " (doNotDisrupt: evict overrides)");
     }
     return Verdict.evict();
-  }
-
-  static Optional<V1OwnerReference> controller(V1Pod pod) {
-    List<V1OwnerReference> owners =
-        pod.getMetadata() == null ? null : pod.getMetadata().getOwnerReferences();
-    if (owners == null) {
-      return Optional.empty();
-    }
-    return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
   }
 
   private static boolean usesEmptyDir(V1Pod pod) {

@@ -1,6 +1,8 @@
 package io.eksscheduler.actions.nodegroups;
 
 import io.eksscheduler.actions.kube.KubeCalls;
+import io.eksscheduler.actions.kube.Names;
+import io.eksscheduler.actions.kube.NodePods;
 import io.eksscheduler.actions.nodegroups.ScaleDecision.Target;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.Nodes;
@@ -178,9 +180,8 @@ final class ScaleCalls {
   }
 
   /**
-   * The pods that hold {@code nodes} (neither a DaemonSet's nor a mirror pod: those go with the
-   * node), at most {@value #HOLDERS_SHOWN}, as {@code " (pods on them: ns/a, ns/b)"}; empty when
-   * none.
+   * The pods that hold {@code nodes} (not those that go with their node, {@link NodePods}), at most
+   * {@value #HOLDERS_SHOWN}, as {@code " (pods on them: ns/a, ns/b)"}; empty when none.
    */
   private static String holding(ActionContext ctx, CoreV1Api core, List<V1Node> nodes)
       throws ActionFailure, InterruptedException {
@@ -199,15 +200,8 @@ final class ScaleCalls {
                           .fieldSelector("spec.nodeName=" + node)
                           .execute())
               .getItems()) {
-        boolean daemon =
-            p.getMetadata().getOwnerReferences() != null
-                && p.getMetadata().getOwnerReferences().stream()
-                    .anyMatch(o -> "DaemonSet".equals(o.getKind()));
-        boolean mirror =
-            p.getMetadata().getAnnotations() != null
-                && p.getMetadata().getAnnotations().containsKey("kubernetes.io/config.mirror");
-        if (!daemon && !mirror && holders.size() < HOLDERS_SHOWN) {
-          holders.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+        if (!NodePods.goesWithNode(p) && holders.size() < HOLDERS_SHOWN) {
+          holders.add(Names.of(p.getMetadata()));
         }
       }
     }
