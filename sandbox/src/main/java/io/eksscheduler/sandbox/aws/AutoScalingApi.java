@@ -130,14 +130,26 @@ public final class AutoScalingApi {
   }
 
   private Xml renderGroup(Xml xml, Group g) {
-    xml.element("AutoScalingGroupName", g.asgName)
-        .element("AutoScalingGroupARN", g.asgArn)
-        .open("LaunchTemplate")
-        .element("LaunchTemplateId", g.launchTemplateId)
-        .element("LaunchTemplateName", g.asgName)
-        .element("Version", "1")
-        .close("LaunchTemplate")
-        .element("MinSize", g.minSize)
+    xml.element("AutoScalingGroupName", g.asgName).element("AutoScalingGroupARN", g.asgArn);
+    if (g.mixedInstanceTypes.isEmpty()) {
+      launchTemplate(xml, "LaunchTemplate", g);
+    } else {
+      // A MixedInstancesPolicy instead of a LaunchTemplate: its template, each override's type.
+      xml.open("MixedInstancesPolicy").open("LaunchTemplate");
+      launchTemplate(xml, "LaunchTemplateSpecification", g).open("Overrides");
+      g.mixedInstanceTypes.forEach(
+          t -> xml.open("member").element("InstanceType", t).close("member"));
+      xml.close("Overrides")
+          .close("LaunchTemplate")
+          .open("InstancesDistribution")
+          .element("OnDemandAllocationStrategy", "prioritized")
+          .element("OnDemandBaseCapacity", 0)
+          .element("OnDemandPercentageAboveBaseCapacity", 100)
+          .element("SpotAllocationStrategy", "lowest-price")
+          .close("InstancesDistribution")
+          .close("MixedInstancesPolicy");
+    }
+    xml.element("MinSize", g.minSize)
         .element("MaxSize", g.maxSize)
         .element("DesiredCapacity", g.desiredCapacity)
         .element("DefaultCooldown", 300)
@@ -155,12 +167,8 @@ public final class AutoScalingApi {
           .element("InstanceType", g.instanceType)
           .element("AvailabilityZone", i.zone)
           .element("LifecycleState", i.lifecycleState)
-          .element("HealthStatus", "Healthy")
-          .open("LaunchTemplate")
-          .element("LaunchTemplateId", g.launchTemplateId)
-          .element("LaunchTemplateName", g.asgName)
-          .element("Version", "1")
-          .close("LaunchTemplate")
+          .element("HealthStatus", "Healthy");
+      launchTemplate(xml, "LaunchTemplate", g)
           .element("ProtectedFromScaleIn", i.protectedFromScaleIn)
           .close("member");
     }
@@ -193,6 +201,15 @@ public final class AutoScalingApi {
                 + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling")
         .element("CapacityRebalance", g.managed && "SPOT".equals(g.capacityType));
     return xml;
+  }
+
+  /** A group's launch template as a {@code LaunchTemplateSpecification} named {@code element}. */
+  private static Xml launchTemplate(Xml xml, String element, Group g) {
+    return xml.open(element)
+        .element("LaunchTemplateId", g.launchTemplateId)
+        .element("LaunchTemplateName", Ec2Api.templateName(g))
+        .element("Version", "1")
+        .close(element);
   }
 
   static void renderTag(Xml xml, Group g, AsgTag t) {

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The simulator's HTTP answers: an AWS answer as its service's protocol writes it (rest-json EKS,
- * awsJson1_1 Price List, awsquery XML Auto Scaling and STS), errors included, and plain answers of
- * the sandbox's own paths.
+ * awsJson1_1 Price List, awsquery XML Auto Scaling and STS, ec2-query EC2), errors included, and
+ * plain answers of the sandbox's own paths.
  */
 final class AwsAnswers {
   static final String STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -47,6 +47,16 @@ final class AwsAnswers {
         "text/xml",
         Xml.response(namespace(service), operation, result, requestId)
             .getBytes(StandardCharsets.UTF_8),
+        requestId,
+        null);
+  }
+
+  /** An ec2-protocol answer: {@code members} right under {@code <OperationResponse>}. */
+  static Answer ec2(String operation, String members, String requestId) {
+    return new Answer(
+        200,
+        "text/xml",
+        Ec2Api.response(operation, members, requestId).getBytes(StandardCharsets.UTF_8),
         requestId,
         null);
   }
@@ -90,7 +100,10 @@ final class AwsAnswers {
     return new Answer(
         error.status(),
         "text/xml",
-        Xml.error(namespace(service), error, requestId).getBytes(StandardCharsets.UTF_8),
+        (service.equals("ec2")
+                ? Ec2Api.error(error, requestId)
+                : Xml.error(namespace(service), error, requestId))
+            .getBytes(StandardCharsets.UTF_8),
         requestId,
         null);
   }

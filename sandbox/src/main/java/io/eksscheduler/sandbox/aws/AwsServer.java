@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The simulator's one HTTP endpoint ({@code AWS_ENDPOINT_URL}): EKS, Auto Scaling and STS told
+ * The simulator's one HTTP endpoint ({@code AWS_ENDPOINT_URL}): EKS, Auto Scaling, EC2 and STS told
  * apart by the credential scope of the SigV4 signature, as a single endpoint must, each call
  * checked against the caller's IAM policy if it has one and through the injected {@link Faults},
  * plus the sandbox's own paths under {@code /_sandbox/} ({@link AdminPaths}), which no AWS SDK
@@ -44,6 +44,7 @@ public final class AwsServer implements AutoCloseable {
   private final IamAuthorizer iam;
   private final StsApi sts;
   private final PricingApi pricing = new PricingApi();
+  private final Ec2Api ec2;
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -80,6 +81,7 @@ public final class AwsServer implements AutoCloseable {
     this.admin = new AdminPaths(simulators, tokens, faults, log, logFile);
     this.iam = iamOf.get(simulator);
     this.sts = new StsApi(simulator.config(), sessions, iam);
+    this.ec2 = new Ec2Api(simulator);
     this.server =
         HttpServer.create(new InetSocketAddress("127.0.0.1", simulator.config().port()), 64);
     this.executor = Executors.newFixedThreadPool(8);
@@ -237,6 +239,24 @@ public final class AwsServer implements AutoCloseable {
                           ? sts.execute(named, form, verified.identity())
                           : autoscaling(target, named, form));
           answer = AwsAnswers.query(service, operation, result, requestId);
+        }
+        case "ec2" -> {
+          Map<String, String> form = request.form();
+          operation = form.getOrDefault("Action", "unknown");
+          if (!Ec2Api.OPERATIONS.contains(operation)) {
+            throw new AwsError(400, "InvalidAction", "The action " + operation + " is not valid");
+          }
+          // DescribeLaunchTemplateVersions has no resource types (Service Authorization Reference).
+          iam.authorize(
+              verified.identity(),
+              service,
+              new IamAuthorizer.Request(
+                  "ec2:" + operation, List.of(new IamAuthorizer.Target("*", Map.of()))));
+          Faults.Decision decision = faults.decide(service, operation);
+          injected = decision.kind();
+          String named = operation;
+          answer =
+              AwsAnswers.ec2(operation, decision.apply(() -> ec2.execute(named, form)), requestId);
         }
         default ->
             throw new AwsError(

@@ -316,7 +316,16 @@ public final class EksApi {
     scaling.put("minSize", g.minSize);
     scaling.put("maxSize", g.maxSize);
     scaling.put("desiredSize", g.desiredCapacity);
-    ng.putArray("instanceTypes").add(g.instanceType);
+    if (g.launchTemplateName == null) {
+      ng.putArray("instanceTypes").add(g.instanceType);
+    } else {
+      // Created with a launch template that names the type: instanceTypes is null (the API
+      // reference's Nodegroup), the template is named instead.
+      ng.putObject("launchTemplate")
+          .put("name", g.launchTemplateName)
+          .put("version", "1")
+          .put("id", g.launchTemplateId);
+    }
     ArrayNode subnets = ng.putArray("subnets");
     g.subnets.values().forEach(subnets::add);
     ng.put("amiType", "AL2023_x86_64_STANDARD");

@@ -201,6 +201,8 @@ public final class Faults {
       // EKS answers 429 with x-amzn-ErrorType ThrottlingException; the query services a 400
       // Throttling.
       case "eks" -> new AwsError(429, "ThrottlingException", "Rate exceeded");
+      // EC2 answers 503 RequestLimitExceeded (the EC2 API reference's throttling page).
+      case "ec2" -> new AwsError(503, "RequestLimitExceeded", "Request limit exceeded.");
       default -> new AwsError(400, "Throttling", "Rate exceeded");
     };
   }

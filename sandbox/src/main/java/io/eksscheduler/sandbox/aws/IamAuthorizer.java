@@ -57,11 +57,17 @@ final class IamAuthorizer {
     for (Target t : request.targets()) {
       IamPolicy.Decision d = policy.evaluate(request.action(), t.resource(), t.context());
       if (d != IamPolicy.Decision.ALLOW) {
-        boolean eks = service.equals("eks");
-        throw new AwsError(
-            403,
-            eks ? "AccessDeniedException" : "AccessDenied",
-            denial(caller.arn(), request.action(), t.resource(), d));
+        String message = denial(caller.arn(), request.action(), t.resource(), d);
+        throw switch (service) {
+          case "eks" -> new AwsError(403, "AccessDeniedException", message);
+          // EC2's code, its message prefixed as EC2 prefixes it.
+          case "ec2" ->
+              new AwsError(
+                  403,
+                  "UnauthorizedOperation",
+                  "You are not authorized to perform this operation. " + message);
+          default -> new AwsError(403, "AccessDenied", message);
+        };
       }
     }
   }

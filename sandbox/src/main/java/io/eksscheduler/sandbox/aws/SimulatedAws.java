@@ -53,6 +53,16 @@ public final class SimulatedAws {
     public String asgName;
     public String asgArn;
     public String launchTemplateId;
+
+    /**
+     * The name of its launch template: a managed group's own one (then EKS answers no {@code
+     * instanceTypes}), null when EKS made it; a self-managed group's is named as the group.
+     */
+    public String launchTemplateName;
+
+    /** A self-managed group's MixedInstancesPolicy overrides, empty without such a policy. */
+    public List<String> mixedInstanceTypes = new ArrayList<>();
+
     public int minSize;
     public int maxSize;
     public int desiredCapacity;

@@ -105,6 +105,11 @@ public final class Simulator {
               : null;
       group.launchTemplateId =
           "lt-0" + String.format("%016x", (long) group.asgName.hashCode() & 0xffffffffL);
+      group.launchTemplateName =
+          spec.managed()
+              ? (spec.launchTemplate() ? config.clusterName() + "-" + spec.name() : null)
+              : group.asgName;
+      group.mixedInstanceTypes.addAll(spec.mixedInstanceTypes());
       group.minSize = spec.minSize();
       group.maxSize = spec.maxSize();
       group.desiredCapacity = spec.count();

@@ -129,6 +129,20 @@ public final class ScenarioLoader {
                 + InstanceTypes.names()
                 + "; give capacity explicitly");
       }
+      if (group.launchTemplate() && !group.managed()) {
+        problems.add(
+            "nodeGroups."
+                + group.name()
+                + ".launchTemplate is for managed groups (a self-managed group always has one)");
+      }
+      if (!group.mixedInstanceTypes().isEmpty()
+          && (group.managed() || !group.mixedInstanceTypes().contains(group.instanceType()))) {
+        problems.add(
+            "nodeGroups."
+                + group.name()
+                + ".mixedInstanceTypes is for self-managed groups and must include its"
+                + " instanceType");
+      }
       if (group.zones().isEmpty()) {
         problems.add("nodeGroups." + group.name() + ".zones must name at least one zone");
       }
@@ -169,7 +183,9 @@ public final class ScenarioLoader {
                     new NodeGroup.Taint(
                         t.string("key"), t.stringOr("value", ""), t.string("effect")))
             .toList(),
-        g.stringMapOr("tags", Map.of()));
+        g.stringMapOr("tags", Map.of()),
+        g.booleanOr("launchTemplate", false),
+        g.has("mixedInstanceTypes") ? g.strings("mixedInstanceTypes") : List.of());
   }
 
   private static EksCluster cluster(String scenarioName, Fields c) {
