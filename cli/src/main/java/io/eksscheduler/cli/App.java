@@ -102,6 +102,9 @@ final class App {
     clients.register(
         software.amazon.awssdk.services.autoscaling.AutoScalingClient.class,
         () -> AwsClients.autoScaling(region, credentials(), fence, runner));
+    clients.register(
+        software.amazon.awssdk.services.ec2.Ec2Client.class,
+        () -> AwsClients.ec2(region, credentials(), fence, runner));
   }
 
   /** The AWS credentials: a role's, once {@link #assumeRole} named one, else the default chain. */

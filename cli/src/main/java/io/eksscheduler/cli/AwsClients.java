@@ -4,6 +4,8 @@ import io.eksscheduler.cli.store.Fence;
 import io.eksscheduler.cli.store.FenceInterceptors;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -11,6 +13,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
@@ -39,22 +42,28 @@ final class AwsClients {
   /** The EKS client, in {@code region} or, when null, the SDK's default region. */
   static EksClient eks(
       Region region, AwsCredentialsProvider credentials, Fence fence, String runner) {
-    var builder =
-        EksClient.builder()
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(bounded(fence, runner));
-    return (region == null ? builder : builder.region(region)).build();
+    return build(EksClient.builder(), region, credentials, fence, runner);
   }
 
   /** The Auto Scaling client, in {@code region} or, when null, the SDK's default region. */
   static AutoScalingClient autoScaling(
       Region region, AwsCredentialsProvider credentials, Fence fence, String runner) {
-    var builder =
-        AutoScalingClient.builder()
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(bounded(fence, runner));
+    return build(AutoScalingClient.builder(), region, credentials, fence, runner);
+  }
+
+  /** The EC2 client (launch templates), in {@code region} or, when null, the default region. */
+  static Ec2Client ec2(
+      Region region, AwsCredentialsProvider credentials, Fence fence, String runner) {
+    return build(Ec2Client.builder(), region, credentials, fence, runner);
+  }
+
+  /** A client of {@code builder}: bounded, fenced, in {@code region} or the default one. */
+  private static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(
+      B builder, Region region, AwsCredentialsProvider credentials, Fence fence, String runner) {
+    builder
+        .credentialsProvider(credentials)
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(bounded(fence, runner));
     return (region == null ? builder : builder.region(region)).build();
   }
 

@@ -2,6 +2,7 @@ package io.eksscheduler.actions.cluster;
 
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey;
 import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.Group;
+import io.eksscheduler.actions.nodegroups.NodeGroupSurvey.LaunchTemplate;
 import io.eksscheduler.actions.nodegroups.RestoreSizes;
 import io.eksscheduler.actions.nodegroups.ScaleNodeGroups.GroupOriginal;
 import io.eksscheduler.actions.workloads.CriticalPods;
@@ -15,6 +16,7 @@ import io.eksscheduler.engine.spi.ValueType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +122,9 @@ public final class BootstrapCheck implements Action<BootstrapCheck.Params> {
       throws ActionFailure, InterruptedException {
     Instant until = ctx.clock().instant().plus(Duration.ofMinutes(2));
     List<Group> groups = NodeGroupSurvey.take(ctx, params.cluster(), until);
+    Map<LaunchTemplate, NodeInstanceTypes.Template> templates =
+        NodeInstanceTypes.read(ctx, groups, until);
+    Map<String, String> types = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
     List<Group> counted = new ArrayList<>();
     List<RestoreSizes.Input> inputs = new ArrayList<>();
@@ -129,16 +134,15 @@ public final class BootstrapCheck implements Action<BootstrapCheck.Params> {
       int min = o.map(GroupOriginal::min).orElse(g.min());
       int desired = o.map(GroupOriginal::desired).orElse(g.desired());
       int max = o.map(GroupOriginal::max).orElse(g.max());
-      if (InstanceShapes.of(g.instanceType()).isEmpty()) {
-        notes.add(
-            g.id()
-                + ": instance type "
-                + (g.instanceType() == null ? "not known" : g.instanceType() + " not in the table")
-                + "; its "
-                + desired
-                + " nodes are not counted");
+      NodeInstanceTypes.Choice type =
+          NodeInstanceTypes.choose(g, desired, templates.get(g.launchTemplate()));
+      if (type.note() != null) {
+        notes.add(type.note());
+      }
+      if (type.instanceType() == null) {
         continue;
       }
+      types.put(g.id(), type.instanceType());
       counted.add(g);
       inputs.add(new RestoreSizes.Input(g.name(), min, desired, max, g.zones()));
     }
@@ -148,7 +152,7 @@ public final class BootstrapCheck implements Action<BootstrapCheck.Params> {
     int floor = params.minNodes() == null ? 0 : params.minNodes();
     RestoreSizes.Result planned = RestoreSizes.decide(inputs, floor, volumeZones);
     int plannedTotal = total(planned);
-    BootstrapFit.Result fit = fit(counted, planned, needs);
+    BootstrapFit.Result fit = fit(counted, types, planned, needs);
     if (fit.fits()) {
       return new Finding(plannedTotal, plannedTotal, List.of(), notes, true);
     }
@@ -158,7 +162,7 @@ public final class BootstrapCheck implements Action<BootstrapCheck.Params> {
       if (bigger.shortBy() > 0) {
         break;
       }
-      if (fit(counted, bigger, needs).fits()) {
+      if (fit(counted, types, bigger, needs).fits()) {
         return new Finding(plannedTotal, more, fit.unplaced(), notes, false);
       }
     }
@@ -170,13 +174,17 @@ public final class BootstrapCheck implements Action<BootstrapCheck.Params> {
   }
 
   private static BootstrapFit.Result fit(
-      List<Group> groups, RestoreSizes.Result sizes, List<CriticalPods.Need> needs) {
+      List<Group> groups,
+      Map<String, String> types,
+      RestoreSizes.Result sizes,
+      List<CriticalPods.Need> needs) {
     List<BootstrapFit.NodeTemplate> templates = new ArrayList<>();
     for (Group g : groups) {
-      InstanceShapes.Shape shape = InstanceShapes.of(g.instanceType()).orElseThrow();
+      String type = types.get(g.id());
+      InstanceShapes.Shape shape = InstanceShapes.of(type).orElseThrow();
       Map<String, String> labels = new java.util.LinkedHashMap<>(g.labels());
       labels.put(NODEGROUP_LABEL, g.name());
-      labels.put("node.kubernetes.io/instance-type", g.instanceType());
+      labels.put("node.kubernetes.io/instance-type", type);
       List<BootstrapFit.Taint> taints = new ArrayList<>();
       for (String t : g.taints()) {
         String effect = t.substring(t.lastIndexOf(':') + 1);

@@ -125,10 +125,12 @@ public final class AwsCalls {
     String message = what + ": " + summary(e);
     if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
       String code = service.awsErrorDetails().errorCode();
-      if ("AccessDeniedException".equals(code) || "AccessDenied".equals(code)) {
+      if ("AccessDeniedException".equals(code)
+          || "AccessDenied".equals(code)
+          || "UnauthorizedOperation".equals(code)) {
         message +=
-            " (the identity in use lacks this IAM permission; see docs/iam-policy.json and"
-                + " docs/security.md)";
+            " (the identity in use lacks this IAM permission; see docs/iam-policy.json for a"
+                + " stop, docs/iam-policy-wake.json for a start, and docs/security.md)";
       } else if ("LimitExceeded".equals(code)
           || ("BadRequestException".equals(code)
               && String.valueOf(service.awsErrorDetails().errorMessage()).contains("tags"))) {

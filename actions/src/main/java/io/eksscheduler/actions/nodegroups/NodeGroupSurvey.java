@@ -17,6 +17,9 @@ import java.util.Set;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
+import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateOverrides;
+import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
+import software.amazon.awssdk.services.autoscaling.model.MixedInstancesPolicy;
 import software.amazon.awssdk.services.autoscaling.model.SuspendedProcess;
 import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.eks.EksClient;
@@ -45,7 +48,9 @@ public final class NodeGroupSurvey {
    * @param suspended the Auto Scaling processes suspended on it now (self-managed)
    * @param tagged the original a stop recorded in its tag, if any
    * @param arn the managed node group's ARN (null for an Auto Scaling group)
-   * @param instanceType the instance type its nodes have, null when the group does not say
+   * @param instanceTypes the instance types the group names itself: a managed group's {@code
+   *     instanceTypes}, a MixedInstancesPolicy's overrides; empty when its launch template names it
+   * @param launchTemplate the launch template it launches from, null when it names none
    * @param labels the Kubernetes labels its nodes get (managed node groups)
    * @param taints its Kubernetes taints as {@code key=value:Effect} (managed node groups)
    * @param status EKS's status of a managed node group ({@code ACTIVE}, {@code UPDATING}, ...); an
@@ -62,7 +67,8 @@ public final class NodeGroupSurvey {
       List<String> suspended,
       Optional<GroupOriginal> tagged,
       String arn,
-      String instanceType,
+      List<String> instanceTypes,
+      LaunchTemplate launchTemplate,
       Map<String, String> labels,
       List<String> taints,
       String status,
@@ -80,6 +86,18 @@ public final class NodeGroupSurvey {
 
     public String sizes() {
       return min + "/" + desired + "/" + max;
+    }
+  }
+
+  /**
+   * A launch template as a group names it: by id or name, at a version ({@code 3}, {@code $Latest},
+   * {@code $Default}; null for the default).
+   */
+  public record LaunchTemplate(String id, String name, String version) {
+
+    /** What users read: its name, else its id, with the version when one is given. */
+    public String label() {
+      return (name != null ? name : id) + (version == null ? "" : " version " + version);
     }
   }
 
@@ -224,7 +242,11 @@ public final class NodeGroupSurvey {
         List.of(),
         parse(tag(g), "node group " + name),
         g.nodegroupArn(),
-        instanceType(g),
+        g.instanceTypes() == null ? List.of() : List.copyOf(g.instanceTypes()),
+        g.launchTemplate() == null
+            ? null
+            : new LaunchTemplate(
+                g.launchTemplate().id(), g.launchTemplate().name(), g.launchTemplate().version()),
         g.labels() == null ? Map.of() : Map.copyOf(g.labels()),
         g.taints() == null
             ? List.of()
@@ -257,7 +279,8 @@ public final class NodeGroupSurvey {
         suspended(g),
         parse(tag(g), "Auto Scaling group " + g.autoScalingGroupName()),
         null,
-        null,
+        overrideTypes(g),
+        launchTemplate(g),
         Map.of(),
         List.of(),
         // DescribeAutoScalingGroups: Status is set only while the group is being deleted.
@@ -284,11 +307,29 @@ public final class NodeGroupSurvey {
     return g.suspendedProcesses().stream().map(SuspendedProcess::processName).toList();
   }
 
-  /** The first of a managed node group's instance types, null when it names none. */
-  static String instanceType(Nodegroup g) {
-    return g.instanceTypes() == null || g.instanceTypes().isEmpty()
+  /** The instance types a MixedInstancesPolicy's overrides name, empty without one. */
+  static List<String> overrideTypes(AutoScalingGroup g) {
+    MixedInstancesPolicy p = g.mixedInstancesPolicy();
+    if (p == null || p.launchTemplate() == null || !p.launchTemplate().hasOverrides()) {
+      return List.of();
+    }
+    return p.launchTemplate().overrides().stream()
+        .map(LaunchTemplateOverrides::instanceType)
+        .filter(t -> t != null)
+        .toList();
+  }
+
+  /** An Auto Scaling group's launch template, its own or its MixedInstancesPolicy's; or null. */
+  static LaunchTemplate launchTemplate(AutoScalingGroup g) {
+    LaunchTemplateSpecification t = g.launchTemplate();
+    if (t == null
+        && g.mixedInstancesPolicy() != null
+        && g.mixedInstancesPolicy().launchTemplate() != null) {
+      t = g.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification();
+    }
+    return t == null
         ? null
-        : g.instanceTypes().get(0);
+        : new LaunchTemplate(t.launchTemplateId(), t.launchTemplateName(), t.version());
   }
 
   /** EKS's taint effect ({@code NO_SCHEDULE}) as Kubernetes writes it ({@code NoSchedule}). */

@@ -106,7 +106,7 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
     NodeGroupSurvey.Read read = NodeGroupSurvey.read(ctx, cluster, until);
     List<Found> groups = new ArrayList<>();
     for (Nodegroup g : read.managed().values()) {
-      groups.add(managed(g, ledgered(ctx, true, g.nodegroupName())));
+      groups.add(managed(g, instanceType(g, read), ledgered(ctx, true, g.nodegroupName())));
     }
     for (AutoScalingGroup g : read.autoScalingGroups().values()) {
       boolean ofManagedGroup = read.ofManagedGroup(g);
@@ -123,7 +123,36 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
     return ctx.ledger().get(NodeGroupSurvey.ledgerKey(managed, name), GroupOriginal.class);
   }
 
-  private static Found managed(Nodegroup g, Optional<GroupOriginal> ledgered) {
+  /**
+   * A managed node group's instance type: the first it names, else (created with a launch template
+   * that names it) the type its running instances have; null when neither says.
+   */
+  private static String instanceType(Nodegroup g, NodeGroupSurvey.Read read) {
+    if (g.instanceTypes() != null && !g.instanceTypes().isEmpty()) {
+      return g.instanceTypes().get(0);
+    }
+    if (g.resources() == null) {
+      return null;
+    }
+    return g.resources().autoScalingGroups().stream()
+        .map(a -> read.autoScalingGroups().get(a.name()))
+        .filter(a -> a != null)
+        .map(ScaleSurvey::instanceType)
+        .filter(t -> t != null)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The instance type of an Auto Scaling group's first instance that says, or null. */
+  private static String instanceType(AutoScalingGroup g) {
+    return g.instances().stream()
+        .map(i -> i.instanceType())
+        .filter(t -> t != null && !t.isEmpty())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static Found managed(Nodegroup g, String instanceType, Optional<GroupOriginal> ledgered) {
     return new Found(
         g.nodegroupName(),
         true,
@@ -135,18 +164,13 @@ record ScaleSurvey(String run, List<ScaleSurvey.Found> groups) {
         ledgered,
         false,
         g.nodegroupArn(),
-        NodeGroupSurvey.instanceType(g),
+        instanceType,
         "SPOT".equals(g.capacityTypeAsString()));
   }
 
   private static Found selfManaged(
       AutoScalingGroup g, boolean ofManagedGroup, Optional<GroupOriginal> ledgered) {
-    String type =
-        g.instances().stream()
-            .map(i -> i.instanceType())
-            .filter(t -> t != null && !t.isEmpty())
-            .findFirst()
-            .orElse(null);
+    String type = instanceType(g);
     var mixed = g.mixedInstancesPolicy();
     boolean spot =
         mixed != null

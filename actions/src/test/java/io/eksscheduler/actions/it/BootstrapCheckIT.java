@@ -24,10 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eks.EksClient;
 
 /**
- * bootstrap.check against the real API server and the simulator: the dev scenario fits on its
+ * bootstrap.check against the real API server and the simulator: every dev group's instance type is
+ * known (a managed group's launch template, a MixedInstancesPolicy), the dev scenario fits on its
  * recorded node groups, and a StatefulSet whose volume lives in a zone no node group serves is
  * reported, naming the zone, before any change.
  */
@@ -41,7 +43,8 @@ class BootstrapCheckIT {
     ApiClient client = sandbox.adminClient();
     SimulatorConfig aws = sandbox.aws();
     try (EksClient eks = SandboxAws.configure(EksClient.builder(), aws).build();
-        AutoScalingClient asg = SandboxAws.configure(AutoScalingClient.builder(), aws).build()) {
+        AutoScalingClient asg = SandboxAws.configure(AutoScalingClient.builder(), aws).build();
+        Ec2Client ec2 = SandboxAws.configure(Ec2Client.builder(), aws).build()) {
       check(
           client,
           new PlaybookRuns(
@@ -50,12 +53,25 @@ class BootstrapCheckIT {
               state,
               new Clients()
                   .register(EksClient.class, () -> eks)
-                  .register(AutoScalingClient.class, () -> asg)));
+                  .register(AutoScalingClient.class, () -> asg)
+                  .register(Ec2Client.class, () -> ec2)));
     }
   }
 
   private static void check(ApiClient client, PlaybookRuns runs) throws Exception {
     String with = "      cluster: dev\n";
+    // Every group's type is known, wherever it is declared: system's in the launch template it
+    // was created with (EC2), batch's in its MixedInstancesPolicy's overrides (the smallest).
+    List<String> lines = runs.plan("bootstrap.check", with);
+    assertTrue(
+        lines.contains("nodegroup system: t3.medium (from launch template dev-system version 1)"),
+        lines.toString());
+    assertTrue(
+        lines.contains(
+            "asg dev-batch-asg: of its instance types c5.xlarge, m5.xlarge, the smallest,"
+                + " c5.xlarge, is counted"),
+        lines.toString());
+    assertTrue(lines.stream().noneMatch(l -> l.contains("not counted")), lines.toString());
     RunState fits = runs.run("b-fits", "bootstrap.check", with);
     assertEquals(RunStatus.SUCCEEDED, fits.status(), String.valueOf(fits.steps()));
 

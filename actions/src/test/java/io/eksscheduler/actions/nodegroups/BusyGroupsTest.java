@@ -24,6 +24,7 @@ class BusyGroupsTest {
         List.of(),
         Optional.empty(),
         null,
+        List.of(),
         null,
         Map.of(),
         List.of(),

@@ -19,8 +19,8 @@ class RestoreDecisionTest {
 
   private static Group group(String name, boolean managed, Optional<GroupOriginal> tagged) {
     return new Group(
-        name, managed, 0, 0, 0, ZONES, List.of(), tagged, null, null, Map.of(), List.of(), "ACTIVE",
-        List.of());
+        name, managed, 0, 0, 0, ZONES, List.of(), tagged, null, List.of(), null, Map.of(),
+        List.of(), "ACTIVE", List.of());
   }
 
   private static GroupOriginal original(int min, int desired, int max) {

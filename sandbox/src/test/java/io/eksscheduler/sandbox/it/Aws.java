@@ -19,6 +19,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -40,6 +41,10 @@ final class Aws {
 
   EksClient eks() {
     return configure(EksClient.builder(), "admin", defaultRetries()).build();
+  }
+
+  Ec2Client ec2() {
+    return configure(Ec2Client.builder(), "admin", defaultRetries()).build();
   }
 
   AutoScalingClient autoScaling() {

@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.autoscaling.model.Filter;
 import software.amazon.awssdk.services.autoscaling.model.Instance;
 import software.amazon.awssdk.services.autoscaling.model.Tag;
 import software.amazon.awssdk.services.autoscaling.model.TagDescription;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.LaunchTemplateVersion;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.EksException;
@@ -57,7 +60,15 @@ class AwsApiIT {
       Nodegroup system =
           eks.describeNodegroup(r -> r.clusterName("dev").nodegroupName("system")).nodegroup();
       assertEquals("ON_DEMAND", system.capacityTypeAsString());
-      assertEquals(List.of("t3.medium"), system.instanceTypes());
+      // Created with its own launch template, which names the type: EKS names no instanceTypes.
+      assertFalse(system.hasInstanceTypes(), String.valueOf(system.instanceTypes()));
+      assertEquals("dev-system", system.launchTemplate().name());
+      assertEquals("1", system.launchTemplate().version());
+      assertEquals(
+          List.of("m5.large"),
+          eks.describeNodegroup(r -> r.clusterName("dev").nodegroupName("general"))
+              .nodegroup()
+              .instanceTypes());
       assertEquals(2, system.scalingConfig().desiredSize());
       assertEquals(Map.of("workload", "system"), system.labels());
       assertEquals(2, system.subnets().size());
@@ -72,6 +83,74 @@ class AwsApiIT {
               ResourceNotFoundException.class,
               () -> eks.describeNodegroup(r -> r.clusterName("dev").nodegroupName("nope")));
       assertEquals(404, missing.statusCode());
+    }
+  }
+
+  @Test
+  void launchTemplatesNameTheInstanceTypesTheirGroupsDoNot(TestSandbox sandbox) {
+    Aws aws = new Aws(sandbox);
+    try (EksClient eks = aws.eks();
+        AutoScalingClient asg = aws.autoScaling();
+        Ec2Client ec2 = aws.ec2()) {
+      var system =
+          eks.describeNodegroup(r -> r.clusterName("dev").nodegroupName("system"))
+              .nodegroup()
+              .launchTemplate();
+      LaunchTemplateVersion byId =
+          ec2.describeLaunchTemplateVersions(
+                  r -> r.launchTemplateId(system.id()).versions(system.version()))
+              .launchTemplateVersions()
+              .get(0);
+      assertEquals("t3.medium", byId.launchTemplateData().instanceTypeAsString());
+      assertEquals("dev-system", byId.launchTemplateName());
+      assertEquals(1L, byId.versionNumber());
+      assertTrue(byId.defaultVersion());
+      assertEquals(
+          byId.launchTemplateId(),
+          ec2.describeLaunchTemplateVersions(
+                  r -> r.launchTemplateName("dev-system").versions("$Default"))
+              .launchTemplateVersions()
+              .get(0)
+              .launchTemplateId());
+
+      // The self-managed batch group: a MixedInstancesPolicy whose overrides name the types, its
+      // template none.
+      AutoScalingGroup batch =
+          asg.describeAutoScalingGroups(r -> r.autoScalingGroupNames("dev-batch-asg"))
+              .autoScalingGroups()
+              .get(0);
+      assertEquals(null, batch.launchTemplate());
+      assertEquals(
+          List.of("c5.xlarge", "m5.xlarge"),
+          batch.mixedInstancesPolicy().launchTemplate().overrides().stream()
+              .map(o -> o.instanceType())
+              .toList());
+      var spec = batch.mixedInstancesPolicy().launchTemplate().launchTemplateSpecification();
+      assertEquals(
+          null,
+          ec2.describeLaunchTemplateVersions(
+                  r -> r.launchTemplateId(spec.launchTemplateId()).versions(spec.version()))
+              .launchTemplateVersions()
+              .get(0)
+              .launchTemplateData()
+              .instanceTypeAsString());
+
+      Ec2Exception missing =
+          assertThrows(
+              Ec2Exception.class,
+              () ->
+                  ec2.describeLaunchTemplateVersions(
+                      r -> r.launchTemplateId("lt-0000000000000000f").versions("$Latest")));
+      assertEquals("InvalidLaunchTemplateId.NotFound", missing.awsErrorDetails().errorCode());
+      assertEquals(400, missing.statusCode());
+      Ec2Exception version =
+          assertThrows(
+              Ec2Exception.class,
+              () ->
+                  ec2.describeLaunchTemplateVersions(
+                      r -> r.launchTemplateName("dev-system").versions("7")));
+      assertEquals(
+          "InvalidLaunchTemplateId.VersionNotFound", version.awsErrorDetails().errorCode());
     }
   }
 
