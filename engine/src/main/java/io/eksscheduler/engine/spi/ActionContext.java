@@ -1,6 +1,7 @@
 package io.eksscheduler.engine.spi;
 
 import java.time.Clock;
+import java.util.List;
 
 /** Gives an action everything it may use from the outside world during one step attempt. */
 public interface ActionContext {
@@ -32,6 +33,20 @@ public interface ActionContext {
    * changed:STEP}) and prove that a resume finishes the job from the ledger.
    */
   default void changed() {}
+
+  /**
+   * The effects the earlier steps of this dry-run predicted, in the order they would happen; empty
+   * in a run, where the cluster itself shows what earlier steps did.
+   */
+  default List<Effect> predicted() {
+    return List.of();
+  }
+
+  /**
+   * Says that the plan being made used {@code effect}, one of {@link #predicted()}: the dry-run
+   * then tells when it came from a step that a run may not have finished by then.
+   */
+  default void read(Effect effect) {}
 
   /** Writes one line to the run's log, shown to the user and kept in the run's events. */
   void log(String message);
