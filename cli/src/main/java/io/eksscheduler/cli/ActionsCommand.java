@@ -88,7 +88,12 @@ final class ActionsCommand implements Runnable {
       }
       for (OutputSpec o : action.outputs()) {
         app.out.println(
-            String.format("  %-22s %-8s %s", o.name(), o.type().label(), o.description()));
+            String.format(
+                "  %-22s %-8s %s%s",
+                o.name(),
+                o.type().label(),
+                o.description(),
+                o.sequence() ? " (in order; other lists are sorted)" : ""));
       }
       app.out.println();
       app.out.println("schema: " + action.withSchema());

@@ -105,7 +105,10 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
     return List.of(
         new OutputSpec("slept", ValueType.ARRAY, "the workloads asleep, as \"Kind ns/name\""),
         new OutputSpec(
-            "waves", ValueType.ARRAY, "the workloads wave by wave, in the order they were slept"),
+            "waves",
+            ValueType.ARRAY,
+            "the workloads wave by wave, in the order they were slept",
+            true),
         new OutputSpec("excluded", ValueType.ARRAY, "the workloads left running, each with why"));
   }
 

@@ -93,7 +93,7 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
     return List.of(
         new OutputSpec("woken", ValueType.ARRAY, "the workloads restored, as \"Kind ns/name\""),
         new OutputSpec(
-            "waves", ValueType.ARRAY, "the workloads wave by wave, in the order they woke"));
+            "waves", ValueType.ARRAY, "the workloads wave by wave, in the order they woke", true));
   }
 
   @Override

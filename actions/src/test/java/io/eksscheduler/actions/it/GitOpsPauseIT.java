@@ -141,9 +141,10 @@ class GitOpsPauseIT {
     assertEquals(
         List.of(
             "Application " + ns + "/shop",
-            "Kustomization " + ns + "/apps",
-            "HelmRelease " + ns + "/redis"),
-        paused.step("step").outputs().get("paused"));
+            "HelmRelease " + ns + "/redis",
+            "Kustomization " + ns + "/apps"),
+        paused.step("step").outputs().get("paused"),
+        "a run's lists are stored sorted");
     assertEquals(
         "{\"v\":1,\"run\":\"r-pause\",\"suspend\":false}",
         String.valueOf(paused.step("step").ledger().get("original:HelmRelease " + ns + "/redis")));

@@ -160,7 +160,11 @@ public final class DryRun {
       Plan raw = action.plan(params, ctx);
       List<String> changes = new ArrayList<>();
       raw.changes().forEach(c -> changes.add(secrets.mask(c)));
-      Plan plan = new Plan(changes, secrets.maskAll(raw.predictedOutputs()));
+      Plan plan =
+          new Plan(
+              changes,
+              OutputShapes.normalize(
+                  action.outputs(), secrets.maskAll(OutputShapes.plain(raw.predictedOutputs()))));
       recorder.updateStep(
           step.id(),
           s ->

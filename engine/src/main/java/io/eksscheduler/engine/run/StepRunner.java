@@ -9,7 +9,6 @@ import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.Outputs;
-import io.eksscheduler.engine.state.Json;
 import io.eksscheduler.engine.state.StepState;
 import io.eksscheduler.engine.state.StepStatus;
 import java.time.Duration;
@@ -131,7 +130,9 @@ final class StepRunner {
           refused == null ? attempt(action, params, id, timeout, secrets) : Attempt.failed(refused);
       if (result.outputs != null) {
         CrashPoints.reach("effect-done:" + id);
-        Map<String, Object> outputs = secrets.maskAll(plain(result.outputs.values()));
+        Map<String, Object> outputs =
+            OutputShapes.normalize(
+                action.outputs(), secrets.maskAll(OutputShapes.plain(result.outputs.values())));
         recorder.updateStep(
             id,
             s ->
@@ -270,12 +271,6 @@ final class StepRunner {
         Thread.currentThread().interrupt();
       }
     }
-  }
-
-  private static Map<String, Object> plain(Map<String, Object> values) {
-    Map<String, Object> out = new java.util.LinkedHashMap<>();
-    values.forEach((k, v) -> out.put(k, Json.plain(v)));
-    return out;
   }
 
   static String describe(Throwable t) {
