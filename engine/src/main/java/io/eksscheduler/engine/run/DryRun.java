@@ -6,6 +6,7 @@ import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.playbook.SchemaCheck;
 import io.eksscheduler.engine.playbook.Step;
 import io.eksscheduler.engine.spi.Action;
+import io.eksscheduler.engine.spi.Effect;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
@@ -19,7 +20,9 @@ import java.util.Optional;
 
 /**
  * Previews a run: evaluates params, {@code when} and expressions, and asks each step's action for
- * its read-only plan, in the order the run would take. Writes no state and changes nothing.
+ * its read-only plan, in the order the run would take. Each plan sees the effects the plans before
+ * it predicted (steps of one wave in declaration order), so it plans on the state the earlier steps
+ * will leave. Writes no state and changes nothing.
  */
 public final class DryRun {
   private final ActionRegistry actions;
@@ -112,6 +115,7 @@ public final class DryRun {
     }
     RunRecorder recorder =
         new RunRecorder(Optional.empty(), EventSink.none(), settings.clock(), state);
+    PredictedEffects effects = new PredictedEffects(playbook);
     List<StepPreview> out = new ArrayList<>();
     int wave = 0;
     for (List<Step> phase : List.of(playbook.steps(), playbook.finallySteps())) {
@@ -129,7 +133,7 @@ public final class DryRun {
             done != null
                 ? new StepPreview(
                     step, w, done.status() == StepStatus.SKIPPED, Optional.empty(), null, done)
-                : preview(step, w, recorder));
+                : preview(step, w, recorder, effects));
       }
       wave = maxWave + 1;
     }
@@ -137,7 +141,7 @@ public final class DryRun {
   }
 
   @SuppressWarnings("unchecked")
-  private StepPreview preview(Step step, int wave, RunRecorder recorder) {
+  private StepPreview preview(Step step, int wave, RunRecorder recorder, PredictedEffects effects) {
     Rendering rendering = new Rendering(recorder.state(), settings.env(), true);
     try {
       boolean when = rendering.when(step.when()).value().asBoolean();
@@ -155,16 +159,12 @@ public final class DryRun {
               settings.clock(),
               settings.sleeper(),
               clients,
-              Secrets.NONE);
+              Secrets.NONE,
+              effects.sofar());
       Secrets secrets = new Secrets(rendering.envValuesReferenced(step.with(), step.when()));
       Plan raw = action.plan(params, ctx);
-      List<String> changes = new ArrayList<>();
-      raw.changes().forEach(c -> changes.add(secrets.mask(c)));
-      Plan plan =
-          new Plan(
-              changes,
-              OutputShapes.normalize(
-                  action.outputs(), secrets.maskAll(OutputShapes.plain(raw.predictedOutputs()))));
+      Plan plan = shown(raw, action, secrets, effects.readWithoutNeeding(step, ctx.effectsRead()));
+      effects.add(step.id(), raw.effects());
       recorder.updateStep(
           step.id(),
           s ->
@@ -185,6 +185,31 @@ public final class DryRun {
     } catch (Exception e) {
       return new StepPreview(step, wave, false, Optional.empty(), StepRunner.describe(e));
     }
+  }
+
+  /**
+   * The plan as the preview shows it: values read from env masked, outputs in the run's shape, and
+   * every output inexact when the plan read effects of steps the step does not need.
+   */
+  private static Plan shown(
+      Plan raw, Action<?> action, Secrets secrets, List<String> readWithoutNeeding) {
+    Map<String, Object> predicted =
+        OutputShapes.normalize(
+            action.outputs(), secrets.maskAll(OutputShapes.plain(raw.predictedOutputs())));
+    Map<String, String> inexact = new LinkedHashMap<>();
+    raw.inexact().forEach((k, why) -> inexact.put(k, secrets.mask(why)));
+    if (!readWithoutNeeding.isEmpty()) {
+      String why = secrets.mask(PredictedEffects.why(readWithoutNeeding));
+      predicted.keySet().forEach(k -> inexact.putIfAbsent(k, why));
+    }
+    return new Plan(
+        raw.changes().stream().map(secrets::mask).toList(),
+        raw.unchanged().stream().map(secrets::mask).toList(),
+        predicted,
+        inexact,
+        raw.effects().stream()
+            .<Effect>map(e -> new PredictedEffects.Shown(secrets.mask(e.line())))
+            .toList());
   }
 
   /** True for a step a resume does not run again (see {@link Runs#prepareResume}). */

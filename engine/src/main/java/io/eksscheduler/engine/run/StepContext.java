@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.Effect;
 import io.eksscheduler.engine.spi.Ledger;
 import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.Json;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +28,10 @@ final class StepContext implements ActionContext {
   private final Clients clients;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final Secrets secrets;
+  private final List<Effect> predicted;
+  // By identity: two steps may predict equal effects, and which step's was read is what counts.
+  private final Set<Effect> read =
+      Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
   StepContext(
       RunRecorder recorder,
@@ -32,8 +40,10 @@ final class StepContext implements ActionContext {
       Clock clock,
       Sleeper sleeper,
       Clients clients,
-      Secrets secrets) {
+      Secrets secrets,
+      List<Effect> predicted) {
     this.secrets = secrets;
+    this.predicted = List.copyOf(predicted);
     this.recorder = recorder;
     this.stepId = stepId;
     this.dryRun = dryRun;
@@ -122,6 +132,25 @@ final class StepContext implements ActionContext {
         return recorder.state().step(stepId).ledger().keySet();
       }
     };
+  }
+
+  @Override
+  public List<Effect> predicted() {
+    return predicted;
+  }
+
+  @Override
+  public void read(Effect effect) {
+    read.add(effect);
+  }
+
+  /** The effects of {@link #predicted()} the step said it read. */
+  Set<Effect> effectsRead() {
+    synchronized (read) {
+      Set<Effect> copy = Collections.newSetFromMap(new IdentityHashMap<>());
+      copy.addAll(read);
+      return copy;
+    }
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.eksscheduler.engine.state.StepState;
 import io.eksscheduler.engine.state.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -214,7 +215,7 @@ final class StepRunner {
       Action<Object> action, Object params, String id, Duration timeout, Secrets secrets) {
     StepContext ctx =
         new StepContext(
-            recorder, id, false, settings.clock(), settings.sleeper(), clients, secrets);
+            recorder, id, false, settings.clock(), settings.sleeper(), clients, secrets, List.of());
     Attempt result = new Attempt();
     CountDownLatch ended = new CountDownLatch(1);
     Future<Outputs> future =

@@ -5,12 +5,14 @@ import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Durations;
+import io.eksscheduler.engine.spi.Effect;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.ValueType;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,11 +21,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A scriptable action for engine tests: records each call, fails its first {@code failTimes}
  * attempts, sleeps for real on its first attempt when {@code sleep} is set (so a resumed run that
- * reuses the stored parameters does not wait again) and echoes {@code value} as an output.
+ * reuses the stored parameters does not wait again) and echoes {@code value} as an output. Its plan
+ * predicts the effect {@code effect} when set and, with {@code reads}, reads every effect predicted
+ * before it and lists their lines as the predicted output {@code seen}.
  */
 public final class TestStep implements Action<TestStep.Params> {
   public record Params(
-      JsonNode value, Long count, Long failTimes, Boolean retryable, String sleep) {}
+      JsonNode value,
+      Long count,
+      Long failTimes,
+      Boolean retryable,
+      String sleep,
+      String effect,
+      Boolean reads) {}
+
+  /** The effect a plan predicts when {@code effect} is set. */
+  public record Said(String line) implements Effect {}
 
   public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   public final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -58,7 +71,17 @@ public final class TestStep implements Action<TestStep.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) {
-    return new Plan(List.of("would do " + ctx.stepId()), Map.of("count", 7L));
+    Map<String, Object> predicted = new LinkedHashMap<>(Map.of("count", 7L));
+    if (Boolean.TRUE.equals(params.reads())) {
+      List<String> seen = new ArrayList<>();
+      for (Effect e : ctx.predicted()) {
+        ctx.read(e);
+        seen.add(e.line());
+      }
+      predicted.put("seen", String.join(",", seen));
+    }
+    List<Effect> effects = params.effect() == null ? List.of() : List.of(new Said(params.effect()));
+    return new Plan(List.of("would do " + ctx.stepId()), predicted).withEffects(effects);
   }
 
   @Override
@@ -74,9 +97,13 @@ public final class TestStep implements Action<TestStep.Params> {
         throw new ActionFailure(
             "planned failure " + n, params.retryable() == null || params.retryable());
       }
-      return Outputs.of(
-          "value", params.value() == null ? null : params.value(),
-          "count", params.count() == null ? 0L : params.count());
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("value", params.value() == null ? null : params.value());
+      out.put("count", params.count() == null ? 0L : params.count());
+      if (Boolean.TRUE.equals(params.reads())) {
+        out.put("seen", String.join(",", ctx.predicted().stream().map(Effect::line).toList()));
+      }
+      return new Outputs(out);
     } finally {
       order.add("end:" + ctx.stepId());
     }
