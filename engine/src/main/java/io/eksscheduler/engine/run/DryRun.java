@@ -1,5 +1,6 @@
 package io.eksscheduler.engine.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.engine.expr.EvaluationException;
 import io.eksscheduler.engine.playbook.ActionRegistry;
 import io.eksscheduler.engine.playbook.Playbook;
@@ -9,7 +10,6 @@ import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.Effect;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.state.RunState;
-import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.engine.state.StepState;
 import io.eksscheduler.engine.state.StepStatus;
 import java.util.ArrayList;
@@ -65,54 +65,38 @@ public final class DryRun {
 
   /**
    * The preview of a run that continues {@code continuing} when present (its params, its id): steps
-   * it ended for good are shown as kept with their stored outputs, the others are planned from live
-   * state, as a resume would run them.
+   * it ended for good are shown as kept with their stored outputs, the others are planned as a
+   * resume would run them: with their ledgers and the {@code when} and {@code with} they stored.
    */
   public List<StepPreview> preview(
       Playbook playbook, Map<String, Object> params, String runId, Optional<RunState> continuing) {
-    Map<String, StepState> steps = new LinkedHashMap<>();
-    Map<String, StepState> kept = new LinkedHashMap<>();
-    for (Step s : playbook.allSteps()) {
-      StepState before = continuing.map(c -> c.steps().get(s.id())).orElse(null);
-      if (before != null && !s.inFinally() && endedForGood(before, s)) {
-        steps.put(s.id(), before);
-        kept.put(s.id(), before);
-      } else {
-        steps.put(s.id(), StepState.pending());
-      }
-    }
-    RunState state =
-        RunState.started(
-            runId,
-            playbook.name(),
-            playbook.file(),
-            "",
-            params,
-            settings.clock().instant(),
-            "",
-            steps);
+    RunState state;
     if (continuing.isPresent()) {
-      RunState c = continuing.get();
+      state = Runs.continuation(continuing.get(), playbook);
+    } else {
+      Map<String, StepState> steps = new LinkedHashMap<>();
+      playbook.allSteps().forEach(s -> steps.put(s.id(), StepState.pending()));
       state =
-          new RunState(
-              RunState.VERSION,
-              c.runId(),
-              c.playbook(),
-              c.playbookFile(),
-              c.playbookDigest(),
-              c.params(),
-              c.lockKey(),
-              RunStatus.RUNNING,
-              RunState.MAIN,
-              null,
-              c.round(),
-              c.startedAt(),
-              settings.clock().instant(),
-              ProcessHandle.current().pid(),
+          RunState.started(
+              runId,
+              playbook.name(),
+              playbook.file(),
               "",
-              0,
+              params,
+              settings.clock().instant(),
+              "",
               steps);
     }
+    // What a resume does not run again: the steps the continued run ended for good.
+    Map<String, StepState> kept = new LinkedHashMap<>();
+    state
+        .steps()
+        .forEach(
+            (id, st) -> {
+              if (st.status() != StepStatus.PENDING) {
+                kept.put(id, st);
+              }
+            });
     RunRecorder recorder =
         new RunRecorder(Optional.empty(), EventSink.none(), settings.clock(), state);
     PredictedEffects effects = new PredictedEffects(playbook);
@@ -143,14 +127,18 @@ public final class DryRun {
   @SuppressWarnings("unchecked")
   private StepPreview preview(Step step, int wave, RunRecorder recorder, PredictedEffects effects) {
     Rendering rendering = new Rendering(recorder.state(), settings.env(), true);
+    // As a run does: what a continued run rendered and stored is what the step runs with.
+    StepState stored = recorder.state().step(step.id());
     try {
-      boolean when = rendering.when(step.when()).value().asBoolean();
+      boolean when =
+          stored.when() != null ? stored.when() : rendering.when(step.when()).value().asBoolean();
       if (!when) {
         recorder.updateStep(step.id(), s -> s.moveTo(StepStatus.SKIPPED), skip(recorder, step));
         return new StepPreview(step, wave, true, Optional.empty(), null);
       }
       Action<Object> action = (Action<Object>) actions.find(step.action()).orElseThrow();
-      Object params = Binding.bind(action, rendering.render(step.with()).value(), schemas);
+      JsonNode with = stored.with() != null ? stored.with() : rendering.render(step.with()).value();
+      Object params = Binding.bind(action, with, schemas);
       StepContext ctx =
           new StepContext(
               recorder,
@@ -210,13 +198,6 @@ public final class DryRun {
         raw.effects().stream()
             .<Effect>map(e -> new PredictedEffects.Shown(secrets.mask(e.line())))
             .toList());
-  }
-
-  /** True for a step a resume does not run again (see {@link Runs#prepareResume}). */
-  private static boolean endedForGood(StepState st, Step step) {
-    return st.status() == StepStatus.SUCCEEDED
-        || st.status() == StepStatus.SKIPPED
-        || (st.status() == StepStatus.FAILED && step.onFailure() == Step.OnFailure.CONTINUE);
   }
 
   private static io.eksscheduler.engine.state.Event skip(RunRecorder recorder, Step step) {

@@ -170,12 +170,7 @@ public final class Runs {
           }
         }
       }
-      for (Step step : playbook.allSteps()) {
-        if (!current.steps().containsKey(step.id())) {
-          current = current.withStep(step.id(), StepState.pending()); // added by a changed file
-        }
-      }
-      RunState prepared = prepareResume(current, playbook);
+      RunState prepared = continuation(current, playbook);
       RunRecorder recorder = new RunRecorder(Optional.of(store), sink, settings.clock(), saved);
       recorder.update(
           s -> prepared.withProcess(ProcessHandle.current().pid(), host),
@@ -215,7 +210,22 @@ public final class Runs {
     }
   }
 
-  static RunState prepareResume(RunState saved, Playbook playbook) {
+  /**
+   * The state a resume of {@code saved} runs from, with {@code playbook}: steps the playbook added
+   * are pending; steps to run again keep their ledgers and their stored {@code when} and {@code
+   * with}; the others keep their end.
+   */
+  static RunState continuation(RunState saved, Playbook playbook) {
+    RunState current = saved;
+    for (Step step : playbook.allSteps()) {
+      if (!current.steps().containsKey(step.id())) {
+        current = current.withStep(step.id(), StepState.pending()); // added by a changed file
+      }
+    }
+    return prepareResume(current, playbook);
+  }
+
+  private static RunState prepareResume(RunState saved, Playbook playbook) {
     if (saved.status() == RunStatus.FAILED) {
       // A new round: what failed or never started runs again, and finally runs again at the end.
       RunState next = saved.withRound(saved.round() + 1).withPhase(RunState.MAIN, null);

@@ -88,6 +88,39 @@ class ContinuationPreviewTest {
   }
 
   @Test
+  void aReplannedStepReadsItsLedgerAndTheParametersItStored() throws Exception {
+    String yaml =
+        Fixtures.header("cont")
+            + "steps:\n"
+            + "  - {id: first, action: test.step, with: {value: one}}\n"
+            + "  - {id: second, action: test.step, needs: [first], with: {echo: true, failTimes: 1,"
+            + " value: '${{ steps.first.outputs.value }}'}}\n";
+    Playbook p = Fixtures.playbook(yaml, action);
+    ActionRegistry registry = new ActionRegistry(List.of(action));
+    RunExecutor executor = new RunExecutor(registry, new SchemaCheck(), new Clients(), settings());
+    RunState failed;
+    try (DirectoryRunStore store = new DirectoryRunStore(dir)) {
+      failed =
+          new Runs(executor, store, settings(), "h")
+              .start(p, yaml, Map.of(), "r1", EventSink.none(), new AtomicBoolean(), (k, h) -> {});
+    }
+    assertEquals(RunStatus.FAILED, failed.status());
+    // Rendered afresh, second's value would read this; a resume runs with what it stored.
+    RunState stored =
+        failed.withStep("first", failed.step("first").withOutputs(Map.of("value", "changed")));
+
+    DryRun.StepPreview second =
+        new DryRun(registry, new SchemaCheck(), new Clients(), settings())
+            .preview(p, Map.of(), "r1", Optional.of(stored))
+            .get(1);
+
+    assertNull(second.kept());
+    Map<String, Object> predicted = second.plan().orElseThrow().predictedOutputs();
+    assertEquals("one", predicted.get("value"), "the with it stored");
+    assertEquals("began", predicted.get("ledger"), "the ledger its failed attempt wrote");
+  }
+
+  @Test
   void aChangedPlaybookIsPartOfTheEventThatChangesIt() {
     RunState before =
         new RunState(

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,7 +34,8 @@ public final class TestStep implements Action<TestStep.Params> {
       Boolean retryable,
       String sleep,
       String effect,
-      Boolean reads) {}
+      Boolean reads,
+      Boolean echo) {}
 
   /** The effect a plan predicts when {@code effect} is set. */
   public record Said(String line) implements Effect {}
@@ -80,6 +82,10 @@ public final class TestStep implements Action<TestStep.Params> {
       }
       predicted.put("seen", String.join(",", seen));
     }
+    if (Boolean.TRUE.equals(params.echo())) {
+      predicted.put("value", params.value() == null ? null : params.value().asText());
+      predicted.put("ledger", String.join(",", new TreeSet<>(ctx.ledger().keys())));
+    }
     List<Effect> effects = params.effect() == null ? List.of() : List.of(new Said(params.effect()));
     return new Plan(List.of("would do " + ctx.stepId()), predicted).withEffects(effects);
   }
@@ -90,6 +96,9 @@ public final class TestStep implements Action<TestStep.Params> {
     calls.add(ctx.stepId() + "#" + n);
     order.add("start:" + ctx.stepId());
     try {
+      if (Boolean.TRUE.equals(params.echo())) {
+        ctx.ledger().put("began", n);
+      }
       if (params.sleep() != null && n == 1) {
         Thread.sleep(Durations.parse(params.sleep()).orElseThrow().toMillis());
       }
