@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eksscheduler.engine.playbook.ActionRegistry;
-import io.eksscheduler.engine.playbook.Playbook;
-import io.eksscheduler.engine.playbook.SchemaCheck;
-import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.engine.state.StateLog;
@@ -16,13 +12,9 @@ import io.eksscheduler.engine.state.StepStatus;
 import io.eksscheduler.engine.testing.Fixtures;
 import io.eksscheduler.engine.testing.TestStep;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +27,10 @@ class ContinuationPreviewTest {
 
   private final TestStep action = new TestStep();
 
+  private TestRuns runs() {
+    return new TestRuns(action, dir, Map.of());
+  }
+
   private static final String YAML =
       Fixtures.header("cont")
           + "steps:\n"
@@ -44,30 +40,15 @@ class ContinuationPreviewTest {
           + "  - {id: report, action: test.step, when: \"${{ steps.first.outputs.value == 'stored'"
           + " }}\", with: {value: three}}\n";
 
-  private RunExecutor.Settings settings() {
-    return new RunExecutor.Settings(
-        Clock.systemUTC(), d -> {}, new Random(1), Duration.ofSeconds(5), Map.of());
-  }
-
   @Test
   void theStepsAFailedRunEndedAreKeptWithTheirStoredOutputs() throws Exception {
-    Playbook p = Fixtures.playbook(YAML, action);
-    ActionRegistry registry = new ActionRegistry(List.of(action));
-    RunExecutor executor = new RunExecutor(registry, new SchemaCheck(), new Clients(), settings());
-    RunState failed;
-    try (DirectoryRunStore store = new DirectoryRunStore(dir)) {
-      failed =
-          new Runs(executor, store, settings(), "h")
-              .start(p, YAML, Map.of(), "r1", EventSink.none(), new AtomicBoolean(), (k, h) -> {});
-    }
+    RunState failed = runs().run(YAML);
     assertEquals(RunStatus.FAILED, failed.status());
 
     // What later steps read is the kept step's stored output, not a prediction of it.
     RunState stored =
         failed.withStep("first", failed.step("first").withOutputs(Map.of("value", "stored")));
-    List<DryRun.StepPreview> previews =
-        new DryRun(registry, new SchemaCheck(), new Clients(), settings())
-            .preview(p, Map.of(), "r1", Optional.of(stored));
+    List<DryRun.StepPreview> previews = runs().preview(YAML, Optional.of(stored));
 
     DryRun.StepPreview first = previews.get(0);
     assertNotNull(first.kept());
@@ -79,9 +60,7 @@ class ContinuationPreviewTest {
     DryRun.StepPreview report = previews.get(2);
     assertNull(report.kept(), "finally steps run again in a new round");
     assertTrue(!report.skipped(), "its when read the stored output of first");
-    List<DryRun.StepPreview> fresh =
-        new DryRun(registry, new SchemaCheck(), new Clients(), settings())
-            .preview(p, Map.of(), "r2", Optional.empty());
+    List<DryRun.StepPreview> fresh = runs().preview(YAML, Optional.empty());
     assertTrue(
         fresh.get(2).error().contains("its plan predicts no such output"),
         "without the run, only first's plan is there to read: " + fresh.get(2));
@@ -95,24 +74,13 @@ class ContinuationPreviewTest {
             + "  - {id: first, action: test.step, with: {value: one}}\n"
             + "  - {id: second, action: test.step, needs: [first], with: {echo: true, failTimes: 1,"
             + " value: '${{ steps.first.outputs.value }}'}}\n";
-    Playbook p = Fixtures.playbook(yaml, action);
-    ActionRegistry registry = new ActionRegistry(List.of(action));
-    RunExecutor executor = new RunExecutor(registry, new SchemaCheck(), new Clients(), settings());
-    RunState failed;
-    try (DirectoryRunStore store = new DirectoryRunStore(dir)) {
-      failed =
-          new Runs(executor, store, settings(), "h")
-              .start(p, yaml, Map.of(), "r1", EventSink.none(), new AtomicBoolean(), (k, h) -> {});
-    }
+    RunState failed = runs().run(yaml);
     assertEquals(RunStatus.FAILED, failed.status());
     // Rendered afresh, second's value would read this; a resume runs with what it stored.
     RunState stored =
         failed.withStep("first", failed.step("first").withOutputs(Map.of("value", "changed")));
 
-    DryRun.StepPreview second =
-        new DryRun(registry, new SchemaCheck(), new Clients(), settings())
-            .preview(p, Map.of(), "r1", Optional.of(stored))
-            .get(1);
+    DryRun.StepPreview second = runs().preview(yaml, Optional.of(stored)).get(1);
 
     assertNull(second.kept());
     Map<String, Object> predicted = second.plan().orElseThrow().predictedOutputs();

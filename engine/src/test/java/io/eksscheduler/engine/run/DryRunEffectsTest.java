@@ -4,23 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eksscheduler.engine.playbook.ActionRegistry;
-import io.eksscheduler.engine.playbook.Playbook;
-import io.eksscheduler.engine.playbook.SchemaCheck;
 import io.eksscheduler.engine.spi.Effect;
 import io.eksscheduler.engine.spi.Plan;
-import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
 import io.eksscheduler.engine.testing.Fixtures;
 import io.eksscheduler.engine.testing.TestStep;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,20 +26,14 @@ class DryRunEffectsTest {
 
   private final TestStep action = new TestStep();
 
-  private RunExecutor.Settings settings() {
-    return new RunExecutor.Settings(
-        Clock.systemUTC(),
-        d -> {},
-        new Random(1),
-        Duration.ofSeconds(5),
-        Map.of("SECRET", "s3cr3t"));
+  private TestRuns runs() {
+    return new TestRuns(action, dir, Map.of("SECRET", "s3cr3t"));
   }
 
   private Map<String, DryRun.StepPreview> preview(String steps) {
-    Playbook p = Fixtures.playbook(Fixtures.header("effects") + steps, action);
     Map<String, DryRun.StepPreview> out = new java.util.LinkedHashMap<>();
-    new DryRun(new ActionRegistry(List.of(action)), new SchemaCheck(), new Clients(), settings())
-        .preview(p, Map.of(), "r1")
+    runs()
+        .preview(Fixtures.header("effects") + steps, Optional.empty())
         .forEach(s -> out.put(s.step().id(), s));
     return out;
   }
@@ -175,16 +162,7 @@ class DryRunEffectsTest {
             + "steps:\n"
             + "  - {id: a, action: test.step, with: {effect: 'a'}}\n"
             + "  - {id: b, action: test.step, needs: [a], with: {reads: true}}\n";
-    Playbook p = Fixtures.playbook(yaml, action);
-    RunExecutor executor =
-        new RunExecutor(
-            new ActionRegistry(List.of(action)), new SchemaCheck(), new Clients(), settings());
-    RunState end;
-    try (DirectoryRunStore store = new DirectoryRunStore(dir)) {
-      end =
-          new Runs(executor, store, settings(), "h")
-              .start(p, yaml, Map.of(), "r1", EventSink.none(), new AtomicBoolean(), (k, h) -> {});
-    }
+    RunState end = runs().run(yaml);
     assertEquals(RunStatus.SUCCEEDED, end.status());
     assertEquals("", end.step("b").outputs().get("seen"));
   }
