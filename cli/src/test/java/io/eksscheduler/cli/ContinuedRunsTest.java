@@ -49,7 +49,8 @@ class ContinuedRunsTest {
         dry.err().contains("notice: the run would continue unfinished run r1"), dry.toString());
     assertTrue(
         dry.out().contains("first (exec): succeeded in the run it continues, kept"), dry.out());
-    assertTrue(dry.out().contains("outputs (stored): exitCode=0, stdout=one"), dry.out());
+    assertTrue(
+        dry.out().contains("      stored exitCode: 0\n      stored stdout: one\n"), dry.out());
     Cli.Result json =
         cli.run("stop", "--cluster", "x", "--playbook", pb, "--dry-run", "--output", "json");
     assertTrue(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.playbook.Step;
 import io.eksscheduler.engine.run.DryRun;
+import io.eksscheduler.engine.spi.Effect;
 import io.eksscheduler.engine.state.Event;
 import io.eksscheduler.engine.state.Json;
 import io.eksscheduler.engine.state.RunState;
@@ -111,7 +112,12 @@ public final class JsonOutput implements Output {
           .ifPresent(
               plan -> {
                 line.set("changes", json.valueToTree(plan.changes()));
+                line.set("unchanged", json.valueToTree(plan.unchanged()));
                 line.set("predictedOutputs", json.valueToTree(plan.predictedOutputs()));
+                line.set("inexact", json.valueToTree(plan.inexact()));
+                line.set(
+                    "effects",
+                    json.valueToTree(plan.effects().stream().map(Effect::line).toList()));
               });
       if (p.error() != null) {
         line.put("error", p.error());

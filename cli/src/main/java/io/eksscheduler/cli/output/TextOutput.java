@@ -3,7 +3,6 @@ package io.eksscheduler.cli.output;
 import io.eksscheduler.engine.playbook.Playbook;
 import io.eksscheduler.engine.playbook.Step;
 import io.eksscheduler.engine.run.DryRun;
-import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.state.Event;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.engine.state.RunStatus;
@@ -217,55 +216,7 @@ public final class TextOutput implements Output {
   @Override
   public void dryRun(
       Playbook playbook, Map<String, Object> params, List<DryRun.StepPreview> previews) {
-    out.println("dry-run of playbook " + playbook.name() + ": nothing will change");
-    if (!params.isEmpty()) {
-      List<String> p = new ArrayList<>();
-      params.forEach((k, v) -> p.add(k + "=" + v));
-      out.println("params: " + String.join(", ", p));
-    }
-    int wave = -1;
-    boolean inFinally = false;
-    for (DryRun.StepPreview preview : previews) {
-      Step step = preview.step();
-      if (step.inFinally() && !inFinally) {
-        inFinally = true;
-        out.println("finally");
-      } else if (!step.inFinally() && preview.wave() != wave) {
-        wave = preview.wave();
-        out.println("wave " + (wave + 1));
-      }
-      String head = "  " + step.id() + " (" + step.action() + ")";
-      if (preview.kept() != null) {
-        StepState kept = preview.kept();
-        out.println(head + ": " + kept.status().label() + " in the run it continues, kept");
-        if (!kept.outputs().isEmpty()) {
-          List<String> o = new ArrayList<>();
-          kept.outputs().forEach((k, v) -> o.add(k + "=" + v));
-          out.println("      outputs (stored): " + String.join(", ", o));
-        }
-        continue;
-      }
-      if (preview.skipped()) {
-        out.println(head + ": skipped, when is false");
-        continue;
-      }
-      if (preview.error() != null) {
-        out.println(head + ": cannot plan: " + preview.error());
-        continue;
-      }
-      out.println(head);
-      Plan plan = preview.plan().orElseThrow();
-      if (plan.changes().isEmpty()) {
-        out.println("      no change");
-      }
-      plan.changes().forEach(c -> out.println("      " + c));
-      if (!plan.predictedOutputs().isEmpty()) {
-        List<String> o = new ArrayList<>();
-        plan.predictedOutputs().forEach((k, v) -> o.add(k + "=" + v));
-        out.println("      outputs (predicted): " + String.join(", ", o));
-      }
-    }
-    out.flush();
+    PlanText.print(out, playbook, params, previews);
   }
 
   @Override
