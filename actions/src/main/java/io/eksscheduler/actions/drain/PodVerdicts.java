@@ -64,11 +64,13 @@ final class PodVerdicts {
     if (NodePods.ofDaemonSet(pod)) {
       return new Verdict(Action.SKIP, "DaemonSet pod");
     }
-    Optional<V1OwnerReference> controller = NodePods.controller(pod);
-    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-      return Verdict.evict(); // finished pods pass every filter, as in kubectl
+    if (NodePods.finished(pod)) {
+      // kubectl evicts them; they hold nothing on the node, and leaving them keeps a Job's last
+      // pod readable until the node goes (the pod garbage collector removes them with it).
+      return new Verdict(
+          Action.SKIP, "finished (" + pod.getStatus().getPhase() + "): goes with its node");
     }
+    Optional<V1OwnerReference> controller = NodePods.controller(pod);
     if (controller.isEmpty()) {
       switch (settings.unmanagedPods()) {
         case EVICT:

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pods that go with their node rather than being evicted from it, as kubectl's drain filters
- * them: mirror (static) pods and a DaemonSet's pods.
+ * The pods that go with their node rather than being evicted from it: mirror (static) pods and a
+ * DaemonSet's pods, as kubectl's drain filters them, and finished pods (Succeeded, Failed), which
+ * hold nothing on the node; the pod garbage collector removes them with it.
  */
 public final class NodePods {
   /** The annotation of a mirror (static) pod. */
@@ -37,8 +38,14 @@ public final class NodePods {
     return controller(pod).map(c -> "DaemonSet".equals(c.getKind())).orElse(false);
   }
 
-  /** True for a pod that goes with its node: a mirror pod or a DaemonSet's. */
+  /** True for a pod that has finished: phase Succeeded or Failed. */
+  public static boolean finished(V1Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  /** True for a pod that goes with its node: a mirror pod, a DaemonSet's, a finished one. */
   public static boolean goesWithNode(V1Pod pod) {
-    return mirror(pod) || ofDaemonSet(pod);
+    return mirror(pod) || ofDaemonSet(pod) || finished(pod);
   }
 }

@@ -181,12 +181,14 @@ final class ScaleCalls {
 
   /**
    * The pods that hold {@code nodes} (not those that go with their node, {@link NodePods}), at most
-   * {@value #HOLDERS_SHOWN}, as {@code " (pods on them: ns/a, ns/b)"}; empty when none.
+   * {@value #HOLDERS_SHOWN}, as {@code " (pods on them: ns/a, ns/b)"}; empty when none. Only the
+   * first {@value #HOLDERS_SHOWN} nodes are looked at, so that a poll of a large group costs a few
+   * calls, not one per node.
    */
   private static String holding(ActionContext ctx, CoreV1Api core, List<V1Node> nodes)
       throws ActionFailure, InterruptedException {
     List<String> holders = new ArrayList<>();
-    for (V1Node n : nodes) {
+    for (V1Node n : nodes.subList(0, Math.min(nodes.size(), HOLDERS_SHOWN))) {
       if (holders.size() >= HOLDERS_SHOWN) {
         break;
       }

@@ -2,6 +2,8 @@ package io.eksscheduler.actions.pausing;
 
 import io.eksscheduler.actions.kube.ClusterObject;
 import io.eksscheduler.actions.kube.ClusterObjects;
+import io.eksscheduler.actions.kube.PodsGone;
+import io.eksscheduler.actions.kube.ResourceType;
 import io.eksscheduler.actions.pausing.Pausing.Target;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
@@ -10,6 +12,8 @@ import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,14 +110,27 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
 
   @Override
   public Outputs apply(Params params, ActionContext ctx) throws Exception {
-    ClusterObjects objects = new ClusterObjects(ctx, ctx.client(ApiClient.class));
+    ApiClient client = ctx.client(ApiClient.class);
+    ClusterObjects objects = new ClusterObjects(ctx, client);
     List<String> paused = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
+    List<PodsGone.Owner> stopping = new ArrayList<>();
     for (PauseDecision.Entry e : decide(params, objects).entries()) {
       Target t = e.target();
       Pausing.pause(ctx, objects, t);
       paused.add(t.id());
       ctx.log("paused " + t.id());
+      ClusterObject o = t.object();
+      if (o.type().equals(ResourceType.DEPLOYMENT) && o.json().path("spec").has("selector")) {
+        stopping.add(
+            new PodsGone.Owner(
+                o.namespace(),
+                client
+                    .getJSON()
+                    .deserialize(
+                        o.json().path("spec").path("selector").toString(), V1LabelSelector.class),
+                o.id()));
+      }
       if (AutoscalerObjects.deletesNodeClaims(t)) {
         // Only after the limits are 0, or Karpenter would launch replacements at once; deleting
         // is not undone: the NodePool launches capacity again once its limits are restored.
@@ -125,6 +142,8 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
         }
       }
     }
+    // The cluster-autoscaler stopped, not only told to: nothing scales out behind the drain.
+    PodsGone.await(ctx, new CoreV1Api(client), stopping);
     return Outputs.of("paused", paused, "deletedNodeClaims", deleted);
   }
 

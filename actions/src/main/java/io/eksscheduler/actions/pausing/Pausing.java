@@ -166,6 +166,16 @@ final class Pausing {
         || outcome == OriginalsProtocol.Outcome.ALREADY;
   }
 
+  /**
+   * What a resume of {@code d} will return ({@link #recordedIds}): the objects it restores, each
+   * recorded in the ledger first, and those an interrupted attempt of the step recorded already.
+   */
+  static List<String> resumedIds(ActionContext ctx, PauseDecision d) {
+    TreeSet<String> ids = new TreeSet<>(recordedIds(ctx));
+    ids.addAll(d.ids());
+    return new ArrayList<>(ids);
+  }
+
   /** What this step's ledger says it restored or paused, as sorted "Kind ns/name". */
   static List<String> recordedIds(ActionContext ctx) {
     List<String> out = new ArrayList<>();

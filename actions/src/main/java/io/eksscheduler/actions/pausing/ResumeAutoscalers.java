@@ -79,7 +79,7 @@ public final class ResumeAutoscalers implements Action<ResumeAutoscalers.Params>
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
     PauseDecision d = decide(params, new ClusterObjects(ctx, ctx.client(ApiClient.class)));
-    return new Plan(d.lines(), Map.of("resumed", d.ids()));
+    return new Plan(d.lines(), Map.of("resumed", Pausing.resumedIds(ctx, d)));
   }
 
   @Override

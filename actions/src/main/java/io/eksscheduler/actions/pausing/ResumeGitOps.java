@@ -59,7 +59,7 @@ public final class ResumeGitOps implements Action<ResumeGitOps.Params> {
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
     PauseDecision d = decide(params, new ClusterObjects(ctx, ctx.client(ApiClient.class)));
-    return new Plan(d.lines(), Map.of("resumed", d.ids()));
+    return new Plan(d.lines(), Map.of("resumed", Pausing.resumedIds(ctx, d)));
   }
 
   @Override

@@ -82,15 +82,18 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
+    // As apply decides: the ledger read (a resumed step), and the outputs it returns once every
+    // webhook answers (the step fails otherwise).
     WebhookDecision decision =
-        WebhookDecision.decide(WebhookSurvey.read(params.configurations(), ctx), params);
+        WebhookDecision.decide(
+            WebhookSurvey.read(params.configurations(), ctx).withLedger(ctx.ledger()), params);
     return new Plan(
         planLines(decision),
         Map.of(
             "healthy",
-            new ArrayList<>(decision.answering()),
+            new ArrayList<>(decision.found()),
             "relaxed",
-            new ArrayList<>(decision.relaxing())));
+            new ArrayList<>(decision.relaxed())));
   }
 
   /** The plan's line for each webhook of {@code decision}, in order. */

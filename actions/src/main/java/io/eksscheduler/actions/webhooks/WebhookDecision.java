@@ -74,6 +74,22 @@ record WebhookDecision(List<WebhookDecision.Verdict> verdicts) {
     return verdicts.stream().filter(Verdict::answering).map(v -> v.webhook().id()).toList();
   }
 
+  /** The ids of every webhook found, answering or not: what the step returns once all answer. */
+  List<String> found() {
+    return verdicts.stream().map(v -> v.webhook().id()).toList();
+  }
+
+  /**
+   * The ids of the webhooks the step will have relaxed: those it relaxes now and those whose
+   * original its ledger already holds (a resumed step), in order.
+   */
+  List<String> relaxed() {
+    return verdicts.stream()
+        .filter(v -> v.step() == Step.RELAX || v.relaxedByUs())
+        .map(v -> v.webhook().id())
+        .toList();
+  }
+
   /** The ids of the webhooks to relax. */
   List<String> relaxing() {
     return verdicts.stream()

@@ -1,8 +1,6 @@
 package io.eksscheduler.actions.workloads;
 
-import io.eksscheduler.actions.kube.KubeCalls;
-import io.eksscheduler.actions.kube.Names;
-import io.eksscheduler.actions.kube.Selectors;
+import io.eksscheduler.actions.kube.PodsGone;
 import io.eksscheduler.actions.originals.OriginalsProtocol;
 import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
@@ -16,11 +14,8 @@ import io.eksscheduler.engine.spi.Poll;
 import io.eksscheduler.engine.spi.ValueType;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,7 +141,12 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
         }
       }
       awaitJobs(ctx, client, waitFor, params.jobDeadlineOrDefault());
-      awaitPodsGone(ctx, new CoreV1Api(client), podsOf);
+      PodsGone.await(
+          ctx,
+          new CoreV1Api(client),
+          podsOf.stream()
+              .map(w -> new PodsGone.Owner(w.namespace(), w.selector(), w.id()))
+              .toList());
       List<String> names = new ArrayList<>();
       wave.forEach(e -> names.add(e.workload().id()));
       ctx.log("wave " + (i + 1) + " asleep: " + String.join(", ", names));
@@ -188,57 +188,5 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
                         + names
                         + "; raise jobDeadline, or set jobs: suspend to suspend them",
                     true));
-  }
-
-  /**
-   * Waits until no pod of these workloads runs any more (finished Job pods do not count), for the
-   * longest grace period among them plus two minutes; one list per namespace per poll.
-   */
-  private static void awaitPodsGone(ActionContext ctx, CoreV1Api core, List<Workload> workloads)
-      throws ActionFailure, InterruptedException {
-    Map<String, List<Workload>> byNamespace = new LinkedHashMap<>();
-    workloads.forEach(
-        w -> byNamespace.computeIfAbsent(w.namespace(), k -> new ArrayList<>()).add(w));
-    // Not a Poll: the deadline grows with the longest grace period among the pods seen so far.
-    Instant start = ctx.clock().instant();
-    long longestGrace = 30;
-    while (true) {
-      List<String> remaining = new ArrayList<>();
-      for (Map.Entry<String, List<Workload>> e : byNamespace.entrySet()) {
-        String ns = e.getKey();
-        List<V1Pod> pods =
-            KubeCalls.call(ctx, "listing pods in " + ns, () -> core.listNamespacedPod(ns).execute())
-                .getItems();
-        for (V1Pod pod : pods) {
-          String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-          if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-            continue;
-          }
-          for (Workload w : e.getValue()) {
-            if (Selectors.matches(w.selector(), pod.getMetadata().getLabels())) {
-              remaining.add(Names.of(pod.getMetadata()) + " (" + w.id() + ")");
-              Long grace =
-                  pod.getSpec() == null ? null : pod.getSpec().getTerminationGracePeriodSeconds();
-              longestGrace = Math.max(longestGrace, grace == null ? 30 : grace);
-              break;
-            }
-          }
-        }
-      }
-      if (remaining.isEmpty()) {
-        return;
-      }
-      Duration timeout = Duration.ofSeconds(longestGrace).plusMinutes(2);
-      if (ctx.clock().instant().isAfter(start.plus(timeout))) {
-        throw new ActionFailure(
-            "pods still present after "
-                + Durations.format(timeout)
-                + ": "
-                + String.join(", ", remaining),
-            true);
-      }
-      ctx.progress(remaining.size() + " pods terminating");
-      ctx.sleeper().sleep(POLL);
-    }
   }
 }

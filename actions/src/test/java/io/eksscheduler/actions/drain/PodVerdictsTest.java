@@ -87,9 +87,15 @@ class PodVerdictsTest {
   }
 
   @Test
-  void finishedPodsAlwaysPass() {
+  void finishedPodsGoWithTheirNode() {
     V1Pod done = pod(null);
     done.getStatus().phase("Succeeded");
-    assertEquals(Action.EVICT, PodVerdicts.of(done, STRICT).action());
+    assertEquals(
+        new PodVerdicts.Verdict(Action.SKIP, "finished (Succeeded): goes with its node"),
+        PodVerdicts.of(done, STRICT));
+    done.getStatus().phase("Failed");
+    assertEquals(Action.SKIP, PodVerdicts.of(done, STRICT).action());
+    done.getStatus().phase("Running");
+    assertEquals(Action.REFUSE, PodVerdicts.of(done, STRICT).action(), "unmanaged, running");
   }
 }

@@ -185,6 +185,11 @@ class WebhookDecisionTest {
     String prefix = "ValidatingWebhookConfiguration kyverno-cfg webhook ";
     assertEquals(List.of(prefix + "ok", prefix + "back"), d.answering());
     assertEquals(List.of(prefix + "blocked"), d.relaxing());
+    // What the step returns once every webhook answers: all of them; relaxed, the one it relaxes
+    // and the one whose original its ledger already held.
+    assertEquals(
+        List.of(prefix + "ok", prefix + "blocked", prefix + "slow", prefix + "back"), d.found());
+    assertEquals(List.of(prefix + "blocked", prefix + "back"), d.relaxed());
     assertEquals(
         List.of("blocked", "slow", "back"),
         d.waiting().stream().map(v -> v.webhook().name()).toList());

@@ -200,8 +200,7 @@ public final class AwsServer implements AutoCloseable {
           iam.authorize(
               verified.identity(),
               service,
-              new IamAuthorizer.Request(
-                  "pricing:" + operation, List.of(new IamAuthorizer.Target("*", Map.of()))));
+              IamAuthorizer.Request.anyResource("pricing:" + operation));
           Faults.Decision decision = faults.decide(service, operation);
           injected = decision.kind();
           String named = operation;
@@ -248,10 +247,7 @@ public final class AwsServer implements AutoCloseable {
           }
           // DescribeLaunchTemplateVersions has no resource types (Service Authorization Reference).
           iam.authorize(
-              verified.identity(),
-              service,
-              new IamAuthorizer.Request(
-                  "ec2:" + operation, List.of(new IamAuthorizer.Target("*", Map.of()))));
+              verified.identity(), service, IamAuthorizer.Request.anyResource("ec2:" + operation));
           Faults.Decision decision = faults.decide(service, operation);
           injected = decision.kind();
           String named = operation;

@@ -27,7 +27,13 @@ final class IamAuthorizer {
   record Target(String resource, Map<String, List<String>> context) {}
 
   /** What a call asks IAM: an action on one or more resources. */
-  record Request(String action, List<Target> targets) {}
+  record Request(String action, List<Target> targets) {
+
+    /** An action without resource-level permissions: asked of {@code "*"}. */
+    static Request anyResource(String action) {
+      return new Request(action, List.of(new Target("*", Map.of())));
+    }
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -96,7 +102,7 @@ final class IamAuthorizer {
     return simulator.read(
         st ->
             switch (route.operation()) {
-              case "ListClusters" -> new Request(action, List.of(new Target("*", Map.of())));
+              case "ListClusters" -> Request.anyResource(action);
               case "DescribeCluster", "ListNodegroups" ->
                   new Request(action, List.of(cluster(st, s.get(1))));
               case "DescribeNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion" ->
@@ -133,8 +139,7 @@ final class IamAuthorizer {
     return simulator.read(
         st ->
             switch (operation) {
-              case "DescribeAutoScalingGroups", "DescribeTags" ->
-                  new Request(action, List.of(new Target("*", Map.of())));
+              case "DescribeAutoScalingGroups", "DescribeTags" -> Request.anyResource(action);
               case "CreateOrUpdateTags", "DeleteTags" -> {
                 List<Map<String, String>> tags = FormParameters.structures(form, "Tags");
                 Map<String, String> requested = new LinkedHashMap<>();
