@@ -2,6 +2,7 @@ package io.eksscheduler.actions.drain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eksscheduler.actions.kube.KubeCalls;
+import io.eksscheduler.actions.kube.Nodes;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.kubernetes.client.openapi.ApiClient;
@@ -93,7 +94,7 @@ record DrainSurvey(
   }
 
   static boolean cordoned(V1Node node) {
-    return Boolean.TRUE.equals(node.getSpec() == null ? null : node.getSpec().getUnschedulable());
+    return Nodes.cordoned(node);
   }
 
   private static Set<String> names(List<V1Node> nodes) {

@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.nodegroups;
 
+import io.eksscheduler.actions.kube.Nodes;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.kubernetes.client.openapi.models.V1Node;
@@ -40,7 +41,8 @@ final class GroupNodes {
             n.getMetadata() == null || n.getMetadata().getLabels() == null
                 ? null
                 : n.getMetadata().getLabels().get(ScaleNodeGroups.NODEGROUP_LABEL);
-        if ((managedName != null && managedName.equals(label)) || own.contains(instanceId(n))) {
+        if ((managedName != null && managedName.equals(label))
+            || own.contains(Nodes.instanceId(n))) {
           out.add(n);
         }
       }
@@ -54,15 +56,6 @@ final class GroupNodes {
   }
 
   private GroupNodes() {}
-
-  /** The instance id in a node's {@code spec.providerID} ({@code aws:///zone/i-0abc}), or null. */
-  static String instanceId(V1Node n) {
-    String id = n.getSpec() == null ? null : n.getSpec().getProviderID();
-    if (id == null || !id.startsWith("aws://")) {
-      return null;
-    }
-    return id.substring(id.lastIndexOf('/') + 1);
-  }
 
   /**
    * The Auto Scaling groups of each managed node group (from DescribeNodegroup, read once per wait:
