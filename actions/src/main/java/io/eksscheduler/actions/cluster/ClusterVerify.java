@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.cluster;
 
+import io.eksscheduler.actions.kube.ClusterView;
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.nodegroups.AwsCalls;
 import io.eksscheduler.actions.nodegroups.BusyGroups;
@@ -219,7 +220,7 @@ public final class ClusterVerify implements Action<ClusterVerify.Params> {
     // Fargate's virtual nodes belong to no node group: a stop never touches them.
     int nodeCount =
         (int)
-            nodes.getItems().stream()
+            ClusterView.of(ctx).nodes(nodes.getItems()).stream()
                 .filter(
                     n ->
                         n.getMetadata().getLabels() == null

@@ -1,6 +1,7 @@
 package io.eksscheduler.actions.drain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eksscheduler.actions.kube.ClusterView;
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.kube.Nodes;
 import io.eksscheduler.engine.spi.ActionContext;
@@ -18,8 +19,8 @@ import java.util.Set;
 
 /**
  * What a drain reads before deciding anything: every node, the nodes selected (sorted by name), the
- * pods on them and the PodDisruptionBudgets. Nothing in it is decided; {@link DrainDecision} does
- * that.
+ * pods on them and the PodDisruptionBudgets, nodes and pods as the earlier steps of a dry-run leave
+ * them ({@link ClusterView}). Nothing in it is decided; {@link DrainDecision} does that.
  *
  * @param all every node of the cluster (where replacements could run)
  * @param selected the nodes to drain, sorted by name
@@ -36,8 +37,10 @@ record DrainSurvey(
       throws ActionFailure, InterruptedException {
     ApiClient client = ctx.client(ApiClient.class);
     CoreV1Api core = new CoreV1Api(client);
+    ClusterView view = ClusterView.of(ctx);
     List<V1Node> all =
-        KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems();
+        view.nodes(
+            KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems());
     List<V1Node> selected;
     if (nodes != null && nodes.has("selector")) {
       // The API server parses label selectors (=, !=, in, notin, exists): the same answer as
@@ -46,11 +49,12 @@ record DrainSurvey(
       selected =
           new ArrayList<>(
               NodeSelection.withoutFargate(
-                  KubeCalls.call(
-                          ctx,
-                          "listing nodes matching " + selector,
-                          () -> core.listNode().labelSelector(selector).execute())
-                      .getItems()));
+                  view.nodes(
+                      KubeCalls.call(
+                              ctx,
+                              "listing nodes matching " + selector,
+                              () -> core.listNode().labelSelector(selector).execute())
+                          .getItems())));
       selected.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
     } else {
       selected = NodeSelection.select(nodes, all);
@@ -70,6 +74,7 @@ record DrainSurvey(
           .forEach(pods::add);
       next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
     } while (next != null && !next.isEmpty());
+    pods = view.pods(pods);
     List<V1PodDisruptionBudget> pdbs =
         KubeCalls.call(
                 ctx,

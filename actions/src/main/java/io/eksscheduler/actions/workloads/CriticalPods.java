@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.workloads;
 
+import io.eksscheduler.actions.kube.ClusterView;
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.kube.Names;
 import io.eksscheduler.engine.spi.ActionContext;
@@ -80,6 +81,7 @@ public final class CriticalPods {
   public static List<Need> read(ActionContext ctx) throws ActionFailure, InterruptedException {
     ApiClient client = ctx.client(ApiClient.class);
     AppsV1Api apps = new AppsV1Api(client);
+    ClusterView view = ClusterView.of(ctx);
     SleepScope scope = SleepSurvey.scope(ctx, client, null, null, false, false);
     Map<String, String> volumeZones = volumeZones(ctx, new CoreV1Api(client));
     List<Need> out = new ArrayList<>();
@@ -103,7 +105,7 @@ public final class CriticalPods {
       if (!system(scope, ns)) {
         continue;
       }
-      int replicas = replicas(Workload.of(d));
+      int replicas = replicas(Workload.of(view.workload(d)));
       if (replicas > 0) {
         out.add(
             need(
@@ -120,7 +122,7 @@ public final class CriticalPods {
             .getItems()) {
       String ns = s.getMetadata().getNamespace();
       String name = s.getMetadata().getName();
-      int replicas = replicas(Workload.of(s));
+      int replicas = replicas(Workload.of(view.workload(s)));
       List<String> templates = new ArrayList<>();
       if (s.getSpec().getVolumeClaimTemplates() != null) {
         s.getSpec()

@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.workloads;
 
+import io.eksscheduler.actions.kube.ClusterView;
 import io.eksscheduler.actions.kube.KubeCalls;
 import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.engine.spi.ActionContext;
@@ -158,9 +159,13 @@ public final class SleepSurvey {
     }
   }
 
-  /** Every Deployment, StatefulSet, CronJob and Job matching {@code selector}, sorted. */
+  /**
+   * Every Deployment, StatefulSet, CronJob and Job matching {@code selector}, sorted, as the
+   * earlier steps of a dry-run leave them.
+   */
   static List<Workload> listWorkloads(ActionContext ctx, ApiClient client, String selector)
       throws ActionFailure, InterruptedException {
+    ClusterView view = ClusterView.of(ctx);
     AppsV1Api apps = new AppsV1Api(client);
     BatchV1Api batch = new BatchV1Api(client);
     List<Workload> out = new ArrayList<>();
@@ -174,7 +179,7 @@ public final class SleepSurvey {
                     .limit(500)
                     ._continue(t)
                     .execute(),
-            l -> l.getItems().stream().map(Workload::of).toList(),
+            l -> l.getItems().stream().map(view::workload).map(Workload::of).toList(),
             l -> l.getMetadata()));
     out.addAll(
         pages(
@@ -186,7 +191,7 @@ public final class SleepSurvey {
                     .limit(500)
                     ._continue(t)
                     .execute(),
-            l -> l.getItems().stream().map(Workload::of).toList(),
+            l -> l.getItems().stream().map(view::workload).map(Workload::of).toList(),
             l -> l.getMetadata()));
     out.addAll(
         pages(
@@ -199,7 +204,7 @@ public final class SleepSurvey {
                     .limit(500)
                     ._continue(t)
                     .execute(),
-            l -> l.getItems().stream().map(Workload::of).toList(),
+            l -> l.getItems().stream().map(view::workload).map(Workload::of).toList(),
             l -> l.getMetadata()));
     out.addAll(
         pages(
@@ -212,7 +217,7 @@ public final class SleepSurvey {
                     .limit(500)
                     ._continue(t)
                     .execute(),
-            l -> l.getItems().stream().map(Workload::of).toList(),
+            l -> l.getItems().stream().map(view::workload).map(Workload::of).toList(),
             l -> l.getMetadata()));
     out.sort(ORDER);
     return out;
