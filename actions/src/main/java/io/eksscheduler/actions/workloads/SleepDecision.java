@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.workloads;
 
+import io.eksscheduler.actions.kube.ClusterEffect;
 import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.actions.originals.Originals.Original;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -57,7 +58,16 @@ record SleepDecision(
    * @param verdict what happens to it
    * @param plan what the plan says about it: {@code replicas 3 -> 0}
    */
-  record Entry(Workload workload, Verdict verdict, String plan) {}
+  record Entry(Workload workload, Verdict verdict, String plan) {
+
+    /**
+     * True when the step changes it or waits for it; false when it is asleep already (recorded or,
+     * at 0 or suspended without an original, recorded as it is).
+     */
+    boolean changes() {
+      return verdict == Verdict.WAIT_FOR_JOB || (verdict == Verdict.SLEEP && !workload.asleep());
+    }
+  }
 
   /** What a sleep does with what {@code survey} found, under {@code params}. */
   static SleepDecision decide(SleepSurvey.Found survey, SleepWorkloads.Params params) {
@@ -151,7 +161,7 @@ record SleepDecision(
     return waves.stream().map(w -> w.stream().map(Entry::workload).toList()).toList();
   }
 
-  /** The plan's lines: each workload by wave, then those left running. */
+  /** The plan's changes: each workload changed or waited for, by wave. */
   List<String> lines() {
     List<String> out = new ArrayList<>();
     if (cycle.isPresent()) {
@@ -160,11 +170,79 @@ record SleepDecision(
     }
     for (int i = 0; i < waves.size(); i++) {
       for (Entry e : waves.get(i)) {
-        out.add("wave " + (i + 1) + ": " + e.workload().id() + ": " + e.plan());
+        if (e.changes()) {
+          out.add("wave " + (i + 1) + ": " + e.workload().id() + ": " + e.plan());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** What the plan keeps as it is: the workloads asleep already, then those left running. */
+  List<String> unchanged() {
+    List<String> out = new ArrayList<>();
+    for (List<Entry> wave : waves) {
+      for (Entry e : wave) {
+        if (!e.changes()) {
+          out.add(e.workload().id() + ": " + e.plan());
+        }
       }
     }
     excluded.forEach(e -> out.add("excluded: " + e));
     return out;
+  }
+
+  /**
+   * What the step leaves for the steps after it, in the order it does it: each workload put to
+   * sleep at 0 or suspended with its original marked, and the running pods of every workload it
+   * acts on gone (apply waits for them, and for the Jobs it waits for to finish).
+   *
+   * @param run the run whose id an original recorded now carries
+   */
+  List<ClusterEffect> effects(String run) {
+    List<ClusterEffect> out = new ArrayList<>();
+    for (List<Entry> wave : waves) {
+      for (Entry e : wave) {
+        Workload w = e.workload();
+        if (e.verdict() == Verdict.SLEEP) {
+          ClusterEffect.Marker marker =
+              ClusterEffect.Marker.set(
+                  Originals.format(w.recorded().orElseGet(() -> w.current(run))));
+          out.add(
+              w.kind().scales()
+                  ? new ClusterEffect.Scaled(w.clusterRef(), 0, marker)
+                  : new ClusterEffect.Suspended(w.clusterRef(), true, marker));
+        }
+        if (w.selector() != null) {
+          out.add(new ClusterEffect.PodsGone(w.namespace(), w.selector(), w.id()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The outputs that may differ from the run's, with why: a running Job may finish before the run
+   * reaches it, and a finished Job is neither slept nor waited for.
+   */
+  Map<String, String> inexact() {
+    List<String> jobs = new ArrayList<>();
+    boolean slept = false;
+    for (List<Entry> wave : waves) {
+      for (Entry e : wave) {
+        Workload w = e.workload();
+        if (w.kind() == Workload.Kind.JOB && !w.suspend()) {
+          jobs.add(w.id());
+          slept |= e.verdict() == Verdict.SLEEP;
+        }
+      }
+    }
+    if (jobs.isEmpty()) {
+      return Map.of();
+    }
+    String why =
+        String.join(", ", jobs) + " may finish before the run; a finished Job is not slept";
+    return slept ? Map.of("slept", why, "waves", why) : Map.of("waves", why);
   }
 
   /** The workloads put to sleep (running Jobs waited for are not), as "Kind ns/name". */
@@ -198,6 +276,14 @@ record SleepDecision(
           w,
           Verdict.ALREADY_ASLEEP,
           "already asleep (original recorded by run " + recorded.get().run() + ")");
+    }
+    if (w.asleep() && recorded.isEmpty()) {
+      return new Entry(
+          w,
+          Verdict.SLEEP,
+          w.kind().scales()
+              ? "already at 0, kept (replicas 0 recorded as its original)"
+              : "already suspended, kept (suspended recorded as its original)");
     }
     if (recorded.isPresent()) {
       return new Entry(

@@ -114,7 +114,10 @@ public final class SleepWorkloads implements Action<SleepWorkloads.Params> {
       return Plan.of(d.lines());
     }
     return new Plan(
-        d.lines(), Map.of("slept", d.slept(), "waves", d.ids(), "excluded", d.excluded()));
+            d.lines(), Map.of("slept", d.slept(), "waves", d.ids(), "excluded", d.excluded()))
+        .withUnchanged(d.unchanged())
+        .withInexact(d.inexact())
+        .withEffects(d.effects(ctx.runId()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.workloads;
 
+import io.eksscheduler.actions.kube.ClusterEffect;
 import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.actions.originals.Originals.Original;
 import io.kubernetes.client.openapi.models.V1CronJob;
@@ -109,6 +110,11 @@ record Workload(
 
   WorkloadGraph.Ref ref() {
     return new WorkloadGraph.Ref(namespace(), name());
+  }
+
+  /** The workload as the effects a plan predicts name it. */
+  ClusterEffect.Ref clusterRef() {
+    return new ClusterEffect.Ref(kind.label, namespace(), name());
   }
 
   /** What users read: {@code Deployment shop/api}. */

@@ -120,7 +120,8 @@ class SleepDecisionTest {
             "excluded: Deployment quiet/app: namespace quiet is annotated eks-scheduler.io/exclude:"
                 + " \"true\"",
             "excluded: Deployment shop/api: annotated eks-scheduler.io/exclude: \"true\""),
-        d.lines());
+        d.unchanged());
+    assertEquals(List.of(), d.lines());
   }
 
   @Test
@@ -128,8 +129,9 @@ class SleepDecisionTest {
     SleepDecision d =
         decide(scope(), WAIT, deployment("shop/api", 0, Originals.ANNOTATION, replicas("r0", 3)));
     assertEquals(
-        List.of("wave 1: Deployment shop/api: already asleep (original recorded by run r0)"),
-        d.lines());
+        List.of("Deployment shop/api: already asleep (original recorded by run r0)"),
+        d.unchanged());
+    assertEquals(List.of(), d.lines());
     assertEquals(SleepDecision.Verdict.ALREADY_ASLEEP, d.waves().get(0).get(0).verdict());
   }
 
