@@ -8,7 +8,6 @@ import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
-import io.eksscheduler.engine.spi.Durations;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
@@ -21,7 +20,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -159,89 +157,20 @@ public final class DrainNodes implements Action<DrainNodes.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
-    DrainPlan d = DrainDecision.decide(DrainSurvey.take(params.nodes(), ctx), params);
-    List<String> changes = new ArrayList<>();
-    d.refused().forEach(r -> changes.add("refuses the drain: " + r.line()));
-    d.budgets()
-        .conflicts()
-        .forEach(c -> changes.add("refuses the drain: several budgets cover " + c));
-    for (BudgetAnalysis.Budget b : d.budgets().unmeetable()) {
-      changes.add(
-          "PodDisruptionBudget "
-              + b.name()
-              + " can never be met while these nodes drain (allows "
-              + b.allowed()
-              + ", would need "
-              + b.pods().size()
-              + "): "
-              + params.policy().label());
-    }
-    if (d.failure().isPresent()) {
-      changes.add("the drain would fail before any change");
-      return new Plan(changes, Map.of());
-    }
-    // A server-side dry-run eviction asks the API server itself; budgets are counted by the
-    // decision too, because dry-runs do not consume them.
-    CoreV1Api core = new CoreV1Api(ctx.client(ApiClient.class));
+    DrainSurvey survey = DrainSurvey.take(params.nodes(), ctx);
+    DrainPlan d = DrainDecision.decide(survey, params);
     Set<String> serverRefuses = new HashSet<>();
-    for (Eviction e : d.evictions()) {
-      if (!Evictions.dryRunEviction(ctx, core, e.pod())) {
-        serverRefuses.add(e.name());
-      }
-    }
-    Set<String> blockedPods = DrainDecision.blockedInDryRun(d, serverRefuses);
-    List<String> left = new ArrayList<>(DrainPlan.lines(d.left()));
-    List<String> deleted = new ArrayList<>();
-    int evictions = 0;
-    for (NodeDrain node : d.nodes()) {
-      String nodeName = node.name();
-      changes.add(
-          node.cordon() ? "cordon node " + nodeName : "node " + nodeName + " is already cordoned");
-      for (Eviction e : node.evictions()) {
-        if (!blockedPods.contains(e.name())) {
-          changes.add("evict " + e.name() + " from " + nodeName);
-          evictions++;
-          continue;
-        }
-        Optional<DrainPlan.Fate> fate =
-            DrainPlan.onRefusal(e, params.policy())
-                .or(() -> DrainPlan.pastDeadline(params.policy()));
-        if (fate.isEmpty()) {
-          changes.add(
-              "blocked: "
-                  + e.name()
-                  + " on "
-                  + nodeName
-                  + ": PodDisruptionBudget "
-                  + e.budget()
-                  + " -> fail after "
-                  + Durations.format(params.deadline()));
-        } else if (fate.get() == DrainPlan.Fate.DELETE) {
-          changes.add("delete " + e.deletedLine());
-          deleted.add(e.deletedLine());
-        } else {
-          changes.add("leave " + e.leftLine());
-          left.add(e.leftLine());
+    if (d.failure().isEmpty()) {
+      // A server-side dry-run eviction asks the API server itself; budgets are counted by the
+      // decision too, because dry-runs do not consume them.
+      CoreV1Api core = new CoreV1Api(ctx.client(ApiClient.class));
+      for (Eviction e : d.evictions()) {
+        if (!Evictions.dryRunEviction(ctx, core, e.pod())) {
+          serverRefuses.add(e.name());
         }
       }
     }
-    d.left().forEach(l -> changes.add("leave " + l.line()));
-    d.skipped().forEach(l -> changes.add("skip " + l.line()));
-    Collections.sort(left);
-    Collections.sort(deleted);
-    return new Plan(
-        changes,
-        Map.of(
-            "nodes",
-            d.nodeNames(),
-            "evicted",
-            (long) evictions,
-            "deleted",
-            (long) deleted.size(),
-            "deletedPods",
-            deleted,
-            "leftToTermination",
-            left));
+    return DrainPreview.of(d, serverRefuses, params, survey.unknowns());
   }
 
   @Override

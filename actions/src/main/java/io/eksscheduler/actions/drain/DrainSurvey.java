@@ -26,21 +26,31 @@ import java.util.Set;
  * @param selected the nodes to drain, sorted by name
  * @param pods the pods on the selected nodes, in the order the API server listed them
  * @param budgets every PodDisruptionBudget of the cluster
+ * @param unknowns why the nodes and pods seen may differ from those the run will find (pods that an
+ *     earlier step starts where they are not known yet), empty when they may not
  */
 record DrainSurvey(
     List<V1Node> all,
     List<V1Node> selected,
     List<V1Pod> pods,
-    List<V1PodDisruptionBudget> budgets) {
+    List<V1PodDisruptionBudget> budgets,
+    List<String> unknowns) {
+
+  /** A survey of what the cluster holds now. */
+  DrainSurvey(
+      List<V1Node> all,
+      List<V1Node> selected,
+      List<V1Pod> pods,
+      List<V1PodDisruptionBudget> budgets) {
+    this(all, selected, pods, budgets, List.of());
+  }
 
   static DrainSurvey take(JsonNode nodes, ActionContext ctx)
       throws ActionFailure, InterruptedException {
     ApiClient client = ctx.client(ApiClient.class);
     CoreV1Api core = new CoreV1Api(client);
-    ClusterView view = ClusterView.of(ctx);
     List<V1Node> all =
-        view.nodes(
-            KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems());
+        KubeCalls.call(ctx, "listing nodes", () -> core.listNode().execute()).getItems();
     List<V1Node> selected;
     if (nodes != null && nodes.has("selector")) {
       // The API server parses label selectors (=, !=, in, notin, exists): the same answer as
@@ -49,12 +59,11 @@ record DrainSurvey(
       selected =
           new ArrayList<>(
               NodeSelection.withoutFargate(
-                  view.nodes(
-                      KubeCalls.call(
-                              ctx,
-                              "listing nodes matching " + selector,
-                              () -> core.listNode().labelSelector(selector).execute())
-                          .getItems())));
+                  KubeCalls.call(
+                          ctx,
+                          "listing nodes matching " + selector,
+                          () -> core.listNode().labelSelector(selector).execute())
+                      .getItems()));
       selected.sort((a, b) -> a.getMetadata().getName().compareTo(b.getMetadata().getName()));
     } else {
       selected = NodeSelection.select(nodes, all);
@@ -74,14 +83,26 @@ record DrainSurvey(
           .forEach(pods::add);
       next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
     } while (next != null && !next.isEmpty());
-    pods = view.pods(pods);
     List<V1PodDisruptionBudget> pdbs =
         KubeCalls.call(
                 ctx,
                 "listing PodDisruptionBudgets",
                 () -> new PolicyV1Api(client).listPodDisruptionBudgetForAllNamespaces().execute())
             .getItems();
-    return new DrainSurvey(all, selected, pods, pdbs);
+    return new DrainSurvey(all, selected, pods, pdbs).seenThrough(ClusterView.of(ctx));
+  }
+
+  /**
+   * This survey as the earlier steps of a dry-run leave the cluster: without the nodes gone and the
+   * pods gone or removed, the nodes cordoned marked so; itself in a run.
+   */
+  DrainSurvey seenThrough(ClusterView view) {
+    List<V1Node> allSeen = view.nodes(all);
+    List<V1Node> selectedSeen = view.nodes(selected);
+    Set<String> names = names(selectedSeen);
+    List<V1Pod> podsSeen =
+        view.pods(pods).stream().filter(p -> names.contains(p.getSpec().getNodeName())).toList();
+    return new DrainSurvey(allSeen, selectedSeen, podsSeen, budgets, view.unknowns(allSeen));
   }
 
   /** The names of the selected nodes, in order. */

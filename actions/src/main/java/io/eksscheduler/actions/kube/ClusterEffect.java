@@ -3,6 +3,7 @@ package io.eksscheduler.actions.kube;
 import io.eksscheduler.engine.spi.Effect;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -122,10 +123,16 @@ public sealed interface ClusterEffect extends Effect {
    * workload's.
    *
    * @param namespace where they start
-   * @param owner what users read of their owner
+   * @param owner what users read of their owner ({@code ReplicaSet shop/api-7f9})
+   * @param labels the labels they start with, which a later {@link PodsGone}'s selector matches
    * @param count how many
    */
-  record PodsStarting(String namespace, String owner, int count) implements ClusterEffect {
+  record PodsStarting(String namespace, String owner, Map<String, String> labels, int count)
+      implements ClusterEffect {
+    public PodsStarting {
+      labels = Map.copyOf(labels);
+    }
+
     @Override
     public String line() {
       return count + " pods of " + owner + " starting";

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -235,12 +234,12 @@ public final class ClusterView {
     return List.copyOf(out);
   }
 
-  /** True when a later effect makes the pods of {@code starting}'s owner go again. */
+  /** True when a later effect makes the pods {@code starting} would start go again. */
   private boolean stopsLater(ClusterEffect.PodsStarting starting, int index) {
     for (ClusterEffect e : effects.subList(index + 1, effects.size())) {
       if (e instanceof ClusterEffect.PodsGone g
-          && Objects.equals(g.owner(), starting.owner())
-          && Objects.equals(g.namespace(), starting.namespace())) {
+          && g.namespace().equals(starting.namespace())
+          && Selectors.matches(g.selector(), starting.labels())) {
         return true;
       }
     }

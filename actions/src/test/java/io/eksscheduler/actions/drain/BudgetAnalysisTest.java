@@ -1,15 +1,12 @@
 package io.eksscheduler.actions.drain;
 
+import static io.eksscheduler.actions.drain.DrainFixtures.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kubernetes.client.custom.IntOrString;
 import io.kubernetes.client.openapi.models.V1LabelSelector;
-import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1NodeCondition;
-import io.kubernetes.client.openapi.models.V1NodeSpec;
-import io.kubernetes.client.openapi.models.V1NodeStatus;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
@@ -21,15 +18,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class BudgetAnalysisTest {
-
-  private static V1Node node(String name, boolean cordoned) {
-    return new V1Node()
-        .metadata(new V1ObjectMeta().name(name))
-        .spec(new V1NodeSpec().unschedulable(cordoned))
-        .status(
-            new V1NodeStatus()
-                .conditions(List.of(new V1NodeCondition().type("Ready").status("True"))));
-  }
 
   private static V1Pod coredns(String name) {
     return new V1Pod()

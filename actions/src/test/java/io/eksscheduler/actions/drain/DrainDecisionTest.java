@@ -1,5 +1,12 @@
 package io.eksscheduler.actions.drain;
 
+import static io.eksscheduler.actions.drain.DrainFixtures.DEFAULTS;
+import static io.eksscheduler.actions.drain.DrainFixtures.budget;
+import static io.eksscheduler.actions.drain.DrainFixtures.node;
+import static io.eksscheduler.actions.drain.DrainFixtures.params;
+import static io.eksscheduler.actions.drain.DrainFixtures.pod;
+import static io.eksscheduler.actions.drain.DrainFixtures.survey;
+import static io.eksscheduler.actions.drain.DrainFixtures.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,20 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.eksscheduler.actions.drain.DrainPlan.Eviction;
 import io.eksscheduler.actions.drain.DrainPlan.NodeDrain;
 import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
-import io.kubernetes.client.openapi.models.V1LabelSelector;
 import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1NodeCondition;
-import io.kubernetes.client.openapi.models.V1NodeSpec;
-import io.kubernetes.client.openapi.models.V1NodeStatus;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
-import io.kubernetes.client.openapi.models.V1PodDisruptionBudgetSpec;
-import io.kubernetes.client.openapi.models.V1PodDisruptionBudgetStatus;
-import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1PodStatus;
 import io.kubernetes.client.openapi.models.V1Volume;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -30,57 +26,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DrainDecisionTest {
-
-  private static DrainNodes.Params params(
-      Boolean deleteEmptyDirData,
-      DrainNodes.UnmanagedPods unmanagedPods,
-      DrainNodes.BudgetPolicy policy) {
-    return new DrainNodes.Params(
-        null, null, deleteEmptyDirData, unmanagedPods, null, policy, null, null);
-  }
-
-  private static final DrainNodes.Params DEFAULTS = params(null, null, null);
-
-  private static V1Node node(String name, boolean cordoned) {
-    return new V1Node()
-        .metadata(new V1ObjectMeta().name(name))
-        .spec(new V1NodeSpec().unschedulable(cordoned))
-        .status(
-            new V1NodeStatus()
-                .conditions(List.of(new V1NodeCondition().type("Ready").status("True"))));
-  }
-
-  private static V1Pod pod(String name, String node, String ownerKind) {
-    V1ObjectMeta meta = new V1ObjectMeta().name(name).namespace("ns").uid("uid-" + name);
-    if (ownerKind != null) {
-      meta.ownerReferences(
-          List.of(new V1OwnerReference().kind(ownerKind).name("o").controller(true)));
-    }
-    return new V1Pod()
-        .metadata(meta)
-        .spec(new V1PodSpec().nodeName(node))
-        .status(new V1PodStatus().phase("Running"));
-  }
-
-  private static V1Pod web(String name, String node) {
-    V1Pod p = pod(name, node, "ReplicaSet");
-    p.getMetadata().labels(Map.of("app", "web"));
-    return p;
-  }
-
-  private static V1PodDisruptionBudget budget(String name, Map<String, String> match, int allowed) {
-    return new V1PodDisruptionBudget()
-        .metadata(new V1ObjectMeta().name(name).namespace("ns"))
-        .spec(new V1PodDisruptionBudgetSpec().selector(new V1LabelSelector().matchLabels(match)))
-        .status(new V1PodDisruptionBudgetStatus().disruptionsAllowed(allowed));
-  }
-
-  /** A survey where every node of the cluster is selected. */
-  private static DrainSurvey survey(
-      List<V1Node> nodes, List<V1Pod> pods, List<V1PodDisruptionBudget> budgets) {
-    return new DrainSurvey(nodes, nodes, pods, budgets);
-  }
-
   private static List<String> evicted(DrainPlan plan) {
     return plan.evictions().stream().map(Eviction::name).toList();
   }

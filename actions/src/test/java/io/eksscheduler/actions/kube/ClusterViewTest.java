@@ -234,9 +234,10 @@ class ClusterViewTest {
 
   @Test
   void podsStartingAreUnknownWhileANodeCouldTakeThem() {
-    var starting = new ClusterEffect.PodsStarting("shop", "Deployment shop/api", 2);
+    var starting =
+        new ClusterEffect.PodsStarting("shop", "ReplicaSet shop/api-7f9", Map.of("app", "api"), 2);
     assertEquals(
-        List.of("2 pods of Deployment shop/api start during the run, on nodes not known yet"),
+        List.of("2 pods of ReplicaSet shop/api-7f9 start during the run, on nodes not known yet"),
         view(starting).unknowns(List.of(node("n1", null, null))));
     assertEquals(List.of(starting), read);
   }
@@ -245,16 +246,23 @@ class ClusterViewTest {
   void podsStartingOnNoSchedulableNodeAreNotUnknown() {
     V1Node cordoned = node("n1", null, null);
     cordoned.getSpec().setUnschedulable(true);
-    var starting = new ClusterEffect.PodsStarting("shop", "Deployment shop/api", 2);
+    var starting =
+        new ClusterEffect.PodsStarting("shop", "ReplicaSet shop/api-7f9", Map.of("app", "api"), 2);
     assertEquals(List.of(), view(starting).unknowns(List.of(cordoned)));
     assertEquals(List.of(), read);
   }
 
   @Test
   void podsStartingThatALaterStepStopsAreNotUnknown() {
-    var starting = new ClusterEffect.PodsStarting("shop", "Deployment shop/api", 2);
-    var gone = new ClusterEffect.PodsGone("shop", POSTGRES, "Deployment shop/api");
-    assertEquals(List.of(), view(starting, gone).unknowns(List.of(node("n1", null, null))));
+    var starting =
+        new ClusterEffect.PodsStarting("shop", "ReplicaSet shop/api-7f9", Map.of("app", "api"), 2);
+    var gone =
+        new ClusterEffect.PodsGone(
+            "shop", new V1LabelSelector().matchLabels(Map.of("app", "api")), "Deployment shop/api");
+    var other = new ClusterEffect.PodsGone("shop", POSTGRES, "StatefulSet shop/postgres");
+    V1Node n1 = node("n1", null, null);
+    assertEquals(List.of(), view(starting, gone).unknowns(List.of(n1)));
+    assertEquals(1, view(gone, starting, other).unknowns(List.of(n1)).size());
   }
 
   @Test
