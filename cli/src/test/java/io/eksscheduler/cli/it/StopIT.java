@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.sandbox.Wait;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
@@ -14,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -53,9 +56,12 @@ class StopIT {
     StopRuns.Finished stop = runs.run("stop-dry-run", null, runs.stop("--dry-run"));
     StopRuns.Finished run =
         runs.run("run-dry-run", null, runs.run(HIBERNATE, "-p", "cluster=dev", "--dry-run"));
+    StopRuns.Finished json =
+        runs.run("stop-dry-run-json", null, runs.stop("--dry-run", "--output", "json"));
 
     assertEquals(0, stop.code(), stop.toString());
     assertEquals(0, run.code(), run.toString());
+    assertEquals(0, json.code(), json.toString());
     assertEquals(List.of(), calls.toolWrites(), "Kubernetes requests that changed something");
     assertTrue(
         calls.toolDryRuns() > 0,
@@ -65,6 +71,45 @@ class StopIT {
     assertEquals(before.digest(), ClusterSnapshot.capture(sandbox).digest());
     assertEquals(List.of(), runs.runIds(), "runs written by a dry-run");
     assertEquals(normalized(run.output()), normalized(stop.output()));
+    theDrainIsPlannedOnWhatTheSleepLeaves(plans(json.output()));
+  }
+
+  /**
+   * The drain's plan comes after the sleep's effects: no pod of the workloads of data/ or shop/
+   * (all put to sleep) is evicted or left in it, and the suspended CronJob is kept, not changed.
+   */
+  private static void theDrainIsPlannedOnWhatTheSleepLeaves(Map<String, JsonNode> plans) {
+    JsonNode drain = plans.get("drain");
+    List<String> named = new ArrayList<>();
+    drain.path("changes").forEach(c -> named.add(c.asText()));
+    drain.path("predictedOutputs").path("leftToTermination").forEach(l -> named.add(l.asText()));
+    for (String line : named) {
+      // shop/debug-shell is a bare pod: no sleep touches it, the drain evicts it.
+      assertFalse(
+          line.contains("data/") || (line.contains("shop/") && !line.contains("shop/debug-shell")),
+          line);
+    }
+    List<String> kept = new ArrayList<>();
+    plans.get("sleep-workloads").path("unchanged").forEach(u -> kept.add(u.asText()));
+    assertTrue(
+        kept.contains(
+            "CronJob batch/cleanup: already suspended, kept (suspended recorded as its original)"),
+        kept.toString());
+  }
+
+  /** The plan line of each step of a {@code --output json} dry-run, by step id. */
+  private static Map<String, JsonNode> plans(String output) throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    Map<String, JsonNode> out = new TreeMap<>();
+    for (String line : output.split("\\R")) {
+      if (line.startsWith("{")) {
+        JsonNode node = mapper.readTree(line);
+        if ("plan".equals(node.path("type").asText())) {
+          out.put(node.path("step").asText(), node);
+        }
+      }
+    }
+    return out;
   }
 
   @Test
