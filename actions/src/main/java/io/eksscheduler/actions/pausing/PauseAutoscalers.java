@@ -1,12 +1,15 @@
 package io.eksscheduler.actions.pausing;
 
+import io.eksscheduler.actions.kube.ClusterEffect;
 import io.eksscheduler.actions.kube.ClusterObject;
 import io.eksscheduler.actions.kube.ClusterObjects;
 import io.eksscheduler.actions.kube.PodsGone;
 import io.eksscheduler.actions.kube.ResourceType;
+import io.eksscheduler.actions.pausing.PausedField.FieldOriginal;
 import io.eksscheduler.actions.pausing.Pausing.Target;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
+import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.OutputSpec;
 import io.eksscheduler.engine.spi.Outputs;
 import io.eksscheduler.engine.spi.Plan;
@@ -17,6 +20,7 @@ import io.kubernetes.client.openapi.models.V1LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Stops autoscalers from adding capacity back during a hibernation: scales the cluster-autoscaler
@@ -97,7 +101,9 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
     PauseDecision d = decide(params, objects);
     for (PauseDecision.Entry e : d.entries()) {
       Target t = e.target();
-      changes.add(e.line());
+      if (!e.unchanged()) {
+        changes.add(e.line());
+      }
       if (AutoscalerObjects.deletesNodeClaims(t)) {
         for (ClusterObject claim : AutoscalerObjects.nodeClaims(objects, t.object())) {
           changes.add(t.id() + ": delete " + claim.id());
@@ -105,7 +111,44 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
         }
       }
     }
-    return new Plan(changes, Map.of("paused", d.ids(), "deletedNodeClaims", deleted));
+    return new Plan(changes, Map.of("paused", d.ids(), "deletedNodeClaims", deleted))
+        .withUnchanged(d.unchanged())
+        .withEffects(effects(d, ctx.client(ApiClient.class), ctx.runId()));
+  }
+
+  /**
+   * What the step leaves for the steps after it: the cluster-autoscaler Deployment at 0 with its
+   * original marked, and its pods gone (apply waits for them).
+   */
+  static List<ClusterEffect> effects(PauseDecision d, ApiClient client, String run)
+      throws ActionFailure {
+    List<ClusterEffect> out = new ArrayList<>();
+    for (PauseDecision.Entry e : d.entries()) {
+      ClusterObject o = e.target().object();
+      if (!o.type().equals(ResourceType.DEPLOYMENT)) {
+        continue;
+      }
+      FieldOriginal original = e.recorded().orElseGet(() -> e.target().field().original(o, run));
+      out.add(
+          new ClusterEffect.Scaled(
+              new ClusterEffect.Ref("Deployment", o.namespace(), o.name()),
+              0,
+              ClusterEffect.Marker.set(e.target().field().format(original))));
+      selector(client, o)
+          .ifPresent(s -> out.add(new ClusterEffect.PodsGone(o.namespace(), s, o.id())));
+    }
+    return out;
+  }
+
+  /** A Deployment's pod selector, empty without one. */
+  private static Optional<V1LabelSelector> selector(ApiClient client, ClusterObject o) {
+    if (!o.json().path("spec").has("selector")) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        client
+            .getJSON()
+            .deserialize(o.json().path("spec").path("selector").toString(), V1LabelSelector.class));
   }
 
   @Override
@@ -121,15 +164,9 @@ public final class PauseAutoscalers implements Action<PauseAutoscalers.Params> {
       paused.add(t.id());
       ctx.log("paused " + t.id());
       ClusterObject o = t.object();
-      if (o.type().equals(ResourceType.DEPLOYMENT) && o.json().path("spec").has("selector")) {
-        stopping.add(
-            new PodsGone.Owner(
-                o.namespace(),
-                client
-                    .getJSON()
-                    .deserialize(
-                        o.json().path("spec").path("selector").toString(), V1LabelSelector.class),
-                o.id()));
+      if (o.type().equals(ResourceType.DEPLOYMENT)) {
+        selector(client, o)
+            .ifPresent(s -> stopping.add(new PodsGone.Owner(o.namespace(), s, o.id())));
       }
       if (AutoscalerObjects.deletesNodeClaims(t)) {
         // Only after the limits are 0, or Karpenter would launch replacements at once; deleting

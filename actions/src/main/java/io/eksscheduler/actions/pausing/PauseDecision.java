@@ -38,9 +38,29 @@ record PauseDecision(List<Target> selected, List<Entry> entries, List<Skipped> s
    */
   record Entry(Target target, Verdict verdict, Optional<FieldOriginal> recorded) {
 
+    /**
+     * True when the step leaves the object's field as it is: paused already with its original
+     * recorded, or holding the paused value already (only its original gets recorded).
+     */
+    boolean unchanged() {
+      return verdict == Verdict.ALREADY_PAUSED
+          || (verdict == Verdict.PAUSE && recorded.isEmpty() && target.isPaused());
+    }
+
     /** The plan's line: what changes, or why nothing does. */
     String line() {
       Target t = target;
+      if (verdict == Verdict.PAUSE && recorded.isEmpty() && t.isPaused()) {
+        String now = PausedField.show(t.field().current(t.object()));
+        return t.id()
+            + ": "
+            + t.field().key()
+            + " already "
+            + now
+            + ", kept ("
+            + now
+            + " recorded as its original)";
+      }
       return switch (verdict) {
         case ALREADY_PAUSED ->
             t.id() + ": already paused (original recorded by run " + recorded.get().run() + ")";
@@ -125,6 +145,16 @@ record PauseDecision(List<Target> selected, List<Entry> entries, List<Skipped> s
   /** The plan's lines, one per object acted on. */
   List<String> lines() {
     return entries.stream().map(Entry::line).toList();
+  }
+
+  /** The lines of what changes. */
+  List<String> changes() {
+    return entries.stream().filter(e -> !e.unchanged()).map(Entry::line).toList();
+  }
+
+  /** The lines of what the step leaves as it is. */
+  List<String> unchanged() {
+    return entries.stream().filter(Entry::unchanged).map(Entry::line).toList();
   }
 
   /** The ids of the objects acted on, as "Kind ns/name". */

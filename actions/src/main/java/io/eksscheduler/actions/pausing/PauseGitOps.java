@@ -59,7 +59,7 @@ public final class PauseGitOps implements Action<PauseGitOps.Params> {
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
     PauseDecision d = decide(params, new ClusterObjects(ctx, ctx.client(ApiClient.class)));
-    return new Plan(d.lines(), Map.of("paused", d.ids()));
+    return new Plan(d.changes(), Map.of("paused", d.ids())).withUnchanged(d.unchanged());
   }
 
   @Override

@@ -73,6 +73,24 @@ class PauseDecisionTest {
   }
 
   @Test
+  void anObjectHoldingThePausedValueIsKeptAndOnlyItsOriginalRecorded() throws Exception {
+    PauseDecision d =
+        PauseDecision.pause(
+            List.of(
+                kustomization("apps", "", "'suspend':true"),
+                kustomization("web", "", "'suspend':false")),
+            GitOpsObjects.selection(null));
+    assertEquals(List.of("Kustomization flux-system/web: suspend false -> true"), d.changes());
+    assertEquals(
+        List.of(
+            "Kustomization flux-system/apps: suspend already true, kept (true recorded as its"
+                + " original)"),
+        d.unchanged());
+    assertEquals(
+        List.of("Kustomization flux-system/apps", "Kustomization flux-system/web"), d.ids());
+  }
+
+  @Test
   void anObjectPausedWithItsOriginalIsAlreadyPaused() throws Exception {
     PauseDecision d =
         PauseDecision.pause(
