@@ -75,8 +75,9 @@ class StopIT {
   }
 
   /**
-   * The drain's plan comes after the sleep's effects: no pod of the workloads of data/ or shop/
-   * (all put to sleep) is evicted or left in it, and the suspended CronJob is kept, not changed.
+   * The drain's plan comes after the sleep's and the autoscalers' effects: no pod of the workloads
+   * of data/ or shop/ (all put to sleep) nor the cluster-autoscaler's is evicted or left in it, and
+   * the suspended CronJob is kept, not changed.
    */
   private static void theDrainIsPlannedOnWhatTheSleepLeaves(Map<String, JsonNode> plans) {
     JsonNode drain = plans.get("drain");
@@ -88,6 +89,8 @@ class StopIT {
       assertFalse(
           line.contains("data/") || (line.contains("shop/") && !line.contains("shop/debug-shell")),
           line);
+      // autoscaler.pause stopped the cluster-autoscaler before the drain: its pod is gone.
+      assertFalse(line.contains("cluster-autoscaler"), line);
     }
     List<String> kept = new ArrayList<>();
     plans.get("sleep-workloads").path("unchanged").forEach(u -> kept.add(u.asText()));
