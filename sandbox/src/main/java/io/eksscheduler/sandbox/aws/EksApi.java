@@ -172,32 +172,19 @@ public final class EksApi {
       }
       case "TagResource" -> {
         JsonNode body = parse(request);
-        JsonNode tags = body.path("tags");
-        if (!tags.isObject() || tags.isEmpty()) {
+        if (!body.path("tags").isObject() || body.path("tags").isEmpty()) {
           throw new AwsError(400, "BadRequestException", "tags must not be empty");
         }
-        // botocore's eks model: TagKey is 1 to 128 characters, TagValue at most 256.
-        tags.fields()
-            .forEachRemaining(
-                e -> {
-                  if (e.getKey().isEmpty()
-                      || e.getKey().length() > 128
-                      || e.getValue().asText().length() > 256) {
-                    throw new AwsError(
-                        400,
-                        "BadRequestException",
-                        "Tag keys must be 1 to 128 characters and values at most 256: "
-                            + e.getKey());
-                  }
-                });
+        Map<String, String> tags = EksTags.validated(body.path("tags"), "BadRequestException");
         simulator.mutate(
             st -> {
               Map<String, String> target = tagsOf(st, s.get(1));
-              if (target.size() + tags.size() > 50) {
+              // A key the resource has already is overwritten: it is not one more tag.
+              if (EksTags.countAfter(target, tags) > EksTags.MAX_TAGS) {
                 throw new AwsError(
                     400, "BadRequestException", "A resource can have at most 50 tags");
               }
-              tags.fields().forEachRemaining(e -> target.put(e.getKey(), e.getValue().asText()));
+              target.putAll(tags);
               return null;
             });
         yield JSON.createObjectNode();
