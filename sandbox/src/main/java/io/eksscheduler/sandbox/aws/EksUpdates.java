@@ -45,10 +45,7 @@ final class EksUpdates {
     if (!token.isEmpty() && st.requestTokens.containsKey(token)) {
       return Optional.of(st.updates.get(st.requestTokens.get(token)));
     }
-    boolean busy =
-        st.updates.values().stream()
-            .anyMatch(u -> g.name.equals(u.nodegroupName) && u.status.equals("InProgress"));
-    if (busy) {
+    if (Groups.busy(st, g)) {
       throw new AwsError(
           409,
           "ResourceInUseException",

@@ -81,6 +81,31 @@ public final class SimulatedAws {
 
     /** The AMI release version of a managed node group, null for the scenario's first. */
     public String releaseVersion;
+
+    /**
+     * The third octet's group part of its instances' addresses; null in a state written before
+     * groups could be created (then its position in {@link SimulatedAws#groups}).
+     */
+    public Integer subnetIndex;
+
+    /** CREATING or DELETING while CreateNodegroup / DeleteNodegroup run; else null. */
+    public String status;
+
+    /** When {@link #status} began (simulator clock). */
+    public long statusSince;
+
+    /** Made by CreateNodegroup: its nodes' capacity comes from the instance type table. */
+    public boolean createdByApi;
+
+    /** CreateNodegroup's {@code clientRequestToken}, if it had one. */
+    public String createToken;
+
+    /** CreateNodegroup's nodeRole, amiType, diskSize and instanceTypes (null: the scenario's). */
+    public String nodeRole;
+
+    public String amiType;
+    public Integer diskSize;
+    public List<String> instanceTypes;
   }
 
   /** A taint as the EKS API spells it: effect NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE. */
