@@ -33,6 +33,12 @@ import java.util.function.Consumer;
  */
 public final class NodeReconciler implements Runnable {
 
+  /**
+   * The User-Agent of its Kubernetes requests: it acts as EKS and the EC2 instances do, with the
+   * admin's credentials, and the audit log tells its requests from the tool's by this.
+   */
+  public static final String USER_AGENT = "eks-sandbox-node-reconciler";
+
   private static final long TICK_MILLIS = 200;
   private static final long EVICTION_RETRY_MILLIS = 1000;
   private static final int JOINS_AT_ONCE = 8;
@@ -53,8 +59,8 @@ public final class NodeReconciler implements Runnable {
 
   public NodeReconciler(Simulator simulator, ApiClient admin, Consumer<String> log) {
     this.simulator = simulator;
-    this.admin = admin;
-    this.core = new CoreV1Api(admin);
+    this.admin = admin.setUserAgent(USER_AGENT);
+    this.core = new CoreV1Api(this.admin);
     this.log = log;
   }
 
