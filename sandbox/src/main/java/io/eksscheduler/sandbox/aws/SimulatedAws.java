@@ -106,6 +106,12 @@ public final class SimulatedAws {
     public String amiType;
     public Integer diskSize;
     public List<String> instanceTypes;
+
+    /**
+     * Instances a VersionUpdate adds to the backing group's desired and maximum sizes while it
+     * replaces the nodes (EKS's scale-up phase); 0 otherwise. EKS's scalingConfig does not show it.
+     */
+    public int surge;
   }
 
   /** A taint as the EKS API spells it: effect NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE. */
@@ -174,6 +180,18 @@ public final class SimulatedAws {
 
     /** A VersionUpdate's release version, the group's once it succeeds. */
     public String releaseVersion;
+
+    /** A VersionUpdate's instances to replace: the group's at its start. */
+    public List<String> replacing = new ArrayList<>();
+
+    /** Their addresses, which their replacements do not take again (new node names). */
+    public List<String> replacingAddresses = new ArrayList<>();
+
+    /** How many of {@link #replacing} a VersionUpdate has started to drain. */
+    public int drained;
+
+    /** A VersionUpdate's pace: real milliseconds per node replaced, at the least. */
+    public long perNodeMillis;
   }
 
   public static final String PENDING = "Pending";

@@ -121,6 +121,9 @@ public final class Simulator {
       g.instances.forEach(i -> used.add(i.internalIp));
     }
     group.instances.forEach(i -> used.add(i.internalIp));
+    s.updates.values().stream()
+        .filter(u -> group.name.equals(u.nodegroupName) && u.status.equals("InProgress"))
+        .forEach(u -> used.addAll(u.replacingAddresses));
     int zoneIndex = group.zones.indexOf(zone);
     String ip = null;
     for (int host = 0; host < 240; host++) {
@@ -171,7 +174,8 @@ public final class Simulator {
     for (int g = 0; g < state.groups.size(); g++) {
       Group group = state.groups.get(g);
       List<Instance> live = live(group);
-      int desired = group.desiredCapacity;
+      // A VersionUpdate's surge raises the backing group's desired size (EKS's scale-up phase).
+      int desired = group.desiredCapacity + group.surge;
       int index = Groups.subnetIndex(state, group);
       boolean launchOn = !group.suspendedProcesses.containsKey("Launch");
       boolean terminateOn = !group.suspendedProcesses.containsKey("Terminate");
@@ -206,6 +210,7 @@ public final class Simulator {
         }
       }
     }
+    changed |= EksRollouts.advance(this, state, now);
     changed |= settleUpdates(now);
     changed |= EksNodegroups.settle(this, state, now);
     if (changed) {

@@ -277,6 +277,84 @@ class EksApiTest {
         List.of(), listOf(call("GET", "/clusters/dev/node-groups", null, "").path("nodegroups")));
   }
 
+  @Test
+  void aVersionUpdateReplacesEveryNodeOneAtATime() {
+    List<String> before = instanceIds("general");
+    JsonNode update =
+        call("POST", "/clusters/dev/node-groups/general/update-version", null, "{}").path("update");
+    String id = update.path("id").asText();
+
+    reconcile(0);
+    assertEquals(4, instanceIds("general").size(), "scale-up: a surge of two new instances");
+    int maxTerminating = 0;
+    for (int i = 0;
+        i < 200 && describe("general").path("status").asText().equals("UPDATING");
+        i++) {
+      reconcile(5_000);
+      maxTerminating =
+          Math.max(
+              maxTerminating,
+              (int)
+                  group("general").instances.stream()
+                      .filter(x -> x.lifecycleState.equals("Terminating"))
+                      .count());
+    }
+
+    assertEquals(
+        "Successful",
+        call("GET", "/clusters/dev/updates/" + id, "nodegroupName=general", "")
+            .path("update")
+            .path("status")
+            .asText());
+    List<String> after = instanceIds("general");
+    assertEquals(2, after.size());
+    assertTrue(after.stream().noneMatch(before::contains), before + " -> " + after);
+    assertEquals(1, maxTerminating, "maxUnavailable 1");
+    assertEquals(0, group("general").surge, "scale-down: the backing group is back to its size");
+    assertEquals("1.36.0-20260601", describe("general").path("releaseVersion").asText());
+    long took = clock.millis() - (long) (update.path("createdAt").asDouble() * 1000);
+    assertTrue(took >= 2 * EksRollouts.PER_NODE.toMillis(), "3 simulated minutes a node: " + took);
+  }
+
+  @Test
+  void aVersionUpdateOfMoreNodesThanItsSurgeGivesEveryNewNodeANewName() {
+    String oneSubnet = createBody().replaceFirst(",\"subnet-0[0-9a-f]+\"", "");
+    call(
+        "POST",
+        "/clusters/dev/node-groups",
+        null,
+        oneSubnet.replace("\"maxSize\":3,\"desiredSize\":2", "\"maxSize\":3,\"desiredSize\":3"));
+    for (int i = 0; i < 10 && !describe("extra").path("status").asText().equals("ACTIVE"); i++) {
+      reconcile(40_000);
+    }
+    List<String> before = nodeNames("extra");
+    assertEquals(3, before.size());
+
+    call("POST", "/clusters/dev/node-groups/extra/update-version", null, "{}");
+    reconcile(0);
+    assertEquals(5, instanceIds("extra").size(), "a surge of twice its one zone");
+    for (int i = 0; i < 300 && describe("extra").path("status").asText().equals("UPDATING"); i++) {
+      reconcile(5_000);
+    }
+
+    assertEquals("ACTIVE", describe("extra").path("status").asText());
+    List<String> after = nodeNames("extra");
+    assertEquals(3, after.size());
+    assertTrue(after.stream().noneMatch(before::contains), before + " -> " + after);
+  }
+
+  private List<String> nodeNames(String name) {
+    return simulator.read(
+        st -> simulator.group(name).orElseThrow().instances.stream().map(i -> i.nodeName).toList());
+  }
+
+  @Test
+  void theSurgeIsTwiceTheZonesAtMostTheNodes() {
+    assertEquals(2, EksRollouts.surge(3, 2));
+    assertEquals(6, EksRollouts.surge(3, 10));
+    assertEquals(0, EksRollouts.surge(2, 0));
+  }
+
   private static List<String> listOf(JsonNode array) {
     List<String> out = new java.util.ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
