@@ -105,7 +105,8 @@ final class IamAuthorizer {
               case "ListClusters" -> Request.anyResource(action);
               case "DescribeCluster", "ListNodegroups" ->
                   new Request(action, List.of(cluster(st, s.get(1))));
-              // CreateNodegroup acts on the cluster, with the new group's tags as request tags.
+              // The Service Authorization Reference: CreateNodegroup's resource is "cluster*", with
+              // aws:RequestTag and aws:TagKeys; DeleteNodegroup's "nodegroup*".
               case "CreateNodegroup" ->
                   new Request(
                       action,
