@@ -96,20 +96,7 @@ class AwsCliIT {
     assertEquals("InProgress", fields[1], update.output());
     String id = fields[2];
 
-    CommandRunner.Result status =
-        run(
-            env,
-            sandbox,
-            concat(
-                aws,
-                "eks",
-                "describe-nodegroup",
-                group,
-                "--query",
-                "nodegroup.status",
-                "--output",
-                "text"));
-    assertEquals("UPDATING", status.output().strip(), status.output());
+    assertEquals("UPDATING", status(env, sandbox, aws, group));
     CommandRunner.Result refused =
         run(
             env,
@@ -295,23 +282,28 @@ class AwsCliIT {
     String now;
     do {
       Thread.sleep(500);
-      now =
-          run(
-                  env,
-                  sandbox,
-                  concat(
-                      aws,
-                      "eks",
-                      "describe-nodegroup",
-                      group,
-                      "--query",
-                      "nodegroup.status",
-                      "--output",
-                      "text"))
-              .output()
-              .strip();
+      now = status(env, sandbox, aws, group);
     } while (now.equals(status) && System.nanoTime() < until);
     return now;
+  }
+
+  /** The group's status as the CLI prints it (or the CLI's error). */
+  private static String status(
+      Map<String, String> env, TestSandbox sandbox, Path aws, String[] group) {
+    return run(
+            env,
+            sandbox,
+            concat(
+                aws,
+                "eks",
+                "describe-nodegroup",
+                group,
+                "--query",
+                "nodegroup.status",
+                "--output",
+                "text"))
+        .output()
+        .strip();
   }
 
   /** The names of the Nodes of node group {@code group}. */
