@@ -2,6 +2,7 @@ package io.eksscheduler.cli.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.sandbox.aws.NodeReconciler;
 import io.eksscheduler.sandbox.controlplane.Pki;
 import io.eksscheduler.sandbox.junit.TestSandbox;
 import java.io.IOException;
@@ -58,13 +59,15 @@ final class CallLogs {
 
   /**
    * The tool's requests since the window opened that changed something: a mutating verb without
-   * {@code dryRun=All}, as "verb requestURI -> code".
+   * {@code dryRun=All}, as "verb requestURI -> code". Not the simulator's: it acts as EKS with the
+   * same credentials, and its User-Agent tells it apart.
    */
   List<String> toolWrites() throws IOException {
     List<String> out = new ArrayList<>();
     for (JsonNode e : auditEvents()) {
       String uri = e.path("requestURI").asText();
       if (TOOL_USER.equals(e.path("user").path("username").asText())
+          && !e.path("userAgent").asText().equals(NodeReconciler.USER_AGENT)
           && MUTATING.contains(e.path("verb").asText())
           && !uri.contains("dryRun=All")) {
         out.add(

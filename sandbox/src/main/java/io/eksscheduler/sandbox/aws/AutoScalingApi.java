@@ -150,8 +150,9 @@ public final class AutoScalingApi {
           .close("MixedInstancesPolicy");
     }
     xml.element("MinSize", g.minSize)
-        .element("MaxSize", g.maxSize)
-        .element("DesiredCapacity", g.desiredCapacity)
+        // A VersionUpdate's scale-up phase raises both by its surge.
+        .element("MaxSize", g.maxSize + g.surge)
+        .element("DesiredCapacity", g.desiredCapacity + g.surge)
         .element("DefaultCooldown", 300)
         .open("AvailabilityZones");
     g.zones.forEach(z -> xml.element("member", z));

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The EKS API (rest-json, 2017-11-01) for the sandbox's one cluster: clusters, node groups,
- * asynchronous node group config updates, and tags. Paths, members and error types are those of the
- * service model that the SDKs are generated from.
+ * The EKS API (rest-json, 2017-11-01) for the sandbox's one cluster: clusters, node groups (their
+ * creation and deletion too), asynchronous node group updates, and tags. Paths, members and error
+ * types are those of the service model that the SDKs are generated from.
  */
 public final class EksApi {
 
@@ -26,10 +26,12 @@ public final class EksApi {
 
   private final Simulator simulator;
   private final EksUpdates updates;
+  private final EksNodegroups nodegroups;
 
   public EksApi(Simulator simulator) {
     this.simulator = simulator;
     this.updates = new EksUpdates(simulator);
+    this.nodegroups = new EksNodegroups(simulator);
   }
 
   /** The operation for {@code method path}, or empty for a path EKS does not have. */
@@ -50,8 +52,14 @@ public final class EksApi {
         op = "DescribeCluster";
       } else if (n == 3 && s.get(2).equals("node-groups") && method.equals("GET")) {
         op = "ListNodegroups";
+      } else if (n == 3 && s.get(2).equals("node-groups") && method.equals("POST")) {
+        op = "CreateNodegroup";
+        mutating = true;
       } else if (n == 4 && s.get(2).equals("node-groups") && method.equals("GET")) {
         op = "DescribeNodegroup";
+      } else if (n == 4 && s.get(2).equals("node-groups") && method.equals("DELETE")) {
+        op = "DeleteNodegroup";
+        mutating = true;
       } else if (n == 5
           && s.get(2).equals("node-groups")
           && s.get(4).equals("update-config")
@@ -99,7 +107,7 @@ public final class EksApi {
       case "DescribeCluster" -> {
         cluster(s.get(1));
         ObjectNode out = JSON.createObjectNode();
-        out.set("cluster", simulator.read(this::renderCluster));
+        out.set("cluster", simulator.read(st -> EksViews.cluster(config(), st)));
         yield out;
       }
       case "ListNodegroups" -> {
@@ -112,7 +120,29 @@ public final class EksApi {
       case "DescribeNodegroup" -> {
         cluster(s.get(1));
         ObjectNode out = JSON.createObjectNode();
-        out.set("nodegroup", simulator.read(st -> renderNodegroup(st, nodegroup(st, s.get(3)))));
+        out.set(
+            "nodegroup",
+            simulator.read(st -> EksViews.nodegroup(config(), st, nodegroup(st, s.get(3)))));
+        yield out;
+      }
+      case "CreateNodegroup" -> {
+        cluster(s.get(1));
+        JsonNode body = parse(request);
+        ObjectNode out = JSON.createObjectNode();
+        out.set(
+            "nodegroup",
+            simulator.mutate(st -> EksViews.nodegroup(config(), st, nodegroups.create(st, body))));
+        yield out;
+      }
+      case "DeleteNodegroup" -> {
+        cluster(s.get(1));
+        ObjectNode out = JSON.createObjectNode();
+        out.set(
+            "nodegroup",
+            simulator.mutate(
+                st ->
+                    EksViews.nodegroup(
+                        config(), st, nodegroups.delete(st, nodegroup(st, s.get(3))))));
         yield out;
       }
       case "UpdateNodegroupConfig", "UpdateNodegroupVersion" -> {
@@ -172,32 +202,19 @@ public final class EksApi {
       }
       case "TagResource" -> {
         JsonNode body = parse(request);
-        JsonNode tags = body.path("tags");
-        if (!tags.isObject() || tags.isEmpty()) {
+        if (!body.path("tags").isObject() || body.path("tags").isEmpty()) {
           throw new AwsError(400, "BadRequestException", "tags must not be empty");
         }
-        // botocore's eks model: TagKey is 1 to 128 characters, TagValue at most 256.
-        tags.fields()
-            .forEachRemaining(
-                e -> {
-                  if (e.getKey().isEmpty()
-                      || e.getKey().length() > 128
-                      || e.getValue().asText().length() > 256) {
-                    throw new AwsError(
-                        400,
-                        "BadRequestException",
-                        "Tag keys must be 1 to 128 characters and values at most 256: "
-                            + e.getKey());
-                  }
-                });
+        Map<String, String> tags = EksTags.validated(body.path("tags"), "BadRequestException");
         simulator.mutate(
             st -> {
               Map<String, String> target = tagsOf(st, s.get(1));
-              if (target.size() + tags.size() > 50) {
+              // A key the resource has already is overwritten: it is not one more tag.
+              if (EksTags.countAfter(target, tags) > EksTags.MAX_TAGS) {
                 throw new AwsError(
                     400, "BadRequestException", "A resource can have at most 50 tags");
               }
-              tags.fields().forEachRemaining(e -> target.put(e.getKey(), e.getValue().asText()));
+              target.putAll(tags);
               return null;
             });
         yield JSON.createObjectNode();
@@ -252,101 +269,6 @@ public final class EksApi {
         .map(g -> g.nodegroupTags)
         .orElseThrow(
             () -> new AwsError(404, "NotFoundException", "Resource " + arn + " not found"));
-  }
-
-  private ObjectNode renderCluster(SimulatedAws st) {
-    SimulatorConfig c = config();
-    ObjectNode cluster = JSON.createObjectNode();
-    cluster.put("name", c.clusterName());
-    cluster.put("arn", c.clusterArn());
-    cluster.put("createdAt", st.clusterCreatedAt / 1000.0);
-    cluster.put("version", c.clusterVersion());
-    cluster.put("endpoint", c.apiServerEndpoint());
-    cluster.put(
-        "roleArn", "arn:aws:iam::" + c.accountId() + ":role/" + c.clusterName() + "-cluster-role");
-    ObjectNode vpc = cluster.putObject("resourcesVpcConfig");
-    ArrayNode subnets = vpc.putArray("subnetIds");
-    st.groups.stream().flatMap(g -> g.subnets.values().stream()).distinct().forEach(subnets::add);
-    vpc.putArray("securityGroupIds");
-    vpc.put("clusterSecurityGroupId", "sg-0sandbox00000000001");
-    vpc.put("vpcId", "vpc-0sandbox000000001");
-    vpc.put("endpointPublicAccess", true);
-    vpc.put("endpointPrivateAccess", true);
-    vpc.putArray("publicAccessCidrs").add("0.0.0.0/0");
-    ObjectNode network = cluster.putObject("kubernetesNetworkConfig");
-    network.put("serviceIpv4Cidr", "10.100.0.0/16");
-    network.put("ipFamily", "ipv4");
-    cluster.putObject("logging").putArray("clusterLogging");
-    cluster
-        .putObject("identity")
-        .putObject("oidc")
-        .put(
-            "issuer",
-            "https://oidc.eks."
-                + c.region()
-                + ".amazonaws.com/id/SANDBOX"
-                + c.clusterName().toUpperCase(java.util.Locale.ROOT));
-    cluster.put("status", "ACTIVE");
-    cluster.putObject("certificateAuthority").put("data", c.certificateAuthority());
-    cluster.put("platformVersion", "eks.1");
-    ObjectNode tags = cluster.putObject("tags");
-    st.clusterTags.forEach(tags::put);
-    cluster.putObject("accessConfig").put("authenticationMode", "API_AND_CONFIG_MAP");
-    return cluster;
-  }
-
-  private ObjectNode renderNodegroup(SimulatedAws st, Group g) {
-    SimulatorConfig c = config();
-    ObjectNode ng = JSON.createObjectNode();
-    ng.put("nodegroupName", g.name);
-    ng.put("nodegroupArn", g.nodegroupArn);
-    ng.put("clusterName", c.clusterName());
-    ng.put("version", c.clusterVersion());
-    ng.put(
-        "releaseVersion",
-        g.releaseVersion == null ? c.clusterVersion() + ".0-20260101" : g.releaseVersion);
-    ng.put("createdAt", g.createdAt / 1000.0);
-    ng.put("modifiedAt", g.modifiedAt / 1000.0);
-    boolean updating =
-        st.updates.values().stream()
-            .anyMatch(u -> g.name.equals(u.nodegroupName) && u.status.equals("InProgress"));
-    ng.put("status", updating ? "UPDATING" : "ACTIVE");
-    ng.put("capacityType", g.capacityType);
-    ObjectNode scaling = ng.putObject("scalingConfig");
-    scaling.put("minSize", g.minSize);
-    scaling.put("maxSize", g.maxSize);
-    scaling.put("desiredSize", g.desiredCapacity);
-    if (g.launchTemplateName == null) {
-      ng.putArray("instanceTypes").add(g.instanceType);
-    } else {
-      // Created with a launch template that names the type: instanceTypes is null (the API
-      // reference's Nodegroup), the template is named instead.
-      ng.putObject("launchTemplate")
-          .put("name", g.launchTemplateName)
-          .put("version", "1")
-          .put("id", g.launchTemplateId);
-    }
-    ArrayNode subnets = ng.putArray("subnets");
-    g.subnets.values().forEach(subnets::add);
-    ng.put("amiType", "AL2023_x86_64_STANDARD");
-    ng.put("nodeRole", "arn:aws:iam::" + c.accountId() + ":role/" + c.clusterName() + "-node-role");
-    ObjectNode labels = ng.putObject("labels");
-    g.labels.forEach(labels::put);
-    ArrayNode taints = ng.putArray("taints");
-    for (SimulatedAws.Taint t : g.taints) {
-      ObjectNode taint = taints.addObject().put("key", t.key).put("effect", t.effect);
-      if (t.value != null && !t.value.isEmpty()) {
-        taint.put("value", t.value);
-      }
-    }
-    ObjectNode resources = ng.putObject("resources");
-    resources.putArray("autoScalingGroups").addObject().put("name", g.asgName);
-    ng.put("diskSize", 20);
-    ng.putObject("health").putArray("issues");
-    ng.putObject("updateConfig").put("maxUnavailable", 1);
-    ObjectNode tags = ng.putObject("tags");
-    g.nodegroupTags.forEach(tags::put);
-    return ng;
   }
 
   private static ObjectNode page(

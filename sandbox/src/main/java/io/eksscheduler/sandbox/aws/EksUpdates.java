@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eksscheduler.sandbox.aws.SimulatedAws.Group;
 import io.eksscheduler.sandbox.aws.SimulatedAws.Update;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +20,6 @@ import java.util.UUID;
  */
 final class EksUpdates {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /**
-   * How long a VersionUpdate replaces one node (simulated time, before the speed factor): a new
-   * instance launched and joined, the old one cordoned, drained and terminated. EKS replaces nodes
-   * as its update config's maxUnavailable allows (1 in the sandbox).
-   */
-  static final Duration VERSION_UPDATE_PER_NODE = Duration.ofMinutes(3);
 
   private final Simulator simulator;
 
@@ -45,10 +36,7 @@ final class EksUpdates {
     if (!token.isEmpty() && st.requestTokens.containsKey(token)) {
       return Optional.of(st.updates.get(st.requestTokens.get(token)));
     }
-    boolean busy =
-        st.updates.values().stream()
-            .anyMatch(u -> g.name.equals(u.nodegroupName) && u.status.equals("InProgress"));
-    if (busy) {
+    if (Groups.busy(st, g)) {
       throw new AwsError(
           409,
           "ResourceInUseException",
@@ -139,8 +127,8 @@ final class EksUpdates {
   /**
    * UpdateNodegroupVersion: with or without {@code version} (EKS then updates to the cluster's
    * version; a node group may not be newer than its cluster) and {@code releaseVersion} (default:
-   * the latest for that version). The group is UPDATING for {@link #VERSION_UPDATE_PER_NODE} per
-   * node it has (at least one).
+   * the latest for that version). The group is UPDATING while {@link EksRollouts} replaces its
+   * nodes.
    */
   Update version(SimulatedAws st, Group g, JsonNode body) {
     Optional<Update> again = repeatedOrRefused(st, g, body);
@@ -163,16 +151,14 @@ final class EksUpdates {
     u.params.add(param("Version", version));
     u.params.add(param("ReleaseVersion", release));
     u.releaseVersion = release;
-    long nodes = Math.max(1, Simulator.live(g).size());
-    u.completesAt =
-        u.createdAt + simulator.config().scaled(VERSION_UPDATE_PER_NODE.toMillis() * nodes);
+    EksRollouts.start(simulator.config(), g, u);
     return u;
   }
 
   /**
-   * Ends the updates InProgress that are done: a VersionUpdate at its end, a ConfigUpdate once its
-   * group's instances are all InService at the desired count; fails a ConfigUpdate that a suspended
-   * Launch or Terminate process keeps from ending. True when one changed.
+   * Ends the ConfigUpdates InProgress that are done, once their group's instances are all InService
+   * at the desired count; fails one that a suspended Launch or Terminate process keeps from ending
+   * (a VersionUpdate ends in {@link EksRollouts}). True when one changed.
    */
   static boolean settle(SimulatedAws state, long now) {
     boolean changed = false;
@@ -188,13 +174,7 @@ final class EksUpdates {
       if (group == null) {
         continue;
       }
-      if ("VersionUpdate".equals(update.type)) {
-        if (now >= update.completesAt) {
-          update.status = "Successful";
-          group.releaseVersion = update.releaseVersion;
-          group.modifiedAt = now;
-          changed = true;
-        }
+      if (!"ConfigUpdate".equals(update.type)) {
         continue;
       }
       List<SimulatedAws.Instance> live = Simulator.live(group);
@@ -209,7 +189,7 @@ final class EksUpdates {
           && group.suspendedProcesses.containsKey("Launch")) {
         update.status = "Failed";
         update.errors.add(
-            error(
+            EksRollouts.error(
                 "AsgInstanceLaunchFailures",
                 "Launch is suspended on Auto Scaling group " + group.asgName,
                 group));
@@ -218,7 +198,7 @@ final class EksUpdates {
           && group.suspendedProcesses.containsKey("Terminate")) {
         update.status = "Failed";
         update.errors.add(
-            error(
+            EksRollouts.error(
                 "OperationNotPermitted",
                 "Terminate is suspended on Auto Scaling group " + group.asgName,
                 group));
@@ -229,14 +209,6 @@ final class EksUpdates {
       }
     }
     return changed;
-  }
-
-  private static Map<String, Object> error(String code, String message, Group group) {
-    Map<String, Object> e = new LinkedHashMap<>();
-    e.put("errorCode", code);
-    e.put("errorMessage", message);
-    e.put("resourceIds", List.of(group.asgName));
-    return e;
   }
 
   private static Map<String, String> param(String type, String value) {

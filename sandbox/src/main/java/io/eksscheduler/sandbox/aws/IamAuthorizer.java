@@ -105,7 +105,17 @@ final class IamAuthorizer {
               case "ListClusters" -> Request.anyResource(action);
               case "DescribeCluster", "ListNodegroups" ->
                   new Request(action, List.of(cluster(st, s.get(1))));
-              case "DescribeNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion" ->
+              // The Service Authorization Reference: CreateNodegroup's resource is "cluster*", with
+              // aws:RequestTag and aws:TagKeys; DeleteNodegroup's "nodegroup*".
+              case "CreateNodegroup" ->
+                  new Request(
+                      action,
+                      List.of(
+                          withRequestTags(cluster(st, s.get(1)), bodyTags(request.bodyText()))));
+              case "DescribeNodegroup",
+                  "UpdateNodegroupConfig",
+                  "UpdateNodegroupVersion",
+                  "DeleteNodegroup" ->
                   new Request(action, List.of(nodegroup(st, s.get(1), s.get(3))));
               // The Service Authorization Reference gives both "cluster*" (required) and an
               // optional "nodegroup" (or addon, capability): the cluster always, and the node

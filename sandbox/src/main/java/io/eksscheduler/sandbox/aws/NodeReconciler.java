@@ -2,6 +2,7 @@ package io.eksscheduler.sandbox.aws;
 
 import io.eksscheduler.sandbox.aws.SimulatedAws.Group;
 import io.eksscheduler.sandbox.aws.SimulatedAws.Instance;
+import io.eksscheduler.sandbox.scenario.InstanceTypes;
 import io.eksscheduler.sandbox.scenario.NodeGroup;
 import io.eksscheduler.sandbox.scenario.SimulatedNodes;
 import io.kubernetes.client.custom.V1Patch;
@@ -15,6 +16,7 @@ import io.kubernetes.client.util.PatchUtils;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +32,12 @@ import java.util.function.Consumer;
  * would (its own pass waits 40 s and more, too slow for tests at speed 10).
  */
 public final class NodeReconciler implements Runnable {
+
+  /**
+   * The User-Agent of its Kubernetes requests: it acts as EKS and the EC2 instances do, with the
+   * admin's credentials, and the audit log tells its requests from the tool's by this.
+   */
+  public static final String USER_AGENT = "eks-sandbox-node-reconciler";
 
   private static final long TICK_MILLIS = 200;
   private static final long EVICTION_RETRY_MILLIS = 1000;
@@ -51,8 +59,8 @@ public final class NodeReconciler implements Runnable {
 
   public NodeReconciler(Simulator simulator, ApiClient admin, Consumer<String> log) {
     this.simulator = simulator;
-    this.admin = admin;
-    this.core = new CoreV1Api(admin);
+    this.admin = admin.setUserAgent(USER_AGENT);
+    this.core = new CoreV1Api(this.admin);
     this.log = log;
   }
 
@@ -159,21 +167,31 @@ public final class NodeReconciler implements Runnable {
     }
   }
 
-  /** The scenario's group with the labels and taints it has now (UpdateNodegroupConfig). */
+  /**
+   * The group as it is now (labels and taints of UpdateNodegroupConfig): a scenario group's nodes
+   * have the scenario's capacity, a CreateNodegroup group's that of its instance type.
+   */
   private NodeGroup currentSpec(SimulatedAws st, String groupName) {
-    NodeGroup spec = simulator.spec(groupName);
     Group g = st.groups.stream().filter(x -> x.name.equals(groupName)).findFirst().orElseThrow();
+    InstanceTypes.InstanceType type = InstanceTypes.find(g.instanceType).orElse(null);
+    Map<String, String> capacity = type == null ? Map.of() : type.capacity();
+    Map<String, String> allocatable = type == null ? Map.of() : type.allocatable();
+    Optional<NodeGroup> spec = simulator.spec(groupName).filter(x -> !g.createdByApi);
+    if (spec.isPresent()) {
+      capacity = spec.get().capacity();
+      allocatable = spec.get().allocatable();
+    }
     return new NodeGroup(
-        spec.name(),
-        spec.managed(),
+        g.name,
+        g.managed,
         g.minSize,
         g.desiredCapacity,
         g.maxSize,
         g.zones,
         g.instanceType,
         g.capacityType,
-        spec.capacity(),
-        spec.allocatable(),
+        capacity,
+        allocatable,
         g.labels,
         g.taints.stream()
             .map(

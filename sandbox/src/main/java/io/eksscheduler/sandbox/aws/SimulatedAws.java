@@ -81,6 +81,37 @@ public final class SimulatedAws {
 
     /** The AMI release version of a managed node group, null for the scenario's first. */
     public String releaseVersion;
+
+    /**
+     * The third octet's group part of its instances' addresses; null in a state written before
+     * groups could be created (then its position in {@link SimulatedAws#groups}).
+     */
+    public Integer subnetIndex;
+
+    /** CREATING or DELETING while CreateNodegroup / DeleteNodegroup run; else null. */
+    public String status;
+
+    /** When {@link #status} began (simulator clock). */
+    public long statusSince;
+
+    /** Made by CreateNodegroup: its nodes' capacity comes from the instance type table. */
+    public boolean createdByApi;
+
+    /** CreateNodegroup's {@code clientRequestToken}, if it had one. */
+    public String createToken;
+
+    /** CreateNodegroup's nodeRole, amiType, diskSize and instanceTypes (null: the scenario's). */
+    public String nodeRole;
+
+    public String amiType;
+    public Integer diskSize;
+    public List<String> instanceTypes;
+
+    /**
+     * Instances a VersionUpdate adds to the backing group's desired and maximum sizes while it
+     * replaces the nodes (EKS's scale-up phase); 0 otherwise. EKS's scalingConfig does not show it.
+     */
+    public int surge;
   }
 
   /** A taint as the EKS API spells it: effect NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE. */
@@ -149,6 +180,18 @@ public final class SimulatedAws {
 
     /** A VersionUpdate's release version, the group's once it succeeds. */
     public String releaseVersion;
+
+    /** A VersionUpdate's instances to replace: the group's at its start. */
+    public List<String> replacing = new ArrayList<>();
+
+    /** Their addresses, which their replacements do not take again (new node names). */
+    public List<String> replacingAddresses = new ArrayList<>();
+
+    /** How many of {@link #replacing} a VersionUpdate has started to drain. */
+    public int drained;
+
+    /** A VersionUpdate's pace: real milliseconds per node replaced, at the least. */
+    public long perNodeMillis;
   }
 
   public static final String PENDING = "Pending";

@@ -72,43 +72,10 @@ public final class Simulator {
     s.evictionTimeoutMillis = config.evictionTimeoutMillis();
     for (int g = 0; g < config.nodeGroups().size(); g++) {
       NodeGroup spec = config.nodeGroups().get(g);
-      Group group = new Group();
-      group.name = spec.name();
-      group.managed = spec.managed();
-      // EKS names the backing group eks-<nodegroup>-<the uuid that ends the nodegroup ARN>.
-      group.uuid = UUID.randomUUID().toString();
-      group.asgName =
-          spec.managed()
-              ? "eks-" + spec.name() + "-" + group.uuid
-              : config.clusterName() + "-" + spec.name() + "-asg";
-      group.asgArn =
-          "arn:aws:autoscaling:"
-              + config.region()
-              + ":"
-              + config.accountId()
-              + ":autoScalingGroup:"
-              + UUID.randomUUID()
-              + ":autoScalingGroupName/"
-              + group.asgName;
-      group.nodegroupArn =
-          spec.managed()
-              ? "arn:aws:eks:"
-                  + config.region()
-                  + ":"
-                  + config.accountId()
-                  + ":nodegroup/"
-                  + config.clusterName()
-                  + "/"
-                  + spec.name()
-                  + "/"
-                  + group.uuid
-              : null;
-      group.launchTemplateId =
-          "lt-0" + String.format("%016x", (long) group.asgName.hashCode() & 0xffffffffL);
-      group.launchTemplateName =
-          spec.managed()
-              ? (spec.launchTemplate() ? config.clusterName() + "-" + spec.name() : null)
-              : group.asgName;
+      Group group = Groups.named(config, spec.name(), spec.managed(), g);
+      if (spec.managed() && spec.launchTemplate()) {
+        group.launchTemplateName = config.clusterName() + "-" + spec.name();
+      }
       group.mixedInstanceTypes.addAll(spec.mixedInstanceTypes());
       group.minSize = spec.minSize();
       group.maxSize = spec.maxSize();
@@ -132,18 +99,7 @@ public final class Simulator {
       group.modifiedAt = now;
       if (spec.managed()) {
         group.nodegroupTags.putAll(spec.tags());
-        group.asgTags.add(new AsgTag("eks:cluster-name", config.clusterName(), true));
-        group.asgTags.add(new AsgTag("eks:nodegroup-name", spec.name(), true));
-        group.asgTags.add(new AsgTag("k8s.io/cluster-autoscaler/enabled", "true", true));
-        group.asgTags.add(
-            new AsgTag("k8s.io/cluster-autoscaler/" + config.clusterName(), "owned", true));
-        group.asgTags.add(
-            new AsgTag("kubernetes.io/cluster/" + config.clusterName(), "owned", true));
       } else {
-        group.asgTags.add(
-            new AsgTag("Name", config.clusterName() + "-" + spec.name() + "-Node", true));
-        group.asgTags.add(
-            new AsgTag("kubernetes.io/cluster/" + config.clusterName(), "owned", true));
         spec.tags().forEach((k, v) -> group.asgTags.add(new AsgTag(k, v, true)));
       }
       group.asgTags.sort(java.util.Comparator.comparing(t -> t.key));
@@ -165,6 +121,9 @@ public final class Simulator {
       g.instances.forEach(i -> used.add(i.internalIp));
     }
     group.instances.forEach(i -> used.add(i.internalIp));
+    s.updates.values().stream()
+        .filter(u -> group.name.equals(u.nodegroupName) && u.status.equals("InProgress"))
+        .forEach(u -> used.addAll(u.replacingAddresses));
     int zoneIndex = group.zones.indexOf(zone);
     String ip = null;
     for (int host = 0; host < 240; host++) {
@@ -190,22 +149,9 @@ public final class Simulator {
     return instance;
   }
 
-  /** The scenario's spec of group number {@code index} (instance type, labels at up, ...). */
-  public NodeGroup spec(String groupName) {
-    return config.nodeGroups().stream()
-        .filter(g -> g.name().equals(groupName))
-        .findFirst()
-        .orElseThrow();
-  }
-
-  /** Index of a group (its subnets' third octet). */
-  public int groupIndex(String groupName) {
-    for (int i = 0; i < config.nodeGroups().size(); i++) {
-      if (config.nodeGroups().get(i).name().equals(groupName)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException(groupName);
+  /** The scenario's spec of a group it starts with (instance type, labels at up, ...). */
+  public Optional<NodeGroup> spec(String groupName) {
+    return config.nodeGroups().stream().filter(g -> g.name().equals(groupName)).findFirst();
   }
 
   /** What the reconcile loop must do in Kubernetes now. */
@@ -228,28 +174,30 @@ public final class Simulator {
     for (int g = 0; g < state.groups.size(); g++) {
       Group group = state.groups.get(g);
       List<Instance> live = live(group);
+      // A VersionUpdate's surge raises the backing group's desired size (EKS's scale-up phase).
+      int desired = group.desiredCapacity + group.surge;
+      int index = Groups.subnetIndex(state, group);
       boolean launchOn = !group.suspendedProcesses.containsKey("Launch");
       boolean terminateOn = !group.suspendedProcesses.containsKey("Terminate");
-      if (live.size() < group.desiredCapacity && launchOn) {
-        for (String zone :
-            ZoneBalance.launchZones(group.zones, live, group.desiredCapacity - live.size())) {
-          group.instances.add(launch(state, group, g, zone, now));
+      if (live.size() < desired && launchOn) {
+        for (String zone : ZoneBalance.launchZones(group.zones, live, desired - live.size())) {
+          group.instances.add(launch(state, group, index, zone, now));
         }
         changed = true;
-      } else if (live.size() > group.desiredCapacity && terminateOn) {
-        for (Instance victim :
-            ZoneBalance.toTerminate(group.zones, live, live.size() - group.desiredCapacity)) {
+      } else if (live.size() > desired && terminateOn) {
+        for (Instance victim : ZoneBalance.toTerminate(group.zones, live, live.size() - desired)) {
           startTermination(group, victim, now);
           changed = true;
         }
-      } else if (live.size() == group.desiredCapacity
+      } else if (live.size() == desired
+          && !Groups.busy(state, group)
           && launchOn
           && terminateOn
           && !group.suspendedProcesses.containsKey("AZRebalance")
           && live.stream().allMatch(i -> i.lifecycleState.equals(SimulatedAws.IN_SERVICE))) {
         Optional<Map.Entry<Instance, String>> move = ZoneBalance.rebalance(group.zones, live);
         if (move.isPresent()) {
-          group.instances.add(launch(state, group, g, move.get().getValue(), now));
+          group.instances.add(launch(state, group, index, move.get().getValue(), now));
           startTermination(group, move.get().getKey(), now);
           changed = true;
         }
@@ -262,18 +210,28 @@ public final class Simulator {
         }
       }
     }
+    changed |= EksRollouts.advance(this, state, now);
     changed |= settleUpdates(now);
+    changed |= EksNodegroups.settle(this, state, now);
     if (changed) {
       store.write(state);
     }
     return new Work(create, drain, terminate);
   }
 
-  private void startTermination(Group group, Instance victim, long now) {
+  /**
+   * Starts to terminate {@code victim}: EKS drains a managed node for up to 15 minutes (the
+   * eviction limit), then terminates it regardless of PDBs; a self-managed group's ASG terminates
+   * at once (no lifecycle hook in the sandbox).
+   */
+  void startTermination(Group group, Instance victim, long now) {
+    startTermination(victim, group.managed ? state.evictionTimeoutMillis : 0, now);
+  }
+
+  /** Starts to terminate {@code victim} after draining it for up to {@code simulatedMillis}. */
+  void startTermination(Instance victim, long simulatedMillis, long now) {
     victim.lifecycleState = SimulatedAws.TERMINATING;
-    // EKS drains a managed node for up to 15 minutes, then terminates it regardless of PDBs;
-    // a self-managed group's ASG terminates at once (no lifecycle hook in the sandbox).
-    victim.terminateAt = group.managed ? now + config.scaled(state.evictionTimeoutMillis) : now;
+    victim.terminateAt = now + config.scaled(simulatedMillis);
   }
 
   /** Instances counted towards the desired capacity: Pending and InService. */

@@ -131,7 +131,10 @@ public record ComponentCommands(SandboxLayout layout, Ports ports, ControlPlaneB
         "--node-lease-duration-seconds=40");
   }
 
-  /** The EKS/Auto Scaling/STS simulator, a JVM running this jar's {@code SimulatorMain}. */
+  /**
+   * The AWS simulator (EKS, Auto Scaling, EC2, STS, Price List), a JVM running this jar's {@code
+   * SimulatorMain}.
+   */
   public List<String> awsSimulator(String javaExecutable, String classPath) {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable);

@@ -147,7 +147,9 @@ public final class ControlPlane {
    * it answers.
    */
   public void startAwsSimulator(String javaExecutable, String classPath) {
-    progress.accept("starting the EKS/Auto Scaling/STS simulator on " + ports.awsUrl());
+    progress.accept(
+        "starting the AWS simulator (EKS, Auto Scaling, EC2, STS, Price List) on "
+            + ports.awsUrl());
     processes.start(
         "aws",
         new ComponentCommands(layout, ports, binaries).awsSimulator(javaExecutable, classPath));

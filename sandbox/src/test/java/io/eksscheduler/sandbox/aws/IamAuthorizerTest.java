@@ -156,6 +156,25 @@ class IamAuthorizerTest {
   }
 
   @Test
+  void aNodeGroupIsCreatedOnItsClusterWithItsTagsAndDeletedOnItself() {
+    IamAuthorizer.Request create =
+        eks(
+            "POST",
+            "/clusters/dev/node-groups",
+            null,
+            "{\"nodegroupName\":\"x\",\"tags\":{\"team\":\"a\"}}");
+    assertEquals(
+        List.of("arn:aws:eks:eu-west-1:111122223333:cluster/dev"),
+        create.targets().stream().map(IamAuthorizer.Target::resource).toList());
+    assertEquals("a", create.targets().get(0).context().get("aws:RequestTag/team").get(0));
+    assertEquals(
+        List.of(nodegroupArn("general")),
+        eks("DELETE", "/clusters/dev/node-groups/general", null, "").targets().stream()
+            .map(IamAuthorizer.Target::resource)
+            .toList());
+  }
+
+  @Test
   void describeUpdateGrantedOnNodeGroupsOnlyIsRefusedOnTheCluster() {
     policy(
         "{\"Effect\": \"Allow\", \"Action\": \"eks:DescribeUpdate\","

@@ -74,6 +74,8 @@ class AwsCliIT {
     Assumptions.assumeTrue(aws != null, "the AWS CLI is not installed (pip install awscli)");
     Map<String, String> env = environment(sandbox);
     String[] group = {"--cluster-name", "dev", "--nodegroup-name", "system"};
+    List<String> before = nodes(sandbox, "system");
+    assertEquals(2, before.size(), before.toString());
 
     CommandRunner.Result update =
         run(
@@ -94,20 +96,7 @@ class AwsCliIT {
     assertEquals("InProgress", fields[1], update.output());
     String id = fields[2];
 
-    CommandRunner.Result status =
-        run(
-            env,
-            sandbox,
-            concat(
-                aws,
-                "eks",
-                "describe-nodegroup",
-                group,
-                "--query",
-                "nodegroup.status",
-                "--output",
-                "text"));
-    assertEquals("UPDATING", status.output().strip(), status.output());
+    assertEquals("UPDATING", status(env, sandbox, aws, group));
     CommandRunner.Result refused =
         run(
             env,
@@ -161,6 +150,175 @@ class AwsCliIT {
               .strip();
     } while (now.equals("InProgress") && System.nanoTime() < until);
     assertEquals("Successful", now, "the version update ended; the group is ACTIVE again");
+    List<String> after = nodes(sandbox, "system");
+    assertEquals(2, after.size(), "back to its size: " + after);
+    assertTrue(
+        after.stream().noneMatch(before::contains),
+        "every node replaced by a new instance: " + before + " -> " + after);
+    CommandRunner.Result desired =
+        run(
+            env,
+            sandbox,
+            aws.toString(),
+            "autoscaling",
+            "describe-auto-scaling-groups",
+            "--filters",
+            "Name=tag:eks:nodegroup-name,Values=system",
+            "--query",
+            "AutoScalingGroups[0].[DesiredCapacity,MaxSize]",
+            "--output",
+            "text");
+    assertEquals("2\t4", desired.output().strip(), "the surge is gone: " + desired.output());
+  }
+
+  /**
+   * The AWS CLI creates a node group in two of the cluster's subnets: CREATING, its backing group
+   * tagged as EKS tags it, its node joins, ACTIVE; then deletes it: DELETING, its node goes, and
+   * the group is gone.
+   */
+  @Test
+  void awsCliCreatesAndDeletesANodeGroup(TestSandbox sandbox) throws Exception {
+    Path aws = onPath("aws");
+    Assumptions.assumeTrue(aws != null, "the AWS CLI is not installed (pip install awscli)");
+    Map<String, String> env = environment(sandbox);
+    String[] group = {"--cluster-name", "dev", "--nodegroup-name", "cli"};
+    String[] subnets =
+        run(
+                env,
+                sandbox,
+                aws.toString(),
+                "eks",
+                "describe-cluster",
+                "--name",
+                "dev",
+                "--query",
+                "cluster.resourcesVpcConfig.subnetIds",
+                "--output",
+                "text")
+            .output()
+            .strip()
+            .split("\\s+");
+
+    CommandRunner.Result created =
+        run(
+            env,
+            sandbox,
+            concat(
+                aws,
+                "eks",
+                "create-nodegroup",
+                group,
+                "--subnets",
+                subnets[0],
+                subnets[1],
+                "--node-role",
+                "arn:aws:iam::111122223333:role/dev-node-role",
+                "--instance-types",
+                "t3.medium",
+                "--scaling-config",
+                "minSize=1,maxSize=2,desiredSize=1",
+                "--labels",
+                "workload=cli",
+                "--tags",
+                "team=cli",
+                "--query",
+                "nodegroup.[status,resources.autoScalingGroups[0].name]",
+                "--output",
+                "text"));
+    assertEquals(0, created.exitCode(), created.output());
+    String[] fields = created.output().strip().split("\\s+");
+    assertEquals("CREATING", fields[0], created.output());
+    assertTrue(fields[1].startsWith("eks-cli-"), created.output());
+    CommandRunner.Result asg =
+        run(
+            env,
+            sandbox,
+            aws.toString(),
+            "autoscaling",
+            "describe-auto-scaling-groups",
+            "--filters",
+            "Name=tag:eks:cluster-name,Values=dev",
+            "Name=tag:eks:nodegroup-name,Values=cli",
+            "--query",
+            "AutoScalingGroups[].AutoScalingGroupName",
+            "--output",
+            "text");
+    assertEquals(fields[1], asg.output().strip(), asg.output());
+    CommandRunner.Result listed =
+        run(env, sandbox, aws.toString(), "eks", "list-nodegroups", "--cluster-name", "dev");
+    assertTrue(listed.output().contains("\"cli\""), listed.output());
+
+    assertEquals("ACTIVE", statusOnceNot(env, sandbox, aws, group, "CREATING"));
+    List<String> nodes = nodes(sandbox, "cli");
+    assertEquals(1, nodes.size(), "its node joined: " + nodes);
+
+    CommandRunner.Result deleted =
+        run(
+            env,
+            sandbox,
+            concat(
+                aws,
+                "eks",
+                "delete-nodegroup",
+                group,
+                "--query",
+                "nodegroup.status",
+                "--output",
+                "text"));
+    assertEquals(0, deleted.exitCode(), deleted.output());
+    assertEquals("DELETING", deleted.output().strip(), deleted.output());
+    String gone = statusOnceNot(env, sandbox, aws, group, "DELETING");
+    assertTrue(gone.contains("ResourceNotFoundException"), gone);
+    assertEquals(List.of(), nodes(sandbox, "cli"), "its node is gone");
+  }
+
+  /**
+   * The group's status once it is no longer {@code status} (or the CLI's error), within a minute.
+   */
+  private static String statusOnceNot(
+      Map<String, String> env, TestSandbox sandbox, Path aws, String[] group, String status)
+      throws InterruptedException {
+    long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    String now;
+    do {
+      Thread.sleep(500);
+      now = status(env, sandbox, aws, group);
+    } while (now.equals(status) && System.nanoTime() < until);
+    return now;
+  }
+
+  /** The group's status as the CLI prints it (or the CLI's error). */
+  private static String status(
+      Map<String, String> env, TestSandbox sandbox, Path aws, String[] group) {
+    return run(
+            env,
+            sandbox,
+            concat(
+                aws,
+                "eks",
+                "describe-nodegroup",
+                group,
+                "--query",
+                "nodegroup.status",
+                "--output",
+                "text"))
+        .output()
+        .strip();
+  }
+
+  /** The names of the Nodes of node group {@code group}. */
+  private static List<String> nodes(TestSandbox sandbox, String group) {
+    CommandRunner.Result nodes =
+        sandbox.kubectl(
+            Duration.ofSeconds(30),
+            "get",
+            "nodes",
+            "-l",
+            "eks.amazonaws.com/nodegroup=" + group,
+            "-o",
+            "name");
+    assertEquals(0, nodes.exitCode(), nodes.output());
+    return nodes.output().lines().map(String::strip).filter(l -> !l.isEmpty()).sorted().toList();
   }
 
   private static String[] concat(
