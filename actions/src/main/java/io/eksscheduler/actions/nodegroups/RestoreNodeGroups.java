@@ -115,10 +115,15 @@ public final class RestoreNodeGroups implements Action<RestoreNodeGroups.Params>
     Instant until = ctx.clock().instant().plus(params.deadline());
     RestoreDecision d = decide(params, ctx, NodeGroupSurvey.take(ctx, params.cluster(), until));
     List<String> lines = new ArrayList<>(d.notes());
+    List<String> kept = new ArrayList<>();
     for (Target t : d.targets()) {
-      lines.add(t.done() ? t.group().id() + ": already restored" : t.change());
+      if (t.done()) {
+        kept.add(t.group().id() + ": already restored, kept");
+      } else {
+        lines.add(t.change());
+      }
     }
-    return new Plan(lines, outputs(d).values());
+    return new Plan(lines, outputs(d).values()).withUnchanged(kept);
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eksscheduler.actions.kube.ClusterEffect;
 import io.eksscheduler.engine.spi.AbsentIfUnparsable;
 import io.eksscheduler.engine.spi.Action;
 import io.eksscheduler.engine.spi.ActionContext;
@@ -193,9 +194,42 @@ public final class ScaleNodeGroups implements Action<ScaleNodeGroups.Params> {
 
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
-    ScaleDecision d = decide(params, ctx, ctx.clock().instant().plus(params.deadline()));
-    List<String> changes = d.targets().stream().map(ScaleDecision.Target::line).toList();
-    return new Plan(changes, outputs(d).values());
+    Instant until = ctx.clock().instant().plus(params.deadline());
+    ScaleDecision d = decide(params, ctx, until);
+    List<String> changes =
+        d.targets().stream().filter(t -> !t.atZero()).map(ScaleDecision.Target::line).toList();
+    List<String> unchanged =
+        d.targets().stream()
+            .filter(ScaleDecision.Target::atZero)
+            .map(ScaleDecision.Target::line)
+            .toList();
+    return new Plan(changes, outputs(d).values())
+        .withUnchanged(unchanged)
+        .withEffects(List.of(nodesGone(ctx, params.cluster(), d, until)));
+  }
+
+  /**
+   * What the step leaves for the steps after it: no node of its groups, by label or by instance
+   * (apply waits until they are gone).
+   */
+  private static ClusterEffect nodesGone(
+      ActionContext ctx, String cluster, ScaleDecision d, Instant until)
+      throws ActionFailure, InterruptedException {
+    GroupNodes.Members members =
+        GroupNodes.members(
+            ctx,
+            ctx.client(AutoScalingClient.class),
+            GroupNodes.autoScalingGroups(
+                ctx,
+                ctx.client(EksClient.class),
+                cluster,
+                d.managedNames(),
+                d.selfManagedNames(),
+                until),
+            until);
+    List<String> instances = new ArrayList<>();
+    members.instances().values().forEach(instances::addAll);
+    return new ClusterEffect.NodesGone(List.of(), d.managedNames(), instances, Optional.empty());
   }
 
   private static Outputs outputs(ScaleDecision d) {

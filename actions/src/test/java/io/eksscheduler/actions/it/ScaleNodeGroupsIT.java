@@ -16,6 +16,7 @@ import io.eksscheduler.engine.run.DryRun;
 import io.eksscheduler.engine.run.EventSink;
 import io.eksscheduler.engine.run.RunExecutor;
 import io.eksscheduler.engine.run.Runs;
+import io.eksscheduler.engine.spi.Plan;
 import io.eksscheduler.engine.spi.Sleeper;
 import io.eksscheduler.engine.state.DirectoryRunStore;
 import io.eksscheduler.engine.state.RunState;
@@ -94,6 +95,13 @@ class ScaleNodeGroupsIT {
                 .toList();
         String sizes = general.minSize() + "/" + general.desiredSize() + "/" + general.maxSize();
         String batchSizes = batch.minSize() + "/" + batch.desiredCapacity() + "/" + batch.maxSize();
+        Plan preview = plan(clients, with);
+        // For the steps after it, no node of its groups is left: by label, or by instance.
+        String gone = preview.effects().get(0).line();
+        assertTrue(gone.contains("nodes of node groups " + GENERAL), gone);
+        batch
+            .instances()
+            .forEach(i -> assertTrue(gone.contains(i.instanceId()), i.instanceId() + ": " + gone));
         assertEquals(
             List.of(
                 "nodegroup general: min/desired/max " + sizes + " -> 0/0/" + general.maxSize(),
@@ -105,7 +113,7 @@ class ScaleNodeGroupsIT {
                     + batchSizes
                     + " -> 0/0/"
                     + batch.maxSize()),
-            plan(clients, with));
+            preview.changes());
 
         RunState first = run(clients, "r-scale-1", with);
         assertEquals(
@@ -173,11 +181,14 @@ class ScaleNodeGroupsIT {
         assertEquals(general.maxSize(), scaled.maxSize());
         assertEquals(List.of(), groupNodes(client, GENERAL));
 
+        // At zero already: nothing changes; both groups are kept, apart.
+        Plan again = plan(clients, with);
+        assertEquals(List.of(), again.changes());
         assertEquals(
             List.of(
                 "nodegroup general: already at zero (original recorded by run r-scale-1)",
                 "asg " + batchName + ": already at zero (original recorded by run r-scale-1)"),
-            plan(clients, with));
+            again.unchanged());
         RunState second = run(clients, "r-scale-2", with);
         assertEquals(
             RunStatus.SUCCEEDED, second.status(), String.valueOf(second.step("step").error()));
@@ -501,14 +512,11 @@ class ScaleNodeGroupsIT {
     }
   }
 
-  private static List<String> plan(Clients clients, String with) {
+  private static Plan plan(Clients clients, String with) {
     DryRun.StepPreview preview =
         new DryRun(registry(), new SchemaCheck(), clients, settings())
             .preview(load(yaml(with)), Map.of(), "r-dry")
             .get(0);
-    return preview
-        .plan()
-        .orElseThrow(() -> new AssertionError("no plan: " + preview.error()))
-        .changes();
+    return preview.plan().orElseThrow(() -> new AssertionError("no plan: " + preview.error()));
   }
 }
