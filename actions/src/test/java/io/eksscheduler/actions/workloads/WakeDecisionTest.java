@@ -26,19 +26,23 @@ class WakeDecisionTest {
         new WakeDecision.Survey(scope(), List.of(workloads), ledger), PARAMS);
   }
 
+  /** A database, an app depending on it and a CronJob that ran, all put to sleep by run r0. */
+  private static WakeDecision shopAsleep() {
+    return decide(
+        Map.of(),
+        cronJob(
+            "shop/report",
+            true,
+            Originals.ANNOTATION,
+            "{\"v\":1,\"run\":\"r0\",\"suspend\":false}"),
+        deployment(
+            "shop/api", 0, Originals.DEPENDS_ON, "db", Originals.ANNOTATION, replicas("r0", 2)),
+        statefulSet("shop/db", 0, Originals.ANNOTATION, replicas("r0", 1)));
+  }
+
   @Test
   void dependenciesWakeFirstAndCronJobsLast() {
-    WakeDecision d =
-        decide(
-            Map.of(),
-            cronJob(
-                "shop/report",
-                true,
-                Originals.ANNOTATION,
-                "{\"v\":1,\"run\":\"r0\",\"suspend\":false}"),
-            deployment(
-                "shop/api", 0, Originals.DEPENDS_ON, "db", Originals.ANNOTATION, replicas("r0", 2)),
-            statefulSet("shop/db", 0, Originals.ANNOTATION, replicas("r0", 1)));
+    WakeDecision d = shopAsleep();
     assertEquals(
         List.of(
             "wave 1: StatefulSet shop/db: replicas 0 -> 1, annotation removed",
@@ -125,17 +129,7 @@ class WakeDecisionTest {
 
   @Test
   void eachWorkloadWokenGetsItsOriginalBackWithoutTheAnnotationAndItsPodsStart() {
-    WakeDecision d =
-        decide(
-            Map.of(),
-            cronJob(
-                "shop/report",
-                true,
-                Originals.ANNOTATION,
-                "{\"v\":1,\"run\":\"r0\",\"suspend\":false}"),
-            deployment(
-                "shop/api", 0, Originals.DEPENDS_ON, "db", Originals.ANNOTATION, replicas("r0", 2)),
-            statefulSet("shop/db", 0, Originals.ANNOTATION, replicas("r0", 1)));
+    WakeDecision d = shopAsleep();
     assertEquals(
         List.of(
             new ClusterEffect.Scaled(
