@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -74,15 +75,35 @@ public final class ClusterStatus implements Action<ClusterStatus.Params> {
     List<String> lines = new ArrayList<>();
     @SuppressWarnings("unchecked")
     List<String> originals = (List<String>) o.values().get("originals");
+    @SuppressWarnings("unchecked")
+    List<String> runs = (List<String>) o.values().get("runs");
     lines.add(
         Boolean.TRUE.equals(o.values().get("asleep"))
-            ? "asleep since "
-                + o.values().get("since")
-                + ", by run "
-                + String.join(", ", (List<String>) o.values().get("runs"))
+            ? "asleep since " + o.values().get("since") + ", by run " + String.join(", ", runs)
             : "awake: no original recorded on its node groups or workloads");
     originals.forEach(l -> lines.add("recorded: " + l));
-    return new Plan(lines, o.values());
+    return new Plan(lines, o.values())
+        .withInexact(inexact(runs, ctx.runId(), !ctx.predicted().isEmpty()));
+  }
+
+  /**
+   * The outputs of a plan that may differ from the run's: those that carry the originals the
+   * earlier steps of this dry-run would record, which name this preview's run id (a run chooses its
+   * own when it starts).
+   *
+   * @param runs the runs the plan found originals of
+   * @param runId this preview's run id
+   * @param predicted the earlier steps of the dry-run predicted effects
+   */
+  static Map<String, String> inexact(List<String> runs, String runId, boolean predicted) {
+    if (!predicted || !runs.contains(runId)) {
+      return Map.of();
+    }
+    String why =
+        "holds originals the earlier steps would record, with this preview's run id "
+            + runId
+            + "; the run's id is chosen when it starts";
+    return Map.of("runs", why, "since", why, "originals", why);
   }
 
   @Override

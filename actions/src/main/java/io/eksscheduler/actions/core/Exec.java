@@ -27,6 +27,9 @@ public final class Exec implements Action<Exec.Params> {
 
   private static final int STDERR_TAIL = 2048;
 
+  /** Why neither output of a plan is exact: a plan runs nothing. */
+  static final String NOT_RUN = "a command's result is known only once it runs";
+
   /**
    * The parameters of {@code exec}.
    *
@@ -74,8 +77,9 @@ public final class Exec implements Action<Exec.Params> {
     String where = params.workingDir() == null ? "" : " in " + params.workingDir();
     String vars = params.env().isEmpty() ? "" : " with " + String.join(", ", params.env().keySet());
     return new Plan(
-        List.of("run " + render(params.command()) + where + vars),
-        Map.of("exitCode", 0L, "stdout", ""));
+            List.of("run " + render(params.command()) + where + vars),
+            Map.of("exitCode", 0L, "stdout", ""))
+        .withInexact(Map.of("exitCode", NOT_RUN, "stdout", NOT_RUN));
   }
 
   @Override

@@ -87,20 +87,39 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
     WebhookDecision decision =
         WebhookDecision.decide(
             WebhookSurvey.read(params.configurations(), ctx).withLedger(ctx.ledger()), params);
+    String deadline = Durations.format(params.deadlineOrDefault());
+    // A relax is undone before the step ends: nothing lasting for the later steps to read.
     return new Plan(
-        planLines(decision),
-        Map.of(
-            "healthy",
-            new ArrayList<>(decision.found()),
-            "relaxed",
-            new ArrayList<>(decision.relaxed())));
+            planLines(decision, deadline),
+            Map.of(
+                "healthy",
+                new ArrayList<>(decision.found()),
+                "relaxed",
+                new ArrayList<>(decision.relaxed())))
+        .withUnchanged(answeringLines(decision))
+        .withInexact(decision.inexact(deadline));
   }
 
-  /** The plan's line for each webhook of {@code decision}, in order. */
-  static List<String> planLines(WebhookDecision decision) {
+  /** The plan's kept lines: each webhook answering already, in order. */
+  static List<String> answeringLines(WebhookDecision decision) {
+    return decision.verdicts().stream()
+        .filter(v -> v.step() == WebhookDecision.Step.NONE)
+        .map(v -> v.webhook().id() + ": answering")
+        .toList();
+  }
+
+  /**
+   * The plan's line for each webhook of {@code decision} the step relaxes or waits for, in order.
+   *
+   * @param deadline how long the step waits, as users read it
+   */
+  static List<String> planLines(WebhookDecision decision, String deadline) {
     List<String> lines = new ArrayList<>();
     for (WebhookDecision.Verdict v : decision.verdicts()) {
       String id = v.webhook().id();
+      if (v.step() == WebhookDecision.Step.NONE) {
+        continue;
+      }
       if (v.step() == WebhookDecision.Step.RELAX) {
         lines.add(
             id
@@ -109,7 +128,7 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
                 + "; self-blocking: failurePolicy Fail -> Ignore until its pods are Ready, then"
                 + " Fail again");
       } else if (v.answering()) {
-        lines.add(id + ": answering");
+        lines.add(id + ": answering; its original failurePolicy would be restored");
       } else {
         lines.add(
             id
@@ -118,7 +137,9 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
                 + (v.selfBlocking()
                     ? "; self-blocking (relaxSelfBlocking: true would break it)"
                     : "")
-                + "; would be waited for");
+                + (v.stuck()
+                    ? "; nothing starts its pods: the step would wait " + deadline + " and fail"
+                    : "; would be waited for"));
       }
     }
     return lines;

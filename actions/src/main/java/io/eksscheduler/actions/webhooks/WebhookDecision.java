@@ -1,6 +1,8 @@
 package io.eksscheduler.actions.webhooks;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What {@code webhooks.wait} does with each webhook it surveyed: a pure function of the survey and
@@ -33,11 +35,24 @@ record WebhookDecision(List<WebhookDecision.Verdict> verdicts) {
    * @param why why it is not answering, null when it is
    * @param selfBlocking it fails closed on the creation of its own pods, none of them ready
    * @param relaxedByUs the step's ledger holds its original failure policy
+   * @param podNotReady a pod of its Service exists, not Ready: it may turn Ready on its own
+   * @param mayStart something may bring its Service up (see {@link WebhookSurvey.Found})
    */
   record Verdict(
-      Webhook webhook, Step step, String why, boolean selfBlocking, boolean relaxedByUs) {
+      Webhook webhook,
+      Step step,
+      String why,
+      boolean selfBlocking,
+      boolean relaxedByUs,
+      boolean podNotReady,
+      boolean mayStart) {
     boolean answering() {
       return why == null;
+    }
+
+    /** Waited for, though nothing may bring it up: the step would wait its deadline and fail. */
+    boolean stuck() {
+      return step == Step.WAIT && !mayStart;
     }
 
     /** Self-blocking, left failing closed because {@code relaxSelfBlocking} is not true. */
@@ -66,7 +81,14 @@ record WebhookDecision(List<WebhookDecision.Verdict> verdicts) {
     } else {
       step = Step.NONE;
     }
-    return new Verdict(f.webhook(), step, f.why(), f.selfBlocking(), f.relaxedByUs());
+    return new Verdict(
+        f.webhook(),
+        step,
+        f.why(),
+        f.selfBlocking(),
+        f.relaxedByUs(),
+        f.podNotReady(),
+        f.mayStart());
   }
 
   /** The ids of the webhooks found answering. */
@@ -96,6 +118,37 @@ record WebhookDecision(List<WebhookDecision.Verdict> verdicts) {
         .filter(v -> v.step() == Step.RELAX)
         .map(v -> v.webhook().id())
         .toList();
+  }
+
+  /**
+   * The outputs a plan predicts that may differ from the run's, with why: {@code relaxed} when a
+   * webhook it relaxes has a pod that exists, not Ready, which may turn Ready before the run's
+   * first probe (then it is not relaxed); {@code healthy} when a webhook waited for has nothing
+   * that may bring it up (then the step fails, returning nothing).
+   *
+   * @param deadline how long the step waits
+   */
+  Map<String, String> inexact(String deadline) {
+    Map<String, String> out = new TreeMap<>();
+    List<String> pending =
+        verdicts.stream()
+            .filter(v -> v.step() == Step.RELAX && v.podNotReady())
+            .map(v -> v.webhook().id())
+            .toList();
+    if (!pending.isEmpty()) {
+      out.put(
+          "relaxed",
+          String.join(", ", pending)
+              + ": its Pending pod may turn Ready on the restored nodes before the first probe");
+    }
+    List<String> stuck =
+        verdicts.stream().filter(Verdict::stuck).map(v -> v.webhook().id()).toList();
+    if (!stuck.isEmpty()) {
+      out.put(
+          "healthy",
+          String.join(", ", stuck) + " answers only if its pods turn Ready within " + deadline);
+    }
+    return out;
   }
 
   /** The verdicts that keep the step waiting: all but {@link Step#NONE}. */

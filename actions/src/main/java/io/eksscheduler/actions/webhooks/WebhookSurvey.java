@@ -5,19 +5,13 @@ import io.eksscheduler.engine.spi.ActionContext;
 import io.eksscheduler.engine.spi.ActionFailure;
 import io.eksscheduler.engine.spi.Ledger;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
-import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.kubernetes.client.openapi.models.AdmissionregistrationV1ServiceReference;
-import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1EndpointSlice;
 import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
 import io.kubernetes.client.openapi.models.V1Namespace;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1Service;
-import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1ValidatingWebhookConfiguration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,9 +38,26 @@ record WebhookSurvey(List<WebhookSurvey.Found> found) {
    * @param why why it is not answering, null when it is
    * @param relaxedByUs the step's ledger holds its original failure policy (false until {@link
    *     #withLedger} is asked)
+   * @param podNotReady a pod of its Service exists, not Ready (Pending since the stop, say): it may
+   *     turn Ready on its own
+   * @param mayStart something may bring its Service up: a pod of it exists, a workload serving it
+   *     wants replicas, or an earlier step of the dry-run starts pods it selects (true for a URL
+   *     webhook and for one with a ready endpoint)
    */
   record Found(
-      Webhook webhook, boolean ready, boolean selfBlocking, String why, boolean relaxedByUs) {
+      Webhook webhook,
+      boolean ready,
+      boolean selfBlocking,
+      String why,
+      boolean relaxedByUs,
+      boolean podNotReady,
+      boolean mayStart) {
+
+    /** What was found about a webhook whose pods, if any, are not looked at. */
+    Found(Webhook webhook, boolean ready, boolean selfBlocking, String why, boolean relaxedByUs) {
+      this(webhook, ready, selfBlocking, why, relaxedByUs, false, true);
+    }
+
     boolean healthy() {
       return why == null;
     }
@@ -68,7 +79,9 @@ record WebhookSurvey(List<WebhookSurvey.Found> found) {
                         f.ready(),
                         f.selfBlocking(),
                         f.why(),
-                        ledger.get(f.webhook().ledgerKey(), String.class).isPresent()))
+                        ledger.get(f.webhook().ledgerKey(), String.class).isPresent(),
+                        f.podNotReady(),
+                        f.mayStart()))
             .toList());
   }
 
@@ -140,13 +153,20 @@ record WebhookSurvey(List<WebhookSurvey.Found> found) {
       String ns = svc.get().getNamespace();
       ready = readyEndpoint(ctx, client, ns, svc.get().getName());
       if (!ready) {
+        WebhookBackends backends = WebhookBackends.read(ctx, client, ns, svc.get().getName());
         selfBlocking =
             w.selfBlocking(
                 namespaceLabels.getOrDefault(ns, Map.of("kubernetes.io/metadata.name", ns)),
-                servingPodLabels(ctx, client, ns, svc.get().getName()),
+                backends.templateLabels(),
                 false);
         return new Found(
-            w, false, selfBlocking, "no ready endpoint for Service " + w.serviceId(), false);
+            w,
+            false,
+            selfBlocking,
+            "no ready endpoint for Service " + w.serviceId(),
+            false,
+            backends.podNotReady(),
+            backends.mayStart());
       }
     }
     Optional<String> probe = WebhookProbes.probe(ctx, client, w, namespaceLabels);
@@ -176,59 +196,5 @@ record WebhookSurvey(List<WebhookSurvey.Found> found) {
                 e.getConditions() == null
                     || e.getConditions().getReady() == null
                     || e.getConditions().getReady());
-  }
-
-  /** The pod template labels of the workloads in {@code ns} that back Service {@code name}. */
-  private static List<Map<String, String>> servingPodLabels(
-      ActionContext ctx, ApiClient client, String ns, String name)
-      throws ActionFailure, InterruptedException {
-    V1Service service;
-    try {
-      service =
-          KubeCalls.call(
-              ctx,
-              "reading Service " + ns + "/" + name,
-              () -> new CoreV1Api(client).readNamespacedService(name, ns).execute());
-    } catch (ActionFailure e) {
-      if (e.getCause() instanceof ApiException api && api.getCode() == 404) {
-        return List.of();
-      }
-      throw e;
-    }
-    Map<String, String> selector =
-        service.getSpec() == null || service.getSpec().getSelector() == null
-            ? Map.of()
-            : service.getSpec().getSelector();
-    if (selector.isEmpty()) {
-      return List.of();
-    }
-    AppsV1Api apps = new AppsV1Api(client);
-    List<Map<String, String>> out = new ArrayList<>();
-    for (V1Deployment d :
-        KubeCalls.call(
-                ctx,
-                "listing Deployments in " + ns,
-                () -> apps.listNamespacedDeployment(ns).execute())
-            .getItems()) {
-      addIfServing(out, selector, d.getSpec().getTemplate().getMetadata());
-    }
-    for (V1StatefulSet s :
-        KubeCalls.call(
-                ctx,
-                "listing StatefulSets in " + ns,
-                () -> apps.listNamespacedStatefulSet(ns).execute())
-            .getItems()) {
-      addIfServing(out, selector, s.getSpec().getTemplate().getMetadata());
-    }
-    return out;
-  }
-
-  private static void addIfServing(
-      List<Map<String, String>> out, Map<String, String> selector, V1ObjectMeta template) {
-    Map<String, String> labels =
-        template == null || template.getLabels() == null ? Map.of() : template.getLabels();
-    if (labels.entrySet().containsAll(selector.entrySet())) {
-      out.add(labels);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.eksscheduler.actions.workloads;
 
+import io.eksscheduler.actions.kube.ClusterEffect;
 import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.actions.originals.Originals.Original;
 import io.eksscheduler.actions.originals.OriginalsProtocol;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -49,6 +51,30 @@ record WakeDecision(List<List<Entry>> waves, List<String> notRecorded, List<Stri
       return w.kind().scales()
           ? "replicas " + w.replicas() + " -> " + original.replicas()
           : "suspend " + w.suspend() + " -> " + original.suspend();
+    }
+
+    /**
+     * True when the wake gives it another value; false when it already holds its original (it ran
+     * at that value before the stop, or a crash came between the patch and the next step) and only
+     * the annotation goes.
+     */
+    boolean changesValue() {
+      Workload w = workload;
+      return w.kind().scales()
+          ? !Objects.equals(w.replicas(), original.replicas())
+          : Boolean.TRUE.equals(w.suspend()) != Boolean.TRUE.equals(original.suspend());
+    }
+
+    /** What the plan keeps as it is about it: {@code stays suspended as before the stop; ...}. */
+    String kept() {
+      if (awake) {
+        return "already awake";
+      }
+      String value =
+          workload.kind().scales()
+              ? "at " + original.replicas() + " replicas"
+              : Boolean.TRUE.equals(original.suspend()) ? "suspended" : "unsuspended";
+      return "stays " + value + " as before the stop; annotation removed";
     }
   }
 
@@ -143,21 +169,80 @@ record WakeDecision(List<List<Entry>> waves, List<String> notRecorded, List<Stri
     return this;
   }
 
-  /** The plan's lines: each workload by wave, what changes or that it is awake. */
+  /** The plan's changes: each workload given its original value back, by wave. */
   List<String> lines() {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < waves.size(); i++) {
       for (Entry e : waves.get(i)) {
-        lines.add(
-            "wave "
-                + (i + 1)
-                + ": "
-                + e.workload().id()
-                + ": "
-                + (e.awake() ? "already awake" : e.change() + ", annotation removed"));
+        if (!e.awake() && e.changesValue()) {
+          lines.add(
+              "wave "
+                  + (i + 1)
+                  + ": "
+                  + e.workload().id()
+                  + ": "
+                  + e.change()
+                  + ", annotation removed");
+        }
       }
     }
     return lines;
+  }
+
+  /**
+   * What the plan keeps as it is: the workloads awake already, and those holding their original
+   * value already, whose annotation alone goes.
+   */
+  List<String> unchanged() {
+    List<String> out = new ArrayList<>();
+    waves.forEach(
+        wave ->
+            wave.stream()
+                .filter(e -> e.awake() || !e.changesValue())
+                .forEach(e -> out.add(e.workload().id() + ": " + e.kept())));
+    return out;
+  }
+
+  /**
+   * What the step leaves for the steps after it, in the order it does it: each workload it wakes at
+   * its original replicas or suspension with the annotation removed, and the pods a scaled workload
+   * starts (their names are not known yet), labelled as its selector asks.
+   */
+  List<ClusterEffect> effects() {
+    List<ClusterEffect> out = new ArrayList<>();
+    for (List<Entry> wave : waves) {
+      for (Entry e : wave) {
+        if (e.awake()) {
+          continue;
+        }
+        Workload w = e.workload();
+        Original o = e.original();
+        if (!w.kind().scales()) {
+          out.add(
+              new ClusterEffect.Suspended(
+                  w.clusterRef(),
+                  Boolean.TRUE.equals(o.suspend()),
+                  ClusterEffect.Marker.removed()));
+          continue;
+        }
+        out.add(
+            new ClusterEffect.Scaled(w.clusterRef(), o.replicas(), ClusterEffect.Marker.removed()));
+        int now = w.replicas() == null ? 0 : w.replicas();
+        if (o.replicas() > now) {
+          out.add(
+              new ClusterEffect.PodsStarting(
+                  w.namespace(), w.id(), podLabels(w), o.replicas() - now));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The labels a workload's new pods carry as far as its selector tells (its matchLabels). */
+  private static Map<String, String> podLabels(Workload w) {
+    return w.selector() == null || w.selector().getMatchLabels() == null
+        ? Map.of()
+        : w.selector().getMatchLabels();
   }
 
   /** The workloads woken, as "Kind ns/name", in order. */

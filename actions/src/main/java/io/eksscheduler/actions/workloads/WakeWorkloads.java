@@ -99,7 +99,9 @@ public final class WakeWorkloads implements Action<WakeWorkloads.Params> {
   @Override
   public Plan plan(Params params, ActionContext ctx) throws Exception {
     WakeDecision d = WakeDecision.decide(survey(params, ctx), params).failIfRefused();
-    return new Plan(d.lines(), Map.of("woken", d.woken(), "waves", d.ids()));
+    return new Plan(d.lines(), Map.of("woken", d.woken(), "waves", d.ids()))
+        .withUnchanged(d.unchanged())
+        .withEffects(d.effects());
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.eksscheduler.actions.webhooks.WebhookDecision.Verdict;
 import io.kubernetes.client.openapi.models.AdmissionregistrationV1ServiceReference;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -203,25 +204,26 @@ class WebhookDecisionTest {
   }
 
   @Test
-  void thePlanSaysOfEachWebhookWhatWouldBeDone() {
+  void thePlanSaysOfEachWebhookWhatWouldBeDoneAndKeepsThoseAnsweringApart() {
     String prefix = "ValidatingWebhookConfiguration kyverno-cfg webhook ";
+    WebhookDecision relaxing =
+        WebhookDecision.decide(
+            new WebhookSurvey(
+                List.of(
+                    found("ok", "Fail", true, false, null, false),
+                    found("blocked", "Fail", false, true, NO_ENDPOINT, false),
+                    found("slow", "Fail", true, false, "no TLS", false))),
+            RELAX);
     assertEquals(
         List.of(
-            prefix + "ok: answering",
             prefix
                 + "blocked: "
                 + NO_ENDPOINT
                 + "; self-blocking: failurePolicy Fail -> Ignore until its pods are Ready, then"
                 + " Fail again",
             prefix + "slow: no TLS; would be waited for"),
-        WaitForWebhooks.planLines(
-            WebhookDecision.decide(
-                new WebhookSurvey(
-                    List.of(
-                        found("ok", "Fail", true, false, null, false),
-                        found("blocked", "Fail", false, true, NO_ENDPOINT, false),
-                        found("slow", "Fail", true, false, "no TLS", false))),
-                RELAX)));
+        WaitForWebhooks.planLines(relaxing, "10m"));
+    assertEquals(List.of(prefix + "ok: answering"), WaitForWebhooks.answeringLines(relaxing));
     assertEquals(
         List.of(
             prefix
@@ -232,7 +234,61 @@ class WebhookDecisionTest {
             WebhookDecision.decide(
                 new WebhookSurvey(
                     List.of(found("blocked", "Fail", false, true, NO_ENDPOINT, false))),
-                NO_RELAX)));
+                NO_RELAX),
+            "10m"));
+  }
+
+  private static WebhookSurvey.Found down(String name, boolean podNotReady, boolean mayStart) {
+    return new WebhookSurvey.Found(
+        webhook(name, "Fail"), false, true, NO_ENDPOINT, false, podNotReady, mayStart);
+  }
+
+  @Test
+  void aRelaxedWebhookWithAPendingPodMakesRelaxedInexact() {
+    WebhookDecision d =
+        WebhookDecision.decide(new WebhookSurvey(List.of(down("pending", true, true))), RELAX);
+    assertEquals(
+        Map.of(
+            "relaxed",
+            "ValidatingWebhookConfiguration kyverno-cfg webhook pending: its Pending pod may turn"
+                + " Ready on the restored nodes before the first probe"),
+        d.inexact("10m"));
+  }
+
+  @Test
+  void aRelaxedWebhookWithoutAPodIsRelaxedExactly() {
+    WebhookDecision d =
+        WebhookDecision.decide(new WebhookSurvey(List.of(down("blocked", false, true))), RELAX);
+    assertEquals(Map.of(), d.inexact("10m"));
+    assertEquals(
+        List.of("ValidatingWebhookConfiguration kyverno-cfg webhook blocked"), d.relaxed());
+  }
+
+  @Test
+  void aDownWebhookNothingBringsUpWouldFailTheStepAndMakesHealthyInexact() {
+    WebhookDecision d =
+        WebhookDecision.decide(new WebhookSurvey(List.of(down("gone", false, false))), NO_RELAX);
+    String id = "ValidatingWebhookConfiguration kyverno-cfg webhook gone";
+    assertTrue(d.verdicts().get(0).stuck());
+    assertEquals(
+        Map.of("healthy", id + " answers only if its pods turn Ready within 15m"),
+        d.inexact("15m"));
+    assertEquals(
+        List.of(
+            id
+                + ": "
+                + NO_ENDPOINT
+                + "; self-blocking (relaxSelfBlocking: true would break it); nothing starts its"
+                + " pods: the step would wait 15m and fail"),
+        WaitForWebhooks.planLines(d, "15m"));
+  }
+
+  @Test
+  void aDownWebhookWhosePodsMayStartIsWaitedForExactly() {
+    WebhookDecision d =
+        WebhookDecision.decide(new WebhookSurvey(List.of(down("later", true, true))), NO_RELAX);
+    assertFalse(d.verdicts().get(0).stuck());
+    assertEquals(Map.of(), d.inexact("10m"));
   }
 
   @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eksscheduler.actions.kube.ClusterEffect;
 import io.eksscheduler.actions.originals.Originals;
 import io.eksscheduler.actions.originals.Originals.Original;
 import io.eksscheduler.engine.spi.ActionFailure;
@@ -25,19 +26,23 @@ class WakeDecisionTest {
         new WakeDecision.Survey(scope(), List.of(workloads), ledger), PARAMS);
   }
 
+  /** A database, an app depending on it and a CronJob that ran, all put to sleep by run r0. */
+  private static WakeDecision shopAsleep() {
+    return decide(
+        Map.of(),
+        cronJob(
+            "shop/report",
+            true,
+            Originals.ANNOTATION,
+            "{\"v\":1,\"run\":\"r0\",\"suspend\":false}"),
+        deployment(
+            "shop/api", 0, Originals.DEPENDS_ON, "db", Originals.ANNOTATION, replicas("r0", 2)),
+        statefulSet("shop/db", 0, Originals.ANNOTATION, replicas("r0", 1)));
+  }
+
   @Test
   void dependenciesWakeFirstAndCronJobsLast() {
-    WakeDecision d =
-        decide(
-            Map.of(),
-            cronJob(
-                "shop/report",
-                true,
-                Originals.ANNOTATION,
-                "{\"v\":1,\"run\":\"r0\",\"suspend\":false}"),
-            deployment(
-                "shop/api", 0, Originals.DEPENDS_ON, "db", Originals.ANNOTATION, replicas("r0", 2)),
-            statefulSet("shop/db", 0, Originals.ANNOTATION, replicas("r0", 1)));
+    WakeDecision d = shopAsleep();
     assertEquals(
         List.of(
             "wave 1: StatefulSet shop/db: replicas 0 -> 1, annotation removed",
@@ -74,16 +79,77 @@ class WakeDecisionTest {
         decide(
             Map.of("original:Deployment shop/api", Original.ofReplicas("r1", 2)),
             deployment("shop/api", 2));
-    assertEquals(List.of("wave 1: Deployment shop/api: already awake"), d.lines());
+    assertEquals(List.of(), d.lines());
+    assertEquals(List.of("Deployment shop/api: already awake"), d.unchanged());
     assertEquals(List.of("Deployment shop/api"), d.woken());
+    assertEquals(List.of(), d.effects());
   }
 
   @Test
   void aWorkloadWithItsValueBackButStillAnnotatedIsWokenToClearTheAnnotation() {
     WakeDecision d =
         decide(Map.of(), deployment("shop/api", 3, Originals.ANNOTATION, replicas("r0", 3)));
+    assertEquals(List.of(), d.lines());
     assertEquals(
-        List.of("wave 1: Deployment shop/api: replicas 3 -> 3, annotation removed"), d.lines());
+        List.of("Deployment shop/api: stays at 3 replicas as before the stop; annotation removed"),
+        d.unchanged());
+    assertEquals(List.of("Deployment shop/api"), d.woken());
+    assertEquals(
+        List.of(
+            new ClusterEffect.Scaled(
+                new ClusterEffect.Ref("Deployment", "shop", "api"),
+                3,
+                ClusterEffect.Marker.removed())),
+        d.effects(),
+        "its annotation goes; no pod starts");
+  }
+
+  @Test
+  void aCronJobSuspendedBeforeTheStopStaysSuspendedAndIsNotShownAsAChange() {
+    WakeDecision d =
+        decide(
+            Map.of(),
+            cronJob(
+                "batch/cleanup",
+                true,
+                Originals.ANNOTATION,
+                "{\"v\":1,\"run\":\"r0\",\"suspend\":true}"));
+    assertEquals(List.of(), d.lines());
+    assertEquals(
+        List.of("CronJob batch/cleanup: stays suspended as before the stop; annotation removed"),
+        d.unchanged());
+    assertEquals(
+        List.of(
+            new ClusterEffect.Suspended(
+                new ClusterEffect.Ref("CronJob", "batch", "cleanup"),
+                true,
+                ClusterEffect.Marker.removed())),
+        d.effects());
+  }
+
+  @Test
+  void eachWorkloadWokenGetsItsOriginalBackWithoutTheAnnotationAndItsPodsStart() {
+    WakeDecision d = shopAsleep();
+    assertEquals(
+        List.of(
+            new ClusterEffect.Scaled(
+                new ClusterEffect.Ref("StatefulSet", "shop", "db"),
+                1,
+                ClusterEffect.Marker.removed()),
+            new ClusterEffect.PodsStarting(
+                "shop", "StatefulSet shop/db", Map.of("app", "shop/db"), 1),
+            new ClusterEffect.Scaled(
+                new ClusterEffect.Ref("Deployment", "shop", "api"),
+                2,
+                ClusterEffect.Marker.removed()),
+            new ClusterEffect.PodsStarting(
+                "shop", "Deployment shop/api", Map.of("app", "shop/api"), 2),
+            new ClusterEffect.Suspended(
+                new ClusterEffect.Ref("CronJob", "shop", "report"),
+                false,
+                ClusterEffect.Marker.removed())),
+        d.effects());
+    assertEquals(List.of(), d.unchanged());
   }
 
   @Test
