@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.sandbox.Wait;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +69,7 @@ class StopIT {
     assertEquals(before.digest(), ClusterSnapshot.capture(sandbox).digest());
     assertEquals(List.of(), runs.runIds(), "runs written by a dry-run");
     assertEquals(normalized(run.output()), normalized(stop.output()));
-    theDrainIsPlannedOnWhatTheSleepLeaves(plans(json.output()));
+    theDrainIsPlannedOnWhatTheSleepLeaves(Predictions.plans(json.output()));
   }
 
   /**
@@ -100,21 +98,6 @@ class StopIT {
         kept.toString());
   }
 
-  /** The plan line of each step of a {@code --output json} dry-run, by step id. */
-  private static Map<String, JsonNode> plans(String output) throws Exception {
-    ObjectMapper mapper = new ObjectMapper();
-    Map<String, JsonNode> out = new TreeMap<>();
-    for (String line : output.split("\\R")) {
-      if (line.startsWith("{")) {
-        JsonNode node = mapper.readTree(line);
-        if ("plan".equals(node.path("type").asText())) {
-          out.put(node.path("step").asText(), node);
-        }
-      }
-    }
-    return out;
-  }
-
   @Test
   void aStopHonoursBudgetsRecordsOriginalsAndLeavesNoNode(TestSandbox sandbox) throws Exception {
     sandbox.reset();
@@ -126,6 +109,12 @@ class StopIT {
     ClusterSnapshot before = ClusterSnapshot.capture(sandbox);
     CallLogs calls = CallLogs.from(sandbox);
     String runId = "stop-it";
+
+    // The preview just before the run: every output it does not mark inexact comes out equal.
+    StopRuns.Finished preview =
+        runs.run("stop-preview", null, runs.stop("--dry-run", "--output", "json"));
+    assertEquals(0, preview.code(), preview.toString());
+    Map<String, JsonNode> predicted = Predictions.plans(preview.output());
 
     StopRuns.Finished stop;
     BudgetWatch watch = BudgetWatch.start(kube);
@@ -139,6 +128,11 @@ class StopIT {
     assertEquals(0, stop.code(), stop.toString());
     RunState state = runs.state(runId).orElseThrow();
     StoppedCluster.assertHibernated(sandbox, before, state);
+    int[] counts = Predictions.counts(predicted);
+    System.err.printf("[stop-it] predicted outputs: %d, inexact: %d%n", counts[0], counts[1]);
+    assertEquals(
+        List.of(), Predictions.differences(predicted, state), "exact predictions the stop broke");
+    assertTrue(4 * counts[1] <= counts[0], "at most a quarter inexact: " + counts[1]);
 
     System.err.println("[stop-it] events watched during the stop: " + watch.counts());
     assertEquals(List.of(), watch.failures(), "watches that lost events");

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -66,10 +67,21 @@ class WakeIT {
 
     DryRuns dryRuns = aDryRunChangesNothing(sandbox, runs);
 
+    // The preview just before the run: every output it does not mark inexact comes out equal.
+    StopRuns.Finished preview =
+        runs.run("start-preview", null, runs.start("--dry-run", "--output", "json"));
+    assertEquals(0, preview.code(), preview.toString());
+    Map<String, JsonNode> predicted = Predictions.plans(preview.output());
+
     Instant wakeStart = Instant.now();
     StopRuns.Finished start = runs.run("start", null, runs.start("--run-id", "wake-it-start"));
     assertEquals(0, start.code(), start.toString());
     RunState wake = runs.state("wake-it-start").orElseThrow();
+    int[] counts = Predictions.counts(predicted);
+    System.err.printf("[wake-it] predicted outputs: %d, inexact: %d%n", counts[0], counts[1]);
+    assertEquals(
+        List.of(), Predictions.differences(predicted, wake), "exact predictions the start broke");
+    assertTrue(4 * counts[1] <= counts[0], "at most a quarter inexact: " + counts[1]);
     @SuppressWarnings("unchecked")
     List<String> woken = (List<String>) wake.step("wake-workloads").outputs().get("woken");
     List<String> notReadyAtTheEnd = WakeChecks.notReady(kube, woken);
