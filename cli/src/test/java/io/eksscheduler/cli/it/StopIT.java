@@ -9,6 +9,7 @@ import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.sandbox.Wait;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,6 +97,63 @@ class StopIT {
         kept.contains(
             "CronJob batch/cleanup: already suspended, kept (suspended recorded as its original)"),
         kept.toString());
+  }
+
+  /**
+   * A team's own order: the autoscalers paused after the sleep, the drain after them. The drain is
+   * still previewed on what both leave, as the run then finds it, and every exact prediction holds.
+   */
+  @Test
+  void aReorderedPlaybookIsPreviewedAsItRuns(TestSandbox sandbox) throws Exception {
+    sandbox.reset();
+    awaitSettled(new KubeJson(sandbox.adminClient()));
+    Path reordered = Files.createDirectories(WORK).resolve("hibernate-reordered.yaml");
+    String stock = Files.readString(HIBERNATE);
+    String edited =
+        stock
+            .replace(
+                "action: autoscaler.pause\n    needs: [preflight]",
+                "action: autoscaler.pause\n    needs: [sleep-workloads]")
+            .replace(
+                "action: workloads.sleep\n    needs: [pause-gitops, pause-autoscalers]",
+                "action: workloads.sleep\n    needs: [pause-gitops]")
+            .replace(
+                "action: nodes.drain\n    needs: [sleep-workloads]",
+                "action: nodes.drain\n    needs: [pause-autoscalers]");
+    assertEquals(3, countChanged(stock, edited), "the three steps of " + HIBERNATE);
+    Files.writeString(reordered, edited);
+    StopRuns runs = new StopRuns(sandbox, WORK.resolve("reordered"));
+    StopRuns.Finished preview =
+        runs.run(
+            "reordered-preview",
+            null,
+            runs.stop("--playbook", reordered.toString(), "--dry-run", "--output", "json"));
+    assertEquals(0, preview.code(), preview.toString());
+    Map<String, JsonNode> predicted = Predictions.plans(preview.output());
+    theDrainIsPlannedOnWhatTheSleepLeaves(predicted);
+
+    StopRuns.Finished stop =
+        runs.run(
+            "reordered-stop",
+            null,
+            runs.stop("--playbook", reordered.toString(), "--run-id", "stop-reordered"));
+    assertEquals(0, stop.code(), stop.toString());
+    RunState state = runs.state("stop-reordered").orElseThrow();
+    int[] counts = Predictions.counts(predicted);
+    System.err.printf(
+        "[stop-it] reordered: predicted outputs: %d, inexact: %d%n", counts[0], counts[1]);
+    assertEquals(
+        List.of(), Predictions.differences(predicted, state), "exact predictions the stop broke");
+  }
+
+  private static int countChanged(String before, String after) {
+    List<String> a = before.lines().toList();
+    List<String> b = after.lines().toList();
+    int changed = 0;
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      changed += a.get(i).equals(b.get(i)) ? 0 : 1;
+    }
+    return changed;
   }
 
   @Test
