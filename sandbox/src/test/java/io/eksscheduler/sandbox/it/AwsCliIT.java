@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,9 +20,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The real AWS CLI (pip's {@code awscli}) against the simulator with nothing but the exported
  * {@code AWS_*} variables, and kubectl logging in through {@code aws eks get-token}.
+ *
+ * <p>The version update replaces the nodes of group {@code system}, so Kyverno's pod is evicted and
+ * its replacement is refused by Kyverno's own {@code failurePolicy: Fail} webhook, as on a real
+ * cluster: from then on no pod can be created. The next test class finds a fresh dev scenario.
  */
 @ExtendWith(SandboxExtension.class)
 class AwsCliIT {
+
+  @AfterAll
+  static void freshScenarioForWhatFollows(TestSandbox sandbox) {
+    sandbox.reset();
+  }
 
   @Test
   void awsCliWorksThroughAwsEndpointUrl(TestSandbox sandbox) throws Exception {

@@ -54,12 +54,22 @@ class JobPodDeletionIT {
                                           .terminationGracePeriodSeconds(2L)))))
           .execute();
       CoreV1Api core = new CoreV1Api(client);
-      await(
+      Wait.until(
           "the Job's pod Running",
-          () ->
-              pods(core, namespace).stream()
-                  .anyMatch(
-                      p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())));
+          Duration.ofSeconds(60),
+          Duration.ofMillis(200),
+          () -> {
+            try {
+              List<V1Pod> pods = pods(core, namespace);
+              return pods.stream()
+                      .anyMatch(
+                          p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+                  ? Optional.empty()
+                  : Optional.of(describe(pods));
+            } catch (Exception e) {
+              return Optional.of(e.getMessage());
+            }
+          });
       V1Pod pod = pods(core, namespace).get(0);
       assertTrue(
           pod.getMetadata().getFinalizers() != null && !pod.getMetadata().getFinalizers().isEmpty(),
@@ -92,6 +102,29 @@ class JobPodDeletionIT {
             return Optional.of(e.getMessage());
           }
         });
+  }
+
+  /** What the Job's pods are doing: each one's phase and why it is not scheduled, if it is not. */
+  private static String describe(List<V1Pod> pods) {
+    if (pods.isEmpty()) {
+      return "the Job has no pod yet";
+    }
+    return pods.stream()
+        .map(
+            p ->
+                p.getMetadata().getName()
+                    + " "
+                    + (p.getStatus() == null ? "no status" : p.getStatus().getPhase())
+                    + " on "
+                    + p.getSpec().getNodeName()
+                    + (p.getStatus() == null || p.getStatus().getConditions() == null
+                        ? ""
+                        : p.getStatus().getConditions().stream()
+                            .filter(c -> !"True".equals(c.getStatus()))
+                            .map(c -> "; " + c.getType() + ": " + c.getMessage())
+                            .reduce("", String::concat)))
+        .reduce((a, b) -> a + ", " + b)
+        .orElseThrow();
   }
 
   private static List<V1Pod> pods(CoreV1Api core, String namespace) throws Exception {
