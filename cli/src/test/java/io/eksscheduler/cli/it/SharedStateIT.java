@@ -129,6 +129,27 @@ class SharedStateIT {
     first.process().destroyForcibly();
     assertEquals(StopRuns.KILLED, runs.await(first).code());
 
+    // The preview of the takeover: the steps the killed runner ended are kept with what they
+    // stored, the drain and what follows are planned on what they left, and the run does that.
+    StopRuns.Finished preview =
+        runs.await(
+            runs.start("preview", true, List.of(), runs.stop("--dry-run", "--output", "json")));
+    assertEquals(0, preview.code(), preview.toString());
+    assertTrue(
+        preview.output().contains("the run would continue unfinished run " + runId),
+        preview.toString());
+    Map<String, JsonNode> plans = Predictions.plans(preview.output());
+    for (String step :
+        List.of("preflight", "pause-gitops", "pause-autoscalers", "sleep-workloads")) {
+      assertTrue(plans.get(step).path("kept").asBoolean(), step + ": " + plans.get(step));
+    }
+    for (String step : List.of("drain", "scale-to-zero")) {
+      assertTrue(
+          !plans.get(step).path("kept").asBoolean()
+              && plans.get(step).path("predictedOutputs").size() > 0,
+          step + ": " + plans.get(step));
+    }
+
     CallLogs calls = CallLogs.from(sandbox);
     StopRuns.Launch thirdLaunch = runs.start("third", true, List.of(), runs.stop());
     StopRuns.Finished third = runs.await(thirdLaunch);
@@ -140,6 +161,12 @@ class SharedStateIT {
         third.output().contains("notice: continuing unfinished run " + runId), third.toString());
     RunState run = runs.state(runId).orElseThrow();
     StoppedCluster.assertHibernated(sandbox, before, run);
+    int[] counts = Predictions.counts(plans);
+    System.err.printf(
+        "[shared-state-it] continuation: predicted outputs: %d, inexact: %d%n",
+        counts[0], counts[1]);
+    assertEquals(
+        List.of(), Predictions.differences(plans, run), "exact predictions the takeover broke");
     for (String step :
         List.of("preflight", "pause-gitops", "pause-autoscalers", "sleep-workloads")) {
       assertEquals(1, run.step(step).attempts(), step + " ran again");

@@ -9,6 +9,7 @@ import io.eksscheduler.engine.state.RunState;
 import io.eksscheduler.sandbox.Wait;
 import io.eksscheduler.sandbox.junit.SandboxExtension;
 import io.eksscheduler.sandbox.junit.TestSandbox;
+import io.eksscheduler.sandbox.kube.ManifestApplier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +107,7 @@ class StopIT {
   @Test
   void aReorderedPlaybookIsPreviewedAsItRuns(TestSandbox sandbox) throws Exception {
     sandbox.reset();
+    new ManifestApplier(sandbox.adminClient()).applyAll(optedOut());
     awaitSettled(new KubeJson(sandbox.adminClient()));
     Path reordered = Files.createDirectories(WORK).resolve("hibernate-reordered.yaml");
     String stock = Files.readString(HIBERNATE);
@@ -131,6 +133,18 @@ class StopIT {
     assertEquals(0, preview.code(), preview.toString());
     Map<String, JsonNode> predicted = Predictions.plans(preview.output());
     theDrainIsPlannedOnWhatTheSleepLeaves(predicted);
+    assertTrue(
+        predicted
+            .get("sleep-workloads")
+            .path("predictedOutputs")
+            .path("excluded")
+            .toString()
+            .contains("reports/reports"),
+        predicted.get("sleep-workloads").toString());
+    assertEquals(
+        2,
+        count(predicted.get("drain").path("changes"), "reports/"),
+        "the opted-out workload's pods are evicted: " + predicted.get("drain"));
 
     StopRuns.Finished stop =
         runs.run(
@@ -144,6 +158,56 @@ class StopIT {
         "[stop-it] reordered: predicted outputs: %d, inexact: %d%n", counts[0], counts[1]);
     assertEquals(
         List.of(), Predictions.differences(predicted, state), "exact predictions the stop broke");
+  }
+
+  /**
+   * A workload its team opted out of the sleep ({@code eks-scheduler.io/exclude: "true"}): left
+   * running by the sleep, so the drain evicts its two pods.
+   */
+  private static List<Map<String, Object>> optedOut() {
+    Map<String, Object> labels = Map.of("app", "reports");
+    return List.of(
+        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "reports")),
+        Map.of(
+            "apiVersion",
+            "apps/v1",
+            "kind",
+            "Deployment",
+            "metadata",
+            Map.of(
+                "name",
+                "reports",
+                "namespace",
+                "reports",
+                "annotations",
+                Map.of("eks-scheduler.io/exclude", "true")),
+            "spec",
+            Map.of(
+                "replicas",
+                2,
+                "selector",
+                Map.of("matchLabels", labels),
+                "template",
+                Map.of(
+                    "metadata",
+                    Map.of("labels", labels),
+                    "spec",
+                    Map.of(
+                        "containers",
+                        List.of(
+                            Map.of(
+                                "name",
+                                "reports",
+                                "image",
+                                "public.ecr.aws/shop/reports:1.0")))))));
+  }
+
+  private static int count(JsonNode lines, String part) {
+    int n = 0;
+    for (JsonNode l : lines) {
+      n += l.asText().contains(part) ? 1 : 0;
+    }
+    return n;
   }
 
   private static int countChanged(String before, String after) {
