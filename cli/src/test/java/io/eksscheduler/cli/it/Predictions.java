@@ -1,5 +1,7 @@
 package io.eksscheduler.cli.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eksscheduler.engine.state.RunState;
@@ -58,6 +60,20 @@ final class Predictions {
       }
     }
     return out;
+  }
+
+  /**
+   * Asserts that every exact prediction of {@code plans} held in {@code run}, and prints how many
+   * outputs were predicted and how many inexact, with {@code label}.
+   *
+   * @return the two counts, as {@link #counts}
+   */
+  static int[] assertHeld(String label, Map<String, JsonNode> plans, RunState run)
+      throws Exception {
+    int[] counts = counts(plans);
+    System.err.printf("[%s] predicted outputs: %d, inexact: %d%n", label, counts[0], counts[1]);
+    assertEquals(List.of(), differences(plans, run), label + ": exact predictions the run broke");
+    return counts;
   }
 
   /** How many predicted outputs {@code plans} holds, and how many of them are inexact. */

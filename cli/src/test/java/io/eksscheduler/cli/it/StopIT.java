@@ -153,11 +153,7 @@ class StopIT {
             runs.stop("--playbook", reordered.toString(), "--run-id", "stop-reordered"));
     assertEquals(0, stop.code(), stop.toString());
     RunState state = runs.state("stop-reordered").orElseThrow();
-    int[] counts = Predictions.counts(predicted);
-    System.err.printf(
-        "[stop-it] reordered: predicted outputs: %d, inexact: %d%n", counts[0], counts[1]);
-    assertEquals(
-        List.of(), Predictions.differences(predicted, state), "exact predictions the stop broke");
+    Predictions.assertHeld("stop-it reordered", predicted, state);
   }
 
   /**
@@ -250,10 +246,7 @@ class StopIT {
     assertEquals(0, stop.code(), stop.toString());
     RunState state = runs.state(runId).orElseThrow();
     StoppedCluster.assertHibernated(sandbox, before, state);
-    int[] counts = Predictions.counts(predicted);
-    System.err.printf("[stop-it] predicted outputs: %d, inexact: %d%n", counts[0], counts[1]);
-    assertEquals(
-        List.of(), Predictions.differences(predicted, state), "exact predictions the stop broke");
+    int[] counts = Predictions.assertHeld("stop-it", predicted, state);
     assertTrue(4 * counts[1] <= counts[0], "at most a quarter inexact: " + counts[1]);
 
     System.err.println("[stop-it] events watched during the stop: " + watch.counts());

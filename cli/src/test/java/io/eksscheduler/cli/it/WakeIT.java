@@ -77,10 +77,7 @@ class WakeIT {
     StopRuns.Finished start = runs.run("start", null, runs.start("--run-id", "wake-it-start"));
     assertEquals(0, start.code(), start.toString());
     RunState wake = runs.state("wake-it-start").orElseThrow();
-    int[] counts = Predictions.counts(predicted);
-    System.err.printf("[wake-it] predicted outputs: %d, inexact: %d%n", counts[0], counts[1]);
-    assertEquals(
-        List.of(), Predictions.differences(predicted, wake), "exact predictions the start broke");
+    int[] counts = Predictions.assertHeld("wake-it", predicted, wake);
     assertTrue(4 * counts[1] <= counts[0], "at most a quarter inexact: " + counts[1]);
     @SuppressWarnings("unchecked")
     List<String> woken = (List<String>) wake.step("wake-workloads").outputs().get("woken");
