@@ -36,15 +36,27 @@ final class Predictions {
 
   /**
    * Each exact prediction of {@code plans} that differs from what {@code run} stored, as {@code
-   * step.key: predicted X, the run returned Y}; empty when every one came out equal.
+   * step.key: predicted X, the run returned Y}, and each output the run returned that a planned
+   * step (other than {@code exec}) did not predict; empty when every one came out equal.
    */
   static List<String> differences(Map<String, JsonNode> plans, RunState run) throws Exception {
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, JsonNode> p : plans.entrySet()) {
+      if (!p.getValue().has("predictedOutputs")) {
+        continue; // kept from the run continued, skipped, or not planned
+      }
       JsonNode predicted = p.getValue().path("predictedOutputs");
       JsonNode inexact = p.getValue().path("inexact");
       // Read back from text, so that numbers compare by value whatever their Java type.
       JsonNode ran = JSON.readTree(JSON.writeValueAsString(run.step(p.getKey()).outputs()));
+      if (!"exec".equals(p.getValue().path("action").asText())) {
+        for (Iterator<String> keys = ran.fieldNames(); keys.hasNext(); ) {
+          String key = keys.next();
+          if (!predicted.has(key)) {
+            out.add(p.getKey() + "." + key + ": not predicted, the run returned " + ran.get(key));
+          }
+        }
+      }
       for (Iterator<String> keys = predicted.fieldNames(); keys.hasNext(); ) {
         String key = keys.next();
         if (!inexact.has(key) && !predicted.get(key).equals(ran.path(key))) {
