@@ -191,7 +191,14 @@ public final class WaitForWebhooks implements Action<WaitForWebhooks.Params> {
     for (WebhookDecision.Verdict v : WebhookDecision.decide(survey, params).verdicts()) {
       Webhook w = v.webhook();
       if (v.relaxedByUs() && !relaxedEver.contains(w.id())) {
+        // Relaxed by an earlier attempt of this step: this attempt has not nudged it yet.
         relaxedEver.add(w.id());
+        if (v.nudgeOnResume()) {
+          ctx.log(
+              w.id()
+                  + ": relaxed by an earlier attempt, not answering: nudging its pods' controllers");
+          WebhookNudge.nudge(ctx, client, w);
+        }
       }
       if (v.step() == WebhookDecision.Step.RESTORE) {
         FailurePolicyPatch.restore(ctx, client, w);

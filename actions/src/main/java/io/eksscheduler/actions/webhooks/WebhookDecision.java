@@ -59,6 +59,17 @@ record WebhookDecision(List<WebhookDecision.Verdict> verdicts) {
     boolean relaxRefused() {
       return step == Step.WAIT && selfBlocking;
     }
+
+    /**
+     * Relaxed already (the step's ledger holds its original) and still not answering: on the first
+     * look of an attempt, that is a resume of a step whose earlier attempt relaxed it and may have
+     * been stopped before its pods were created. Its controllers are nudged again, as the relax
+     * nudged them: a ReplicaSet that was refused all night retries only at the end of its backoff
+     * (up to 1,000 s) unless its object changes.
+     */
+    boolean nudgeOnResume() {
+      return relaxedByUs && step == Step.WAIT;
+    }
   }
 
   /** The verdict on each webhook of {@code survey}. */

@@ -304,4 +304,20 @@ class WebhookDecisionTest {
         WaitForWebhooks.Params.class.getRecordComponents()[2].isAnnotationPresent(
             io.eksscheduler.engine.spi.AbsentIfUnparsable.class));
   }
+
+  @Test
+  void aResumeNudgesAWebhookItsEarlierAttemptRelaxedThatStillDoesNotAnswer() {
+    Verdict resumed = only(found("a", "Ignore", false, false, NO_ENDPOINT, true), RELAX);
+    assertEquals(Step.WAIT, resumed.step());
+    assertTrue(resumed.nudgeOnResume(), "relaxed, its pods not there: nudged again");
+    assertFalse(
+        only(found("a", "Ignore", true, false, null, true), RELAX).nudgeOnResume(),
+        "relaxed and answering: restored, no nudge");
+    assertFalse(
+        only(found("a", "Fail", false, true, NO_ENDPOINT, false), RELAX).nudgeOnResume(),
+        "not relaxed yet: the relax nudges");
+    assertFalse(
+        only(found("a", "Ignore", false, false, NO_ENDPOINT, false), RELAX).nudgeOnResume(),
+        "failing open by its own choice: not this step's to nudge");
+  }
 }
